@@ -1,0 +1,77 @@
+"""Consultation: run stakeholder consultations from registration to outcome report."""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from consultation import models
+from consultation.accounts.views import bp as accounts_bp
+from consultation.cli import register_commands
+from consultation.config import build_config
+from consultation.errors import register_error_handlers
+from consultation.events.views import bp as events_bp
+from consultation.extensions import babel, csrf, db, login_manager, migrate
+from consultation.i18n import LANGUAGE_NAMES, country_name, select_locale, text_direction
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(build_config(Path(app.instance_path)))
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO)
+
+    register_extensions(app)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(accounts_bp)
+    register_templates(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> models.User | None:
+        user = db.session.scalar(
+            sa.select(models.User).where(models.User.session_token == session_token)
+        )
+        return user if user is not None and user.active else None
+
+
+def register_templates(app: Flask) -> None:
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        locale = str(get_locale())
+        return {
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "language_names": LANGUAGE_NAMES,
+            "Permission": models.Permission,
+        }
+
+    app.add_template_filter(country_name)

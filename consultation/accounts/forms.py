@@ -1,0 +1,136 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from consultation.accounts.models import STAFF_ROLES, Role
+from consultation.i18n import LANGUAGE_NAMES
+
+# Language names are shown in their own language so everyone can find theirs.
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
+
+
+class MinimumPasswordLength:
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        if len(field.data or "") < minimum:
+            raise ValidationError(_l("Use at least %(count)d characters.", count=minimum))
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
+            Length(max=254),
+        ],
+        filters=[lambda value: value.strip() if value else value],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            MinimumPasswordLength(),
+            Length(max=200),
+        ],
+        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def display_name_field() -> StringField:
+    return StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def organisation_field() -> StringField:
+    return StringField(
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
+def language_field(label: str | None = None) -> SelectField:
+    return SelectField(label or _l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
+
+
+class SignUpForm(FlaskForm):
+    display_name = display_name_field()
+    email = email_field()
+    organisation_name = organisation_field()
+    language = language_field()
+    password, password_confirm = new_password_fields()
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class SetPasswordForm(FlaskForm):
+    password, password_confirm = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, password_confirm = new_password_fields()
+
+
+class ProfileForm(FlaskForm):
+    display_name = display_name_field()
+    organisation_name = organisation_field()
+    language = language_field()
+
+
+class InviteUserForm(FlaskForm):
+    display_name = display_name_field()
+    email = email_field()
+    organisation_name = organisation_field()
+    role = SelectField(
+        _l("Role"),
+        choices=[(role.value, role.label) for role in STAFF_ROLES],
+        default=Role.ORGANISER.value,
+    )
+    language = language_field(_l("Language of the invitation"))
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(role.value, role.label) for role in Role])
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    next = HiddenField()

@@ -1,0 +1,311 @@
+"""Account rules: sign-up, log-in, passwords, tokens sent by email, and user administration.
+
+Nothing here reveals to an anonymous visitor whether an address has an account: sign-up and
+forgotten-password requests answer the same way and tell the owner by email instead.
+"""
+
+import hashlib
+from enum import StrEnum
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from consultation.accounts.models import Role, User, new_session_token
+from consultation.db import db, now_utc
+from consultation.errors import Conflict, ConsultationError, NotAllowed
+from consultation.mail import external_url, send_email
+
+
+class TokenPurpose(StrEnum):
+    CONFIRM_EMAIL = "confirm-email"
+    RESET_PASSWORD = "reset-password"  # noqa: S105 (a token purpose, not a secret)
+    INVITATION = "invitation"
+
+
+_MAX_AGE_SETTING = {
+    TokenPurpose.CONFIRM_EMAIL: "EMAIL_CONFIRMATION_MAX_AGE",
+    TokenPurpose.RESET_PASSWORD: "PASSWORD_RESET_MAX_AGE",
+    TokenPurpose.INVITATION: "INVITATION_MAX_AGE",
+}
+
+
+class InvalidToken(ConsultationError):
+    pass
+
+
+class LoginFailed(ConsultationError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _password_hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = _password_hasher().hash(password)
+    # Every session signed in with the old password ends.
+    user.session_token = new_session_token()
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    hasher = _password_hasher()
+    if user is None or user.password_hash is None:
+        # Spend the same time as a real check so response times do not reveal accounts.
+        hasher.hash(password)
+        return False
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+# Tokens ----------------------------------------------------------------------------------
+
+
+def _serializer(purpose: TokenPurpose) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"accounts.{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes once a token has done its job, which makes every token single use."""
+    state = f"{user.email}|{user.password_hash}|{user.email_confirmed_at}|{user.active}"
+    return hashlib.sha256(state.encode()).hexdigest()[:24]
+
+
+def make_token(user: User, purpose: TokenPurpose) -> str:
+    return _serializer(purpose).dumps({"user": user.id, "state": _fingerprint(user)})
+
+
+def user_from_token(token: str, purpose: TokenPurpose) -> User:
+    max_age = current_app.config[_MAX_AGE_SETTING[purpose]]
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise InvalidToken(_l("This link has expired. Ask for a new one.")) from error
+    except BadSignature as error:
+        raise InvalidToken(
+            _l("This link is not valid. Check that you copied all of it.")
+        ) from error
+    user = db.session.get(User, payload.get("user"))
+    if user is None or not user.active or payload.get("state") != _fingerprint(user):
+        raise InvalidToken(_l("This link has already been used or is no longer valid."))
+    return user
+
+
+# Sign-up and log-in ----------------------------------------------------------------------
+
+
+def sign_up(
+    email: str,
+    display_name: str,
+    organisation_name: str | None,
+    language: str,
+    password: str,
+) -> None:
+    """Create a participant account awaiting email confirmation.
+
+    If the address already has an account, its owner is told by email instead, and the
+    visitor sees the same answer either way.
+    """
+    existing = find_user_by_email(email)
+    if existing is None:
+        user = User(
+            email=normalise_email(email),
+            display_name=display_name.strip(),
+            organisation_name=(organisation_name or "").strip() or None,
+            language=language,
+            role=Role.PARTICIPANT,
+        )
+        set_password(user, password)
+        db.session.add(user)
+        db.session.flush()
+        send_confirmation_email(user)
+    elif existing.email_confirmed_at is None and existing.active:
+        send_confirmation_email(existing)
+    elif existing.active:
+        send_email(
+            existing.email,
+            _l("You already have an account"),
+            "accounts/already_registered",
+            existing.language,
+            user=existing,
+            login_url=external_url("accounts.login"),
+            reset_url=external_url("accounts.forgot_password"),
+        )
+
+
+def send_confirmation_email(user: User) -> None:
+    send_email(
+        user.email,
+        _l("Confirm your email address"),
+        "accounts/confirm_email",
+        user.language,
+        user=user,
+        confirm_url=external_url(
+            "accounts.confirm_email", token=make_token(user, TokenPurpose.CONFIRM_EMAIL)
+        ),
+    )
+
+
+def confirm_email(token: str) -> User:
+    user = user_from_token(token, TokenPurpose.CONFIRM_EMAIL)
+    user.email_confirmed_at = now_utc()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    user = find_user_by_email(email)
+    if not password_matches(user, password):
+        raise LoginFailed(_l("The email address or the password is not right."), field="password")
+    assert user is not None
+    if not user.active:
+        raise LoginFailed(
+            _l("This account has been deactivated. Contact the organisers if this is a mistake.")
+        )
+    if user.email_confirmed_at is None:
+        send_confirmation_email(user)
+        raise LoginFailed(
+            _l("Please confirm your email address first. We have sent you a new confirmation link.")
+        )
+    user.last_login_at = now_utc()
+    return user
+
+
+# Passwords -------------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    send_email(
+        user.email,
+        _l("Reset your password"),
+        "accounts/reset_password",
+        user.language,
+        user=user,
+        reset_url=external_url(
+            "accounts.set_password",
+            purpose=TokenPurpose.RESET_PASSWORD,
+            token=make_token(user, TokenPurpose.RESET_PASSWORD),
+        ),
+        max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+
+
+def set_password_from_token(token: str, purpose: TokenPurpose, password: str) -> User:
+    user = user_from_token(token, purpose)
+    set_password(user, password)
+    # Following the emailed link proves the address is theirs.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now_utc()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not password_matches(user, current_password):
+        raise ConsultationError(_l("Your current password is not right."), field="current_password")
+    set_password(user, new_password)
+
+
+def update_profile(
+    user: User, display_name: str, organisation_name: str | None, language: str
+) -> None:
+    user.display_name = display_name.strip()
+    user.organisation_name = (organisation_name or "").strip() or None
+    user.language = language
+
+
+# Administration --------------------------------------------------------------------------
+
+
+def search_users(query: str | None, page: int) -> Pagination:
+    statement = sa.select(User).order_by(User.display_name, User.id)
+    if query and query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(
+            sa.or_(
+                User.email.like(pattern),
+                sa.func.lower(User.display_name).like(pattern),
+                sa.func.lower(User.organisation_name).like(pattern),
+            )
+        )
+    return db.paginate(
+        statement, page=page, per_page=current_app.config["USERS_PER_PAGE"], error_out=False
+    )
+
+
+def invite_user(
+    email: str,
+    display_name: str,
+    organisation_name: str | None,
+    role: Role,
+    language: str,
+    invited_by: User | None,
+) -> User:
+    """Create an account without a password and email its owner a link to choose one."""
+    if find_user_by_email(email) is not None:
+        raise Conflict(_l("An account with this email address already exists."), field="email")
+    user = User(
+        email=normalise_email(email),
+        display_name=display_name.strip(),
+        organisation_name=(organisation_name or "").strip() or None,
+        language=language,
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_email(
+        user.email,
+        _l("You are invited to Consultation"),
+        "accounts/invitation",
+        user.language,
+        user=user,
+        invited_by=invited_by,
+        invitation_url=external_url(
+            "accounts.set_password",
+            purpose=TokenPurpose.INVITATION,
+            token=make_token(user, TokenPurpose.INVITATION),
+        ),
+        max_age_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
+    )
+    return user
+
+
+def _refuse_self_change(user: User, acting_user: User) -> None:
+    # Stops an administrator from locking everyone out by demoting or deactivating themselves.
+    if user.id == acting_user.id:
+        raise NotAllowed(_l("You cannot change your own role or deactivate your own account."))
+
+
+def change_role(user: User, role: Role, acting_user: User) -> None:
+    _refuse_self_change(user, acting_user)
+    user.role = role
+
+
+def set_active(user: User, active: bool, acting_user: User) -> None:
+    _refuse_self_change(user, acting_user)
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()

@@ -1,0 +1,264 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+
+from consultation.accounts import services
+from consultation.accounts.access import permission_required, safe_next_url
+from consultation.accounts.forms import (
+    ChangePasswordForm,
+    ChangeRoleForm,
+    ForgotPasswordForm,
+    InviteUserForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignUpForm,
+)
+from consultation.accounts.models import Permission, Role, User
+from consultation.db import db
+from consultation.errors import ConsultationError
+
+bp = Blueprint("accounts", __name__)
+
+INVALID = 422
+
+
+def attach_error(form: FlaskForm, error: ConsultationError) -> None:
+    """Show a domain error next to its field, or above the form when it has none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def render_form(template: str, form: FlaskForm, **context):
+    status = INVALID if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        services.sign_up(
+            form.email.data,
+            form.display_name.data,
+            form.organisation_name.data,
+            form.language.data,
+            form.password.data,
+        )
+        db.session.commit()
+        return render_template("accounts/check_inbox.html", email=form.email.data)
+    return render_form("accounts/signup.html", form)
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        user = services.confirm_email(token)
+    except services.InvalidToken as error:
+        return render_template("accounts/invalid_link.html", message=error.message), 400
+    db.session.commit()
+    login_user(user)
+    flash(_("Your email address is confirmed. Welcome!"), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(form.next.data))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.LoginFailed as error:
+            db.session.commit()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next_url(form.next.data))
+    return render_form("accounts/login.html", form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("events.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/check_inbox.html", email=form.email.data)
+    return render_form("accounts/forgot_password.html", form)
+
+
+@bp.route(
+    "/password/reset/<token>",
+    defaults={"purpose": services.TokenPurpose.RESET_PASSWORD},
+    methods=["GET", "POST"],
+)
+@bp.route(
+    "/invitation/<token>",
+    defaults={"purpose": services.TokenPurpose.INVITATION},
+    methods=["GET", "POST"],
+)
+def set_password(token: str, purpose: services.TokenPurpose):
+    try:
+        services.user_from_token(token, purpose)
+    except services.InvalidToken as error:
+        return render_template("accounts/invalid_link.html", message=error.message), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        user = services.set_password_from_token(token, purpose, form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash(_("Your new password is saved and you are signed in."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_form("accounts/set_password.html", form, purpose=purpose)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user, form.display_name.data, form.organisation_name.data, form.language.data
+        )
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_form("accounts/profile.html", form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            # The session token rotated with the password; sign this browser in again.
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_form("accounts/change_password.html", form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["language"] = form.language.data
+    if current_user.is_authenticated:
+        current_user.language = form.language.data
+        db.session.commit()
+    return redirect(safe_next_url(form.next.data))
+
+
+# Administration --------------------------------------------------------------------------
+# CSRFProtect checks the token of every POST before a view runs, so buttons that change
+# state need no form class of their own.
+
+
+def load_user(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/admin/users")
+@permission_required(Permission.MANAGE_USERS)
+def user_list():
+    query = request.args.get("q", "").strip()
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "accounts/admin/users.html", users=services.search_users(query, page), query=query
+    )
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def invite_user():
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.invite_user(
+                form.email.data,
+                form.display_name.data,
+                form.organisation_name.data,
+                Role(form.role.data),
+                form.language.data,
+                invited_by=current_user,
+            )
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is invited; they have been sent a link to choose a password.",
+                    name=user.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_form("accounts/admin/invite.html", form)
+
+
+@bp.route("/admin/users/<int:user_id>")
+@permission_required(Permission.MANAGE_USERS)
+def user_detail(user_id: int):
+    user = load_user(user_id)
+    return render_template(
+        "accounts/admin/user.html",
+        user=user,
+        role_form=ChangeRoleForm(role=user.role.value),
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/role", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def change_role(user_id: int):
+    user = load_user(user_id)
+    form = ChangeRoleForm()
+    if form.validate_on_submit():
+        services.change_role(user, Role(form.role.data), acting_user=current_user)
+        db.session.commit()
+        flash(
+            _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role.label), "success"
+        )
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_template("accounts/admin/user.html", user=user, role_form=form), INVALID
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"], defaults={"active": False})
+@bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"], defaults={"active": True})
+@permission_required(Permission.MANAGE_USERS)
+def set_active(user_id: int, active: bool):
+    user = load_user(user_id)
+    services.set_active(user, active, acting_user=current_user)
+    db.session.commit()
+    if active:
+        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    else:
+        flash(
+            _("%(name)s is deactivated and has been signed out.", name=user.display_name), "success"
+        )
+    return redirect(url_for("accounts.user_detail", user_id=user.id))

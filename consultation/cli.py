@@ -1,0 +1,67 @@
+"""Command groups of ``flask --app consultation``."""
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from consultation import demo
+from consultation.accounts import services as accounts
+from consultation.accounts.models import Role
+from consultation.db import db
+from consultation.errors import ConsultationError
+
+demo_cli = AppGroup("demo", help="The demo consultation.")
+accounts_cli = AppGroup("accounts", help="User accounts.")
+
+
+@demo_cli.command("seed")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing unless the database has no users and no events."
+)
+def seed_command(if_empty: bool) -> None:
+    """Load the demo consultation and one account per role (safe to run twice)."""
+    if if_empty and not demo.database_is_empty():
+        click.echo("The database already has data; the demo was not loaded.")
+        return
+    created = demo.seed_demo()
+    db.session.commit()
+    click.echo("Demo consultation loaded.")
+    if not created:
+        return
+    if current_app.config["CONSULTATION_ENV"] == "production":
+        click.echo("Demo accounts created; set their passwords with 'Forgot your password?'.")
+        return
+    lines = [
+        f"{account.role.value:<12} {account.email:<40} {account.password}" for account in created
+    ]
+    credentials = Path(current_app.instance_path) / "demo-accounts.txt"
+    credentials.touch(mode=0o600)
+    credentials.write_text("\n".join(["role         email" + " " * 36 + "password", *lines]) + "\n")
+    click.echo("Demo accounts (also saved to instance/demo-accounts.txt):")
+    for line in lines:
+        click.echo(f"  {line}")
+
+
+@accounts_cli.command("invite")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.ADMIN.value)
+@click.option("--organisation", default=None)
+@click.option("--language", type=click.Choice(["en", "fr", "ar"]), default="en")
+def invite_command(
+    email: str, display_name: str, role: str, organisation: str | None, language: str
+) -> None:
+    """Create an account and email its owner a link to choose a password."""
+    try:
+        accounts.invite_user(email, display_name, organisation, Role(role), language, None)
+    except ConsultationError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Invitation sent to {email}.")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(accounts_cli)

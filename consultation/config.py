@@ -1,0 +1,107 @@
+"""Configuration, read from the environment.
+
+Every setting is documented in the README. ``instance/config.py``, when present, is
+loaded after the environment for settings that are awkward to pass as variables.
+"""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "fr", "ar")
+ENVIRONMENTS = ("development", "production", "testing")
+MAIL_BACKENDS = ("console", "smtp", "memory")
+SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with the configuration it was given."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    if not raw:
+        return f"sqlite:///{instance_path / 'consultation.sqlite3'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """A random key created once per checkout, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key)
+    return key
+
+
+def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    env = environ.get("CONSULTATION_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"CONSULTATION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}."
+        )
+    production = env == "production"
+    secret_key = environ.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigurationError("SECRET_KEY must be set when CONSULTATION_ENV=production.")
+        secret_key = development_secret_key(instance_path)
+
+    mail_backend = environ.get("MAIL_BACKEND", "smtp" if production else "console")
+    if mail_backend not in MAIL_BACKENDS:
+        raise ConfigurationError(f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}.")
+    smtp_security = environ.get("SMTP_SECURITY", "starttls")
+    if smtp_security not in SMTP_SECURITY_MODES:
+        raise ConfigurationError(f"SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY_MODES)}.")
+    return {
+        "CONSULTATION_ENV": env,
+        "DEBUG": False if production else _flag(environ.get("FLASK_DEBUG")),
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url(environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "LANGUAGES": LANGUAGES,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_BACKEND": mail_backend,
+        "MAIL_FROM": environ.get("MAIL_FROM", "Consultation <no-reply@consultation.invalid>"),
+        "MAIL_OUTBOX_DIR": str(instance_path / "outbox"),
+        "SMTP_HOST": environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(environ.get("SMTP_PORT", "587")),
+        "SMTP_USERNAME": environ.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD"),
+        "SMTP_SECURITY": smtp_security,
+        "SMTP_TIMEOUT": int(environ.get("SMTP_TIMEOUT", "30")),
+        "PASSWORD_RESET_MAX_AGE": int(environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        "EMAIL_CONFIRMATION_MAX_AGE": int(environ.get("EMAIL_CONFIRMATION_MAX_AGE", 2 * 86400)),
+        "INVITATION_MAX_AGE": int(environ.get("INVITATION_MAX_AGE", 7 * 86400)),
+        # Argon2id; the defaults are OWASP's first recommendation. Hashes made with other
+        # parameters are upgraded at the next successful log-in.
+        "ARGON2_TIME_COST": int(environ.get("ARGON2_TIME_COST", 2)),
+        "ARGON2_MEMORY_COST": int(environ.get("ARGON2_MEMORY_COST", 19456)),
+        "ARGON2_PARALLELISM": int(environ.get("ARGON2_PARALLELISM", 1)),
+        "PASSWORD_MIN_LENGTH": 12,
+        "USERS_PER_PAGE": 25,
+        "EVENTS_PER_PAGE": 20,
+    }
