@@ -41,12 +41,13 @@ def send_email(to: str, subject: str, template: str, language: str, **context) -
         message["From"] = current_app.config["MAIL_FROM"]
         message["To"] = to
         message["Message-ID"] = make_msgid(domain="consultation.invalid")
-        message["Content-Language"] = language
         message.set_content(render_template(f"emails/{template}.txt", **context))
         message.add_alternative(
             render_template(f"emails/{template}.html", language=language, **context),
             subtype="html",
         )
+        # After the parts: setting content clears every Content-* header.
+        message["Content-Language"] = language
     _BACKENDS[current_app.config["MAIL_BACKEND"]](message)
     return message
 

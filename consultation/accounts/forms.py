@@ -2,13 +2,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from consultation.accounts.models import STAFF_ROLES, Role
 from consultation.i18n import LANGUAGE_NAMES
 
 # Language names are shown in their own language so everyone can find theirs.
-LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
+LANGUAGE_CHOICES = [
+    SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()
+]
 
 
 class MinimumPasswordLength:
@@ -121,14 +124,14 @@ class InviteUserForm(FlaskForm):
     organisation_name = organisation_field()
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, role.label) for role in STAFF_ROLES],
+        choices=[SelectChoice(role.value, role.label) for role in STAFF_ROLES],
         default=Role.ORGANISER.value,
     )
     language = language_field(_l("Language of the invitation"))
 
 
 class ChangeRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role.value, role.label) for role in Role])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in Role])
 
 
 class LanguageForm(FlaskForm):

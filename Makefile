@@ -1,0 +1,63 @@
+# The two set-up commands are `make run` and `make test`; see the README.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app consultation
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint format check-system install install-dev vendor-assets clean
+
+run: check-system $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Runs the suite on SQLite, then on PostgreSQL. Without a PostgreSQL server the second run
+# stops at once and says so; under CI=true that fails instead.
+test: check-system $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@echo "== The suite on SQLite"
+	$(BIN)/pytest
+	@echo "== The suite on PostgreSQL ($(TEST_POSTGRES_URL))"
+	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-system:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Consultation needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null \
+		|| { echo "Python's venv module is missing. Install it with:"; \
+		     echo "  sudo apt-get install python3-venv"; exit 1; }
+	@$(PYTHON) scripts/check-system-libs
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+install-dev: $(VENV)/.installed-dev
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+# Refreshes static/vendor/ from the npm registry (needs npm; running the app does not).
+vendor-assets:
+	scripts/vendor-assets
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

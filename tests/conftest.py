@@ -1,0 +1,202 @@
+"""Test fixtures: a real database (SQLite by default, PostgreSQL when TEST_DATABASE_URL names
+one), a test client that handles CSRF tokens like a browser, and creators of domain objects.
+
+With CI=true a service that does not answer fails the run instead of skipping tests.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from consultation import create_app
+from consultation.accounts import services as accounts
+from consultation.accounts.models import Role, User
+from consultation.db import db, now_utc
+from consultation.events.models import Event, EventStatus
+from tests.helpers import PASSWORD, postgres_answers
+
+IN_CI = os.environ.get("CI") == "true"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def require_postgres(url: str = TEST_POSTGRES_URL) -> None:
+    """Skip (fail under CI) when the PostgreSQL server is not reachable."""
+    if not postgres_answers(url):
+        message = f"PostgreSQL is not reachable at {url}"
+        if IN_CI:
+            pytest.fail(f"{message}, and CI=true requires it.")
+        pytest.skip(message)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A whole run on PostgreSQL stops early, with its reason, when the server is away."""
+    if (
+        TEST_DATABASE_URL
+        and TEST_DATABASE_URL.startswith("postgresql")
+        and not IN_CI
+        and not postgres_answers(TEST_DATABASE_URL)
+    ):
+        pytest.exit(
+            f"PostgreSQL is not reachable at {TEST_DATABASE_URL}: the suite was not run on it.",
+            returncode=0,
+        )
+
+
+def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_BACKEND": "memory",
+        "BASE_URL": "http://consultation.test",
+        # The cheapest Argon2 parameters: the tests check behaviour, not hashing cost.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        **overrides,
+    }
+
+
+class Client(FlaskClient):
+    """A test client that sends the page's CSRF token with each form, as a browser would."""
+
+    def csrf_token(self, page: str = "/", **kwargs: Any) -> str:
+        match = CSRF_INPUT.search(self.get(page, **kwargs).get_data(as_text=True))
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any):
+        token = self.csrf_token(headers=kwargs.get("headers"))
+        return self.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD):
+        response = self.submit("/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+
+def _reset_schema(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+        db.create_all()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        if TEST_DATABASE_URL.startswith("postgresql"):
+            require_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    app = create_app(app_config(database_url))
+    app.test_client_class = Client
+    _reset_schema(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with empty tables and an empty outbox."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app: Flask = request.getfixturevalue("app")
+    app.extensions.pop("mail_outbox", None)
+    with app.app_context():
+        tables = db.metadata.sorted_tables
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(table.name for table in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list:
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+def _saved(app: Flask, instance: Any) -> Any:
+    """Commit ``instance`` and hand it back detached, with its columns loaded."""
+    with app.app_context():
+        db.session.add(instance)
+        db.session.commit()
+        db.session.refresh(instance)
+        db.session.expunge(instance)
+    return instance
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make_user(
+        role: Role = Role.PARTICIPANT,
+        email: str | None = None,
+        password: str | None = PASSWORD,
+        active: bool = True,
+        confirmed: bool = True,
+        **fields: Any,
+    ) -> User:
+        number = next(counter)
+        with app.app_context():
+            user = User(
+                email=email or f"{role.value}{number}@example.org",
+                display_name=fields.pop("display_name", f"{role.value.title()} {number}"),
+                role=role,
+                active=active,
+                email_confirmed_at=now_utc() if confirmed else None,
+                **fields,
+            )
+            if password is not None:
+                accounts.set_password(user, password)
+        return _saved(app, user)
+
+    return make_user
+
+
+@pytest.fixture
+def make_event(app: Flask) -> Callable[..., Event]:
+    counter = iter(range(1, 10_000))
+
+    def make_event(status: EventStatus = EventStatus.PUBLISHED, **fields: Any) -> Event:
+        number = next(counter)
+        values = {
+            "slug": f"consultation-{number}",
+            "title": f"Regional humanitarian consultation {number}",
+            "city": "Amman",
+            "country": "JO",
+            "start_date": date(2027, 3, 1),
+            "end_date": date(2027, 3, 3),
+            "timezone": "Asia/Amman",
+            **fields,
+        }
+        return _saved(app, Event(status=status, **values))
+
+    return make_event

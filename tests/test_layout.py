@@ -1,0 +1,63 @@
+import re
+import subprocess
+
+from consultation import PROJECT_ROOT
+from consultation.accounts.models import Role
+
+ASSET = re.compile(r'<(?:link|script|img|iframe)\b[^>]*(?:href|src)="([^"]+)"')
+
+
+def test_pages_load_assets_from_this_site_only(client, make_user, make_event):
+    make_event()
+    client.login(make_user(Role.ADMIN).email)
+    for page in ["/", "/events/consultation-1", "/admin/users", "/account", "/nowhere"]:
+        html = client.get(page).get_data(as_text=True)
+        assets = ASSET.findall(html)
+        assert assets, page
+        assert all(asset.startswith("/static/") for asset in assets), (page, assets)
+
+
+def test_every_page_has_a_skip_link_landmarks_and_its_language(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html
+    assert 'href="#main"' in html and '<main id="main"' in html
+    assert "<nav" in html and "<header>" in html and "<footer" in html
+
+
+def test_arabic_pages_are_right_to_left_with_bootstrap_rtl(client):
+    client.submit("/language", {"language": "ar"})
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "bootstrap.rtl.min.css" in html
+
+
+def test_the_navigation_shows_what_the_role_may_do(client, make_user):
+    assert "/admin/users" not in client.get("/").get_data(as_text=True)
+    client.login(make_user(Role.PARTICIPANT).email)
+    assert "/admin/users" not in client.get("/").get_data(as_text=True)
+    admin_browser = client.application.test_client()
+    admin_browser.login(make_user(Role.ADMIN).email)
+    assert "/admin/users" in admin_browser.get("/").get_data(as_text=True)
+
+
+def test_vendored_assets_match_their_manifest():
+    done = subprocess.run(
+        [str(PROJECT_ROOT / "scripts" / "vendor-assets"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_server_error_shows_the_application_error_page(app, client, monkeypatch):
+    from consultation.events import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "published_events", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)

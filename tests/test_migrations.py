@@ -1,0 +1,73 @@
+"""The migrations build the whole schema on an empty database and match the models."""
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from consultation import create_app
+from consultation.db import db
+from tests.conftest import TEST_POSTGRES_URL, app_config, require_postgres
+
+
+def empty_postgres_database() -> Iterator[str]:
+    require_postgres()
+    server = make_url(TEST_POSTGRES_URL)
+    name = f"consultation_migrations_{uuid.uuid4().hex[:8]}"
+    connect = {
+        "host": server.host,
+        "port": server.port or 5432,
+        "user": server.username,
+        "password": server.password,
+        "dbname": server.database,
+        "autocommit": True,
+    }
+    with psycopg.connect(**connect) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(**connect) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    else:
+        yield from empty_postgres_database()
+
+
+@pytest.fixture
+def migrated_app(empty_database):
+    app = create_app(app_config(empty_database))
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_upgrade_builds_every_table(migrated_app):
+    with migrated_app.app_context():
+        tables = set(sa.inspect(db.engine).get_table_names())
+    assert {table.name for table in db.metadata.sorted_tables} <= tables
+    assert "alembic_version" in tables
+
+
+def test_models_and_migrations_agree(migrated_app):
+    result = migrated_app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_check_notices_a_model_without_a_migration(migrated_app):
+    probe = sa.Table("drift_probe", db.metadata, sa.Column("id", sa.Integer, primary_key=True))
+    try:
+        result = migrated_app.test_cli_runner().invoke(args=["db", "check"])
+    finally:
+        db.metadata.remove(probe)
+    assert result.exit_code != 0
