@@ -8,16 +8,22 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint format check-system install install-dev vendor-assets clean
+.PHONY: run worker test lint format check-python install install-dev vendor-assets clean
 
-run: check-system $(VENV)/.installed
+run: check-python $(VENV)/.installed
+	@$(PYTHON) scripts/check-system-libs --warn
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Runs queued background jobs; needed only when REDIS_URL is set.
+worker: $(VENV)/.installed
+	$(FLASK) jobs worker
+
 # Runs the suite on SQLite, then on PostgreSQL. Without a PostgreSQL server the second run
 # stops at once and says so; under CI=true that fails instead.
-test: check-system $(VENV)/.installed-dev
+test: check-python $(VENV)/.installed-dev
+	@$(PYTHON) scripts/check-system-libs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== The suite on SQLite"
@@ -33,13 +39,12 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check-system:
+check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Consultation needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null \
 		|| { echo "Python's venv module is missing. Install it with:"; \
 		     echo "  sudo apt-get install python3-venv"; exit 1; }
-	@$(PYTHON) scripts/check-system-libs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

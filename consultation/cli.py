@@ -6,14 +6,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from consultation import demo
+from consultation import demo, jobs
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role
+from consultation.config import LANGUAGES
 from consultation.db import db
 from consultation.errors import ConsultationError
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")
+jobs_cli = AppGroup("jobs", help="Background jobs (with REDIS_URL set).")
 
 
 @demo_cli.command("seed")
@@ -22,6 +24,8 @@ accounts_cli = AppGroup("accounts", help="User accounts.")
 )
 def seed_command(if_empty: bool) -> None:
     """Load the demo consultation and one account per role (safe to run twice)."""
+    if current_app.config["CONSULTATION_ENV"] == "production":
+        raise click.ClickException("The demo is not loaded into a production installation.")
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has data; the demo was not loaded.")
         return
@@ -29,9 +33,6 @@ def seed_command(if_empty: bool) -> None:
     db.session.commit()
     click.echo("Demo consultation loaded.")
     if not created:
-        return
-    if current_app.config["CONSULTATION_ENV"] == "production":
-        click.echo("Demo accounts created; set their passwords with 'Forgot your password?'.")
         return
     lines = [
         f"{account.role.value:<12} {account.email:<40} {account.password}" for account in created
@@ -49,7 +50,7 @@ def seed_command(if_empty: bool) -> None:
 @click.option("--name", "display_name", required=True)
 @click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.ADMIN.value)
 @click.option("--organisation", default=None)
-@click.option("--language", type=click.Choice(["en", "fr", "ar"]), default="en")
+@click.option("--language", type=click.Choice(LANGUAGES), default="en")
 def invite_command(
     email: str, display_name: str, role: str, organisation: str | None, language: str
 ) -> None:
@@ -62,6 +63,17 @@ def invite_command(
     click.echo(f"Invitation sent to {email}.")
 
 
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run the jobs (emails, later reports) that requests put on the Redis queue."""
+    try:
+        jobs.run_worker(current_app._get_current_object(), burst=burst)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(jobs_cli)

@@ -7,6 +7,7 @@ loaded after the environment for settings that are awkward to pass as variables.
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,21 @@ def development_secret_key(instance_path: Path) -> str:
     return key
 
 
+def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
+    if not environ.get("SECRET_KEY"):
+        raise ConfigurationError("SECRET_KEY must be set when CONSULTATION_ENV=production.")
+    # `flask run` reads FLASK_DEBUG itself; its debugger would let anyone run code.
+    if _flag(environ.get("FLASK_DEBUG")):
+        raise ConfigurationError("FLASK_DEBUG must be off when CONSULTATION_ENV=production.")
+    if not environ.get("BASE_URL", "").startswith("https://"):
+        raise ConfigurationError(
+            "BASE_URL must be set to the site's https:// address in production: "
+            "every link in an email is built on it."
+        )
+    if not environ.get("MAIL_FROM"):
+        raise ConfigurationError("MAIL_FROM must be set in production.")
+
+
 def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     env = environ.get("CONSULTATION_ENV", "development")
     if env not in ENVIRONMENTS:
@@ -55,11 +71,9 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
             f"CONSULTATION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}."
         )
     production = env == "production"
-    secret_key = environ.get("SECRET_KEY")
-    if not secret_key:
-        if production:
-            raise ConfigurationError("SECRET_KEY must be set when CONSULTATION_ENV=production.")
-        secret_key = development_secret_key(instance_path)
+    if production:
+        refuse_unsafe_production(environ)
+    secret_key = environ.get("SECRET_KEY") or development_secret_key(instance_path)
 
     mail_backend = environ.get("MAIL_BACKEND", "smtp" if production else "console")
     if mail_backend not in MAIL_BACKENDS:
@@ -83,6 +97,8 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REDIS_URL": environ.get("REDIS_URL") or None,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": environ.get("MAIL_FROM", "Consultation <no-reply@consultation.invalid>"),
@@ -94,8 +110,7 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "SMTP_SECURITY": smtp_security,
         "SMTP_TIMEOUT": int(environ.get("SMTP_TIMEOUT", "30")),
         "PASSWORD_RESET_MAX_AGE": int(environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
-        "EMAIL_CONFIRMATION_MAX_AGE": int(environ.get("EMAIL_CONFIRMATION_MAX_AGE", 2 * 86400)),
-        "INVITATION_MAX_AGE": int(environ.get("INVITATION_MAX_AGE", 7 * 86400)),
+        "ACTIVATION_MAX_AGE": int(environ.get("ACTIVATION_MAX_AGE", 7 * 86400)),
         # Argon2id; the defaults are OWASP's first recommendation. Hashes made with other
         # parameters are upgraded at the next successful log-in.
         "ARGON2_TIME_COST": int(environ.get("ARGON2_TIME_COST", 2)),

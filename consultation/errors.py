@@ -38,8 +38,6 @@ ERROR_TITLES = {
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     409: _l("Conflict"),
-    413: _l("Upload too large"),
-    429: _l("Too many requests"),
     500: _l("Something went wrong"),
 }
 
@@ -48,8 +46,6 @@ ERROR_EXPLANATIONS = {
     403: _l("Your account does not have access to this page."),
     404: _l("There is nothing at this address. It may have moved, or the link may be mistyped."),
     405: _l("This page cannot be used that way."),
-    413: _l("What you sent is larger than we accept."),
-    429: _l("You have made too many attempts. Wait a few minutes and try again."),
     500: _l("The error has been logged. Please try again in a moment."),
 }
 

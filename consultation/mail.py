@@ -1,6 +1,8 @@
 """Every email the application sends goes through ``send_email``.
 
-Backends, chosen by ``MAIL_BACKEND``:
+The message is built in the request (templates, translations) and delivered as a background
+job, so a request takes as long whether or not it sent an email. Backends, chosen by
+``MAIL_BACKEND``:
 - ``console``: logs the message and writes it as an ``.eml`` file to ``instance/outbox/``;
 - ``smtp``: delivers through the server named by the ``SMTP_*`` settings;
 - ``memory``: keeps messages in ``app.extensions["mail_outbox"]`` for the tests to read.
@@ -10,13 +12,17 @@ import logging
 import smtplib
 import ssl
 from datetime import UTC, datetime
+from email import message_from_bytes
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import make_msgid
 from pathlib import Path
 from secrets import token_hex
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
+
+from consultation import jobs
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +43,27 @@ def send_email(to: str, subject: str, template: str, language: str, **context) -
     """
     with force_locale(language):
         message = EmailMessage()
-        message["Subject"] = str(subject)
+        subject = str(subject)
+        message["Subject"] = subject
         message["From"] = current_app.config["MAIL_FROM"]
         message["To"] = to
         message["Message-ID"] = make_msgid(domain="consultation.invalid")
         message.set_content(render_template(f"emails/{template}.txt", **context))
         message.add_alternative(
-            render_template(f"emails/{template}.html", language=language, **context),
+            render_template(
+                f"emails/{template}.html", language=language, subject=subject, **context
+            ),
             subtype="html",
         )
         # After the parts: setting content clears every Content-* header.
         message["Content-Language"] = language
-    _BACKENDS[current_app.config["MAIL_BACKEND"]](message)
+    jobs.enqueue(deliver_email, message.as_bytes())
     return message
+
+
+def deliver_email(raw_message: bytes) -> None:
+    message = message_from_bytes(raw_message, policy=default)
+    _BACKENDS[current_app.config["MAIL_BACKEND"]](message)
 
 
 def _send_console(message: EmailMessage) -> None:

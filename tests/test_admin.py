@@ -85,7 +85,7 @@ def test_an_invited_staff_member_chooses_a_password_and_gets_the_role(app, clien
 
     invited = app.test_client()
     link = link_in(outbox[0])
-    assert link.startswith("/invitation/")
+    assert link.startswith("/activate/")
     response = invited.submit(
         link, {"password": "my own passphrase", "password_confirm": "my own passphrase"}
     )
@@ -148,3 +148,18 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(app, client, admin):
 
 def test_an_unknown_user_is_a_404(client, admin):
     assert client.get("/admin/users/999999").status_code == 404
+
+
+def test_the_invite_command_creates_an_administrator(app, outbox):
+    runner = app.test_cli_runner()
+    args = ["accounts", "invite", "--email", "Head@NGO.example", "--name", "Head of policy"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert outbox[0]["To"] == "head@ngo.example"
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "head@ngo.example"))
+        assert user.role is Role.ADMIN
+
+    again = runner.invoke(args=args)
+    assert again.exit_code == 1
+    assert "already exists" in again.output

@@ -22,11 +22,30 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app()
 
 
+PRODUCTION = {
+    "CONSULTATION_ENV": "production",
+    "SECRET_KEY": "s" * 40,
+    "BASE_URL": "https://consultation.example.org",
+    "MAIL_FROM": "Consultation <consultation@example.org>",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG"),
+        ({"BASE_URL": ""}, "BASE_URL"),
+        ({"BASE_URL": "http://consultation.example.org"}, "BASE_URL"),
+        ({"MAIL_FROM": ""}, "MAIL_FROM"),
+    ],
+)
+def test_production_refuses_unsafe_settings(tmp_path, change, complaint):
+    with pytest.raises(ConfigurationError, match=complaint):
+        build_config(tmp_path, {**PRODUCTION, **change})
+
+
 def test_production_turns_debug_off_and_secures_cookies(tmp_path):
-    config = build_config(
-        tmp_path,
-        {"CONSULTATION_ENV": "production", "SECRET_KEY": "s" * 40, "FLASK_DEBUG": "1"},
-    )
+    config = build_config(tmp_path, PRODUCTION)
     assert config["DEBUG"] is False
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["REMEMBER_COOKIE_SECURE"] is True

@@ -36,11 +36,12 @@ def test_seed_prints_passwords_that_work_in_development(app, client, monkeypatch
     client.login(email, password)
 
 
-def test_seed_keeps_passwords_off_the_console_in_production(app, monkeypatch):
+def test_seed_refuses_to_touch_a_production_installation(app, monkeypatch):
     monkeypatch.setitem(app.config, "CONSULTATION_ENV", "production")
-    output = app.test_cli_runner().invoke(args=["demo", "seed"]).output
-    users, _ = table_snapshot(app)
-    assert all(email not in output for email, _, _ in users)
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 1
+    assert "production" in result.output
+    assert table_snapshot(app) == ([], [])
 
 
 def test_seeding_twice_changes_nothing(app):

@@ -61,3 +61,19 @@ def test_a_server_error_shows_the_application_error_page(app, client, monkeypatc
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
+
+
+def test_pages_carry_security_headers(client):
+    headers = client.get("/").headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_form_fields_only_reference_descriptions_that_exist(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '="None"' not in html
+    assert html.count('id="csrf_token"') == 0

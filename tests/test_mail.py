@@ -17,11 +17,13 @@ def send_confirmation(app):
     with app.test_request_context():
         return send_email(
             "hana@example.org",
-            "Confirm your email address",
-            "accounts/confirm_email",
+            "Choose your password",
+            "accounts/activation",
             "en",
             user=Recipient(),
-            confirm_url="http://consultation.test/confirm/abc",
+            invited_by=None,
+            activation_url="http://consultation.test/activate/abc",
+            max_age_days=7,
         )
 
 
@@ -30,8 +32,8 @@ def test_messages_have_a_text_and_an_html_part(app):
     assert message["To"] == "hana@example.org"
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "http://consultation.test/confirm/abc" in text
-    assert 'href="http://consultation.test/confirm/abc"' in html
+    assert "http://consultation.test/activate/abc" in text
+    assert 'href="http://consultation.test/activate/abc"' in html
     assert message["Content-Language"] == "en"
 
 
@@ -41,7 +43,7 @@ def test_the_console_backend_writes_eml_files_to_the_outbox(app, tmp_path, monke
     send_confirmation(app)
     [saved] = (tmp_path / "outbox").glob("*.eml")
     message = message_from_bytes(saved.read_bytes(), policy=default)
-    assert message["Subject"] == "Confirm your email address"
+    assert message["Subject"] == "Choose your password"
 
 
 class SMTPHandler(socketserver.StreamRequestHandler):
@@ -89,4 +91,4 @@ def test_the_smtp_backend_delivers_to_the_configured_server(app, smtp_server, mo
     [delivered] = SMTPHandler.received
     message = message_from_bytes(delivered, policy=default)
     assert message["To"] == "hana@example.org"
-    assert "confirm/abc" in message.get_body(preferencelist=("plain",)).get_content()
+    assert "activate/abc" in message.get_body(preferencelist=("plain",)).get_content()

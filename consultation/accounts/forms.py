@@ -1,4 +1,5 @@
 from flask import current_app
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
@@ -14,11 +15,27 @@ LANGUAGE_CHOICES = [
 ]
 
 
+def _password_min_length() -> int:
+    return current_app.config["PASSWORD_MIN_LENGTH"]
+
+
+def _password_help() -> str:
+    return ngettext(
+        "At least %(num)d character. A few unrelated words make a strong password.",
+        "At least %(num)d characters. A few unrelated words make a strong password.",
+        _password_min_length(),
+    )
+
+
 class MinimumPasswordLength:
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
-        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        minimum = _password_min_length()
         if len(field.data or "") < minimum:
-            raise ValidationError(_l("Use at least %(count)d characters.", count=minimum))
+            raise ValidationError(
+                ngettext(
+                    "Use at least %(num)d character.", "Use at least %(num)d characters.", minimum
+                )
+            )
 
 
 def email_field() -> EmailField:
@@ -42,7 +59,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
             MinimumPasswordLength(),
             Length(max=200),
         ],
-        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        description=LazyString(_password_help),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -81,7 +98,6 @@ class SignUpForm(FlaskForm):
     email = email_field()
     organisation_name = organisation_field()
     language = language_field()
-    password, password_confirm = new_password_fields()
 
 
 class LoginForm(FlaskForm):

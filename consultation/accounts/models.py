@@ -59,6 +59,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_is_lower_case"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored normalised (stripped, lower-case) so uniqueness is case-insensitive everywhere.

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from consultation.accounts.models import Role, User, new_session_token
 from consultation.db import db, now_utc
@@ -22,15 +23,14 @@ from consultation.mail import external_url, send_email
 
 
 class TokenPurpose(StrEnum):
-    CONFIRM_EMAIL = "confirm-email"
+    # Choosing a first password: after sign-up, or when invited by an administrator.
+    ACTIVATION = "activation"
     RESET_PASSWORD = "reset-password"  # noqa: S105 (a token purpose, not a secret)
-    INVITATION = "invitation"
 
 
 _MAX_AGE_SETTING = {
-    TokenPurpose.CONFIRM_EMAIL: "EMAIL_CONFIRMATION_MAX_AGE",
+    TokenPurpose.ACTIVATION: "ACTIVATION_MAX_AGE",
     TokenPurpose.RESET_PASSWORD: "PASSWORD_RESET_MAX_AGE",
-    TokenPurpose.INVITATION: "INVITATION_MAX_AGE",
 }
 
 
@@ -88,8 +88,12 @@ def _serializer(purpose: TokenPurpose) -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    """Changes once a token has done its job, which makes every token single use."""
-    state = f"{user.email}|{user.password_hash}|{user.email_confirmed_at}|{user.active}"
+    """Changes once a token has done its job, which makes every token single use.
+
+    The session token is part of it so that deactivating an account (which rotates it)
+    kills every link sent before, even once the account is reactivated.
+    """
+    state = f"{user.email}|{user.password_hash}|{user.session_token}|{user.active}"
     return hashlib.sha256(state.encode()).hexdigest()[:24]
 
 
@@ -116,20 +120,16 @@ def user_from_token(token: str, purpose: TokenPurpose) -> User:
 # Sign-up and log-in ----------------------------------------------------------------------
 
 
-def sign_up(
-    email: str,
-    display_name: str,
-    organisation_name: str | None,
-    language: str,
-    password: str,
-) -> None:
-    """Create a participant account awaiting email confirmation.
+def sign_up(email: str, display_name: str, organisation_name: str | None, language: str) -> None:
+    """Create a participant account and email a link to choose its password.
 
-    If the address already has an account, its owner is told by email instead, and the
-    visitor sees the same answer either way.
+    The password is chosen only through the emailed link, so nobody can prepare an account
+    on someone else's address and use it once its owner confirms it. Whether the address
+    already has an account or not, the visitor sees the same answer and the address gets
+    one email.
     """
-    existing = find_user_by_email(email)
-    if existing is None:
+    user = find_user_by_email(email)
+    if user is None:
         user = User(
             email=normalise_email(email),
             display_name=display_name.strip(),
@@ -137,41 +137,44 @@ def sign_up(
             language=language,
             role=Role.PARTICIPANT,
         )
-        set_password(user, password)
-        db.session.add(user)
-        db.session.flush()
-        send_confirmation_email(user)
-    elif existing.email_confirmed_at is None and existing.active:
-        send_confirmation_email(existing)
-    elif existing.active:
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:
+            # The same address was signed up by a concurrent request a moment ago.
+            user = find_user_by_email(email)
+            assert user is not None
+    if not user.active:
+        return
+    if user.password_hash is None:
+        send_activation_email(user)
+    else:
         send_email(
-            existing.email,
+            user.email,
             _l("You already have an account"),
             "accounts/already_registered",
-            existing.language,
-            user=existing,
+            user.language,
+            user=user,
             login_url=external_url("accounts.login"),
             reset_url=external_url("accounts.forgot_password"),
         )
 
 
-def send_confirmation_email(user: User) -> None:
+def send_activation_email(user: User, invited_by: User | None = None) -> None:
     send_email(
         user.email,
-        _l("Confirm your email address"),
-        "accounts/confirm_email",
+        _l("You are invited to Consultation") if invited_by else _l("Choose your password"),
+        "accounts/activation",
         user.language,
         user=user,
-        confirm_url=external_url(
-            "accounts.confirm_email", token=make_token(user, TokenPurpose.CONFIRM_EMAIL)
+        invited_by=invited_by,
+        activation_url=external_url(
+            "accounts.set_password",
+            purpose=TokenPurpose.ACTIVATION,
+            token=make_token(user, TokenPurpose.ACTIVATION),
         ),
+        max_age_days=current_app.config["ACTIVATION_MAX_AGE"] // 86400,
     )
-
-
-def confirm_email(token: str) -> User:
-    user = user_from_token(token, TokenPurpose.CONFIRM_EMAIL)
-    user.email_confirmed_at = now_utc()
-    return user
 
 
 def authenticate(email: str, password: str) -> User:
@@ -182,11 +185,6 @@ def authenticate(email: str, password: str) -> User:
     if not user.active:
         raise LoginFailed(
             _l("This account has been deactivated. Contact the organisers if this is a mistake.")
-        )
-    if user.email_confirmed_at is None:
-        send_confirmation_email(user)
-        raise LoginFailed(
-            _l("Please confirm your email address first. We have sent you a new confirmation link.")
         )
     user.last_login_at = now_utc()
     return user
@@ -265,8 +263,9 @@ def invite_user(
     invited_by: User | None,
 ) -> User:
     """Create an account without a password and email its owner a link to choose one."""
+    duplicate = Conflict(_l("An account with this email address already exists."), field="email")
     if find_user_by_email(email) is not None:
-        raise Conflict(_l("An account with this email address already exists."), field="email")
+        raise duplicate
     user = User(
         email=normalise_email(email),
         display_name=display_name.strip(),
@@ -274,22 +273,12 @@ def invite_user(
         language=language,
         role=role,
     )
-    db.session.add(user)
-    db.session.flush()
-    send_email(
-        user.email,
-        _l("You are invited to Consultation"),
-        "accounts/invitation",
-        user.language,
-        user=user,
-        invited_by=invited_by,
-        invitation_url=external_url(
-            "accounts.set_password",
-            purpose=TokenPurpose.INVITATION,
-            token=make_token(user, TokenPurpose.INVITATION),
-        ),
-        max_age_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
-    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as error:
+        raise duplicate from error
+    send_activation_email(user, invited_by=invited_by)
     return user
 
 

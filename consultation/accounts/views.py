@@ -1,7 +1,16 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 
 from consultation.accounts import services
 from consultation.accounts.access import permission_required, safe_next_url
@@ -19,24 +28,9 @@ from consultation.accounts.forms import (
 from consultation.accounts.models import Permission, Role, User
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.forms import UNPROCESSABLE, attach_error, render_form
 
 bp = Blueprint("accounts", __name__)
-
-INVALID = 422
-
-
-def attach_error(form: FlaskForm, error: ConsultationError) -> None:
-    """Show a domain error next to its field, or above the form when it has none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def render_form(template: str, form: FlaskForm, **context):
-    status = INVALID if form.errors else 200
-    return render_template(template, form=form, **context), status
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -46,27 +40,11 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         services.sign_up(
-            form.email.data,
-            form.display_name.data,
-            form.organisation_name.data,
-            form.language.data,
-            form.password.data,
+            form.email.data, form.display_name.data, form.organisation_name.data, form.language.data
         )
         db.session.commit()
         return render_template("accounts/check_inbox.html", email=form.email.data)
     return render_form("accounts/signup.html", form)
-
-
-@bp.route("/confirm/<token>")
-def confirm_email(token: str):
-    try:
-        user = services.confirm_email(token)
-    except services.InvalidToken as error:
-        return render_template("accounts/invalid_link.html", message=error.message), 400
-    db.session.commit()
-    login_user(user)
-    flash(_("Your email address is confirmed. Welcome!"), "success")
-    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,7 +56,6 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.LoginFailed as error:
-            db.session.commit()
             attach_error(form, error)
         else:
             db.session.commit()
@@ -111,11 +88,12 @@ def forgot_password():
     methods=["GET", "POST"],
 )
 @bp.route(
-    "/invitation/<token>",
-    defaults={"purpose": services.TokenPurpose.INVITATION},
+    "/activate/<token>",
+    defaults={"purpose": services.TokenPurpose.ACTIVATION},
     methods=["GET", "POST"],
 )
 def set_password(token: str, purpose: services.TokenPurpose):
+    # Only the POST uses the token up: mail scanners that open links must not spend it.
     try:
         services.user_from_token(token, purpose)
     except services.InvalidToken as error:
@@ -179,7 +157,7 @@ def set_language():
 # state need no form class of their own.
 
 
-def load_user(user_id: int) -> User:
+def user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
@@ -219,13 +197,17 @@ def invite_user():
                 "success",
             )
             return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_form("accounts/admin/invite.html", form)
+    return render_form(
+        "accounts/admin/invite.html",
+        form,
+        activation_days=current_app.config["ACTIVATION_MAX_AGE"] // 86400,
+    )
 
 
 @bp.route("/admin/users/<int:user_id>")
 @permission_required(Permission.MANAGE_USERS)
 def user_detail(user_id: int):
-    user = load_user(user_id)
+    user = user_or_404(user_id)
     return render_template(
         "accounts/admin/user.html",
         user=user,
@@ -236,7 +218,7 @@ def user_detail(user_id: int):
 @bp.route("/admin/users/<int:user_id>/role", methods=["POST"])
 @permission_required(Permission.MANAGE_USERS)
 def change_role(user_id: int):
-    user = load_user(user_id)
+    user = user_or_404(user_id)
     form = ChangeRoleForm()
     if form.validate_on_submit():
         services.change_role(user, Role(form.role.data), acting_user=current_user)
@@ -245,14 +227,14 @@ def change_role(user_id: int):
             _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role.label), "success"
         )
         return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_template("accounts/admin/user.html", user=user, role_form=form), INVALID
+    return render_template("accounts/admin/user.html", user=user, role_form=form), UNPROCESSABLE
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"], defaults={"active": False})
 @bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"], defaults={"active": True})
 @permission_required(Permission.MANAGE_USERS)
 def set_active(user_id: int, active: bool):
-    user = load_user(user_id)
+    user = user_or_404(user_id)
     services.set_active(user, active, acting_user=current_user)
     db.session.commit()
     if active:

@@ -1,8 +1,8 @@
 """accounts and events
 
-Revision ID: f216c9c59cbe
+Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 04:17:58.714942
+Create Date: 2026-11-28 04:30:45.499743
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "f216c9c59cbe"
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -70,6 +70,7 @@ def upgrade():
         sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("email = lower(email)", name=op.f("ck_users_email_is_lower_case")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
         sa.UniqueConstraint("session_token", name=op.f("uq_users_session_token")),

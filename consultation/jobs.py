@@ -1,0 +1,37 @@
+"""Background work: on an RQ queue in Redis when ``REDIS_URL`` is set, inline otherwise.
+
+Work that must not slow a request down, or must not reveal by its duration what it did
+(sending an email only when an account exists), goes through ``enqueue``.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+from redis import Redis
+from rq import Queue, Worker
+
+QUEUE_NAME = "consultation"
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    if url:
+        app.extensions["job_queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(url))
+
+
+def enqueue(function: Callable[..., Any], *args: Any) -> None:
+    queue: Queue | None = current_app.extensions.get("job_queue")
+    if queue is None:
+        function(*args)
+    else:
+        queue.enqueue(function, *args)
+
+
+def run_worker(app: Flask, burst: bool = False, worker_class: type[Worker] = Worker) -> None:
+    """Process queued jobs inside an application context (configuration, database, mail)."""
+    queue: Queue | None = app.extensions.get("job_queue")
+    if queue is None:
+        raise RuntimeError("REDIS_URL is not set: jobs run inline and need no worker.")
+    with app.app_context():
+        worker_class([queue], connection=queue.connection).work(burst=burst)
