@@ -1,12 +1,16 @@
 """The SQLAlchemy base every model inherits, the shared column types and the session."""
 
 import sqlite3
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import Enum as PyEnum
+from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, registry
+from wtforms.fields.choices import SelectChoice
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -45,6 +49,23 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class LabelledEnum(StrEnum):
+    """A string enum whose members have a translated label, from the class's ``labels()``."""
+
+    @classmethod
+    def labels(cls) -> Mapping[Any, str]:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        # A lazy string: it is translated where it is shown, not where it is defined.
+        return type(self).labels()[self]
+
+    @classmethod
+    def choices(cls, members: Iterable[Any] | None = None) -> list[SelectChoice]:
+        return [SelectChoice(member.value, member.label) for member in (members or cls)]
 
 
 def enum_type(enum_class: type[PyEnum], name: str) -> sa.Enum:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventStatus
+from consultation.events.models import Event, EventStatus, Region
 
 DEMO_EMAIL_DOMAIN = "demo.consultation.example"
 
@@ -78,6 +78,10 @@ def seed_event() -> Event:
             title="IOM–NGO Regional Humanitarian Consultation — Middle East and North Africa",
             city="Istanbul",
             country="TR",
+            region=Region.MIDDLE_EAST_NORTH_AFRICA,
+            edition_year=2027,
+            venue="Istanbul Congress Center",
+            working_languages=["en", "ar", "fr"],
             start_date=date(2027, 5, 11),
             end_date=date(2027, 5, 13),
             timezone="Europe/Istanbul",

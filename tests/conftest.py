@@ -19,7 +19,7 @@ from consultation import create_app
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventStatus
+from consultation.events.models import Event, EventStatus, Region
 from tests.helpers import PASSWORD, postgres_answers
 
 IN_CI = os.environ.get("CI") == "true"
@@ -195,8 +195,11 @@ def make_event(app: Flask) -> Callable[..., Event]:
             "start_date": date(2027, 3, 1),
             "end_date": date(2027, 3, 3),
             "timezone": "Asia/Amman",
+            "region": Region.MIDDLE_EAST_NORTH_AFRICA,
+            "working_languages": ["en", "ar"],
             **fields,
         }
+        values.setdefault("edition_year", values["start_date"].year)
         return _saved(app, Event(status=status, **values))
 
     return make_event

@@ -140,14 +140,14 @@ class InviteUserForm(FlaskForm):
     organisation_name = organisation_field()
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(role.value, role.label) for role in STAFF_ROLES],
+        choices=Role.choices(STAFF_ROLES),
         default=Role.ORGANISER.value,
     )
     language = language_field(_l("Language of the invitation"))
 
 
 class ChangeRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.label) for role in Role])
+    role = SelectField(_l("Role"), choices=Role.choices())
 
 
 class LanguageForm(FlaskForm):

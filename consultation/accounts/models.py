@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consultation.db import db, enum_type, now_utc
+from consultation.db import LabelledEnum, db, enum_type, now_utc
 
 
-class Role(StrEnum):
-    """A user's global role. Per-event roles come with event teams."""
+class Role(LabelledEnum):
+    """A user's global role; roles on one event come from its team (EventMember)."""
 
     ADMIN = "admin"
     ORGANISER = "organiser"
@@ -19,18 +19,15 @@ class Role(StrEnum):
     POLICY = "policy"
     PARTICIPANT = "participant"
 
-    @property
-    def label(self) -> str:
-        return _ROLE_LABELS[self]
-
-
-_ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.ORGANISER: _l("Organiser"),
-    Role.RAPPORTEUR: _l("Rapporteur"),
-    Role.POLICY: _l("Policy team"),
-    Role.PARTICIPANT: _l("Participant"),
-}
+    @classmethod
+    def labels(cls):
+        return {
+            cls.ADMIN: _l("Administrator"),
+            cls.ORGANISER: _l("Organiser"),
+            cls.RAPPORTEUR: _l("Rapporteur"),
+            cls.POLICY: _l("Policy team"),
+            cls.PARTICIPANT: _l("Participant"),
+        }
 
 
 class Permission(StrEnum):

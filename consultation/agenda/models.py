@@ -1,0 +1,160 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultation.accounts.models import User
+from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.events.models import Event, Theme
+from consultation.organisations.models import Organisation
+
+
+class SessionKind(LabelledEnum):
+    OPENING = "opening"
+    PLENARY = "plenary"
+    PANEL = "panel"
+    BREAKOUT = "breakout"
+    WORKING_GROUP = "working_group"
+    BREAK = "break"
+    CLOSING = "closing"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.OPENING: _l("Opening"),
+            cls.PLENARY: _l("Plenary"),
+            cls.PANEL: _l("Panel"),
+            cls.BREAKOUT: _l("Breakout"),
+            cls.WORKING_GROUP: _l("Working group"),
+            cls.BREAK: _l("Break"),
+            cls.CLOSING: _l("Closing"),
+        }
+
+
+class Attribution(LabelledEnum):
+    """What may be said of who said what in a session; the report exporter enforces it."""
+
+    ON_RECORD = "on_record"
+    CHATHAM_HOUSE = "chatham_house"
+    CLOSED = "closed"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.ON_RECORD: _l("On the record: speakers may be named"),
+            cls.CHATHAM_HOUSE: _l("Chatham House rule: nothing is attributed"),
+            cls.CLOSED: _l("Closed: outcomes stay with the organisers"),
+        }
+
+
+class SpeakerRole(LabelledEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+    PANELLIST = "panellist"
+    RAPPORTEUR = "rapporteur"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.SPEAKER: _l("Speaker"),
+            cls.MODERATOR: _l("Moderator"),
+            cls.PANELLIST: _l("Panellist"),
+            cls.RAPPORTEUR: _l("Rapporteur"),
+        }
+
+
+session_themes = sa.Table(
+    "session_themes",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Session(db.Model):
+    """An item of an event's agenda."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.Index("ix_sessions_event_id_starts_at", "event_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind, "kind"))
+    # Stored in UTC; entered and shown in the event's time zone.
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    room: Mapped[str | None] = mapped_column(sa.String(120))
+    # Markdown, shown through the sanitiser
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    attribution: Mapped[Attribution] = mapped_column(
+        enum_type(Attribution, "attribution"), default=Attribution.CHATHAM_HOUSE
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=session_themes, order_by=Theme.position, lazy="raise_on_sql"
+    )
+    speakers: Mapped[list["SessionSpeaker"]] = relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        order_by="SessionSpeaker.position",
+        lazy="raise_on_sql",
+    )
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.event.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.event.zone)
+
+    def __repr__(self) -> str:
+        return f"<Session {self.id} {self.title!r}>"
+
+
+class SessionSpeaker(db.Model):
+    """A person on a session: a user of the site, or an external speaker described here."""
+
+    __tablename__ = "session_speakers"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(user_id IS NOT NULL) OR (name IS NOT NULL)", name="user_or_external_person"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(sa.String(120))
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[SpeakerRole] = mapped_column(enum_type(SpeakerRole, "role"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    session: Mapped[Session] = relationship(back_populates="speakers")
+    user: Mapped[User | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.user.display_name if self.user else "")
+
+    @property
+    def organisation_name(self) -> str | None:
+        if self.organisation is not None:
+            return self.organisation.short_name
+        return self.user.organisation_name if self.user else None
