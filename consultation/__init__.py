@@ -11,12 +11,23 @@ from flask_babel import lazy_gettext as _l
 
 from consultation import jobs, models
 from consultation.accounts.views import bp as accounts_bp
+from consultation.agenda.views import bp as agenda_bp
+from consultation.api.views import bp as api_bp
 from consultation.cli import register_commands
 from consultation.config import build_config
 from consultation.errors import register_error_handlers
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, csrf, db, login_manager, migrate
-from consultation.i18n import LANGUAGE_NAMES, country_name, select_locale, text_direction
+from consultation.i18n import (
+    LANGUAGE_NAMES,
+    country_name,
+    event_time,
+    select_locale,
+    text_direction,
+    utc_offset,
+)
+from consultation.markdown import render_markdown
+from consultation.organisations.views import bp as organisations_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,8 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     jobs.init_app(app)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(accounts_bp)
+    for blueprint in (events_bp, agenda_bp, organisations_bp, accounts_bp, api_bp):
+        app.register_blueprint(blueprint)
     register_templates(app)
     register_security_headers(app)
     register_error_handlers(app)
@@ -77,6 +88,9 @@ def register_templates(app: Flask) -> None:
         }
 
     app.add_template_filter(country_name)
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(event_time)
+    app.add_template_filter(utc_offset)
 
 
 # No inline script or style is used anywhere, so the policy can forbid them; Bootstrap's

@@ -12,10 +12,20 @@ from consultation.accounts.models import Role
 from consultation.config import LANGUAGES
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.events.themes import seed_themes
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")
 jobs_cli = AppGroup("jobs", help="Background jobs (with REDIS_URL set).")
+themes_cli = AppGroup("themes", help="The global theme taxonomy.")
+
+
+@themes_cli.command("seed")
+def seed_themes_command() -> None:
+    """Add the seed themes that are missing (humanitarian access, risk reduction, ...)."""
+    added = seed_themes()
+    db.session.commit()
+    click.echo(f"{len(added)} theme(s) added.")
 
 
 @demo_cli.command("seed")
@@ -77,3 +87,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(themes_cli)

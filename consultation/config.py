@@ -119,4 +119,5 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "PASSWORD_MIN_LENGTH": 12,
         "USERS_PER_PAGE": 25,
         "EVENTS_PER_PAGE": 20,
+        "ORGANISATIONS_PER_PAGE": 25,
     }

@@ -4,14 +4,35 @@ first, so seeding twice changes nothing."""
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
+from consultation.agenda.models import Attribution, SessionKind, SpeakerRole
+from consultation.agenda.services import SessionDetails, add_speaker, save_session
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventStatus, Region
+from consultation.events.models import (
+    Event,
+    EventMember,
+    EventPartner,
+    EventStatus,
+    PartnerRole,
+    Region,
+    Series,
+    TeamRole,
+    Theme,
+)
+from consultation.events.services import create_series
+from consultation.events.themes import seed_themes
+from consultation.organisations.models import (
+    Organisation,
+    OrganisationLevel,
+    OrganisationType,
+    comparison_key,
+)
+from consultation.organisations.services import save_organisation
 
 DEMO_EMAIL_DOMAIN = "demo.consultation.example"
 
@@ -40,7 +61,12 @@ def database_is_empty() -> bool:
 def seed_demo() -> list[CreatedAccount]:
     """Load what is missing of the demo; returns the accounts created by this call."""
     created = seed_accounts()
-    seed_event()
+    seed_themes()
+    organisations = seed_organisations()
+    if db.session.scalar(sa.select(Event.id).where(Event.slug == DEMO_EVENT_SLUG)) is None:
+        event = create_demo_event(organisations)
+        db.session.flush()
+        seed_agenda(event, organisations)
     db.session.flush()
     return created
 
@@ -70,33 +96,335 @@ def seed_accounts() -> list[CreatedAccount]:
     return created
 
 
-def seed_event() -> Event:
-    event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG))
-    if event is None:
-        event = Event(
-            slug=DEMO_EVENT_SLUG,
-            title="IOM–NGO Regional Humanitarian Consultation — Middle East and North Africa",
-            city="Istanbul",
-            country="TR",
-            region=Region.MIDDLE_EAST_NORTH_AFRICA,
-            edition_year=2027,
-            venue="Istanbul Congress Center",
-            working_languages=["en", "ar", "fr"],
-            start_date=date(2027, 5, 11),
-            end_date=date(2027, 5, 13),
-            timezone="Europe/Istanbul",
-            contact_email="humanitarianpolicy@iom.int",
-            status=EventStatus.PUBLISHED,
-            summary=(
-                "Co-organised by the International Organization for Migration (IOM) and the "
-                "International Council of Voluntary Agencies (ICVA), this first regional "
-                "consultation brings more than 65 representatives of international, regional, "
-                "national and local NGOs together to improve humanitarian access in the Middle "
-                "East and North Africa: reducing risk, strengthening local capacity and "
-                "reaching hard-to-reach places such as migrant detention centres, with "
-                "accountability, transparency, duty of care, conflict-sensitive programming "
-                "and aid diversion on the agenda. The exchanges inform IOM's future policies."
+def seed_organisations() -> dict[str, Organisation]:
+    by_acronym = {}
+    for name, acronym, kind, level, country, website in DEMO_ORGANISATIONS:
+        organisation = db.session.scalar(
+            sa.select(Organisation).where(Organisation.acronym_key == comparison_key(acronym))
+        )
+        if organisation is None:
+            organisation = save_organisation(None, name, acronym, kind, level, country, website)
+        by_acronym[acronym] = organisation
+    return by_acronym
+
+
+def seed_series() -> Series:
+    series = db.session.scalar(sa.select(Series).where(Series.code == "MENA"))
+    return series or create_series(
+        "IOM–NGO Regional Humanitarian Consultations — Middle East and North Africa",
+        "MENA",
+        "Yearly consultations between IOM, ICVA and NGOs working in the Middle East and North Africa.",
+    )
+
+
+def create_demo_event(organisations: dict[str, Organisation]) -> Event:
+    themes = db.session.scalars(sa.select(Theme).order_by(Theme.position))
+    team_roles = {
+        Role.ORGANISER: TeamRole.ORGANISER,
+        Role.RAPPORTEUR: TeamRole.RAPPORTEUR,
+        Role.POLICY: TeamRole.POLICY,
+    }
+    event = Event(
+        series=seed_series(),
+        slug=DEMO_EVENT_SLUG,
+        title="IOM–NGO Regional Humanitarian Consultation — Middle East and North Africa",
+        city="Istanbul",
+        country="TR",
+        region=Region.MIDDLE_EAST_NORTH_AFRICA,
+        edition_year=2027,
+        venue="Istanbul Congress Center",
+        description=(
+            "Across the world, armed conflicts and major crises create life-saving needs for "
+            "millions of civilians, while attacks on aid workers and other obstacles reduce "
+            "sustained humanitarian access.\n\n"
+            "Since 2015, IOM and ICVA have held yearly consultations where humanitarians open "
+            "a dialogue, explore ways of working together and answer current challenges. "
+            "This consultation asks:\n\n"
+            "- how to obtain and keep safe access to people in high-risk, hard-to-reach places;\n"
+            "- how to invest in the skills and capacities of local and national NGOs;\n"
+            "- how IOM and NGOs at every level can strengthen their partnerships."
+        ),
+        themes=list(themes),
+        partners=[
+            EventPartner(organisation=organisations["IOM"], role=PartnerRole.HOST, position=0),
+            EventPartner(
+                organisation=organisations["ICVA"], role=PartnerRole.CO_ORGANISER, position=1
+            ),
+        ],
+        team=[
+            EventMember(user=accounts.find_user_by_email(demo_email(role)), role=team_role)
+            for role, team_role in team_roles.items()
+        ],
+        working_languages=["en", "ar", "fr"],
+        start_date=date(2027, 5, 11),
+        end_date=date(2027, 5, 13),
+        timezone="Europe/Istanbul",
+        contact_email="humanitarianpolicy@iom.int",
+        status=EventStatus.PUBLISHED,
+        summary=(
+            "Co-organised by the International Organization for Migration (IOM) and the "
+            "International Council of Voluntary Agencies (ICVA), this first regional "
+            "consultation brings more than 65 representatives of international, regional, "
+            "national and local NGOs together to improve humanitarian access in the Middle "
+            "East and North Africa: reducing risk, strengthening local capacity and "
+            "reaching hard-to-reach places such as migrant detention centres, with "
+            "accountability, transparency, duty of care, conflict-sensitive programming "
+            "and aid diversion on the agenda. The exchanges inform IOM's future policies."
+        ),
+    )
+    db.session.add(event)
+    return event
+
+
+DEMO_ORGANISATIONS = (
+    (
+        "International Organization for Migration",
+        "IOM",
+        OrganisationType.UN_AGENCY,
+        OrganisationLevel.INTERNATIONAL,
+        "CH",
+        "https://www.iom.int",
+    ),
+    (
+        "International Council of Voluntary Agencies",
+        "ICVA",
+        OrganisationType.NGO_NETWORK,
+        OrganisationLevel.INTERNATIONAL,
+        "CH",
+        "https://www.icvanetwork.org",
+    ),
+    (
+        "Sahel Relief Network",
+        "SRN",
+        OrganisationType.NGO_NETWORK,
+        OrganisationLevel.REGIONAL,
+        "TN",
+        None,
+    ),
+    (
+        "Levant Community Aid",
+        "LCA",
+        OrganisationType.NATIONAL_NGO,
+        OrganisationLevel.NATIONAL,
+        "JO",
+        None,
+    ),
+)
+
+# (day, start, end, kind, title, room, themes, attribution, people)
+# people: (name, title, organisation acronym, role)
+DEMO_AGENDA = (
+    (1, "08:30", "09:00", SessionKind.BREAK, "Registration and coffee", "Foyer", (), None, ()),
+    (
+        1,
+        "09:00",
+        "09:45",
+        SessionKind.OPENING,
+        "Opening: safe and sustained access in high-risk environments",
+        "Marmara Hall",
+        ("humanitarian-access",),
+        Attribution.ON_RECORD,
+        (
+            ("Daniel Moreau", "Director of Operations and Emergencies", "IOM", SpeakerRole.SPEAKER),
+            ("Hala Nasser", "Executive Director", "ICVA", SpeakerRole.MODERATOR),
+        ),
+    ),
+    (
+        1,
+        "10:00",
+        "11:30",
+        SessionKind.PLENARY,
+        "Humanitarian access in the region today",
+        "Marmara Hall",
+        ("humanitarian-access", "ngo-partnerships"),
+        Attribution.CHATHAM_HOUSE,
+        (("Hala Nasser", "Executive Director", "ICVA", SpeakerRole.MODERATOR),),
+    ),
+    (1, "11:30", "11:45", SessionKind.BREAK, "Coffee break", "Foyer", (), None, ()),
+    (
+        1,
+        "11:45",
+        "13:00",
+        SessionKind.PANEL,
+        "Risk reduction tactics in unstable environments",
+        "Marmara Hall",
+        ("risk-reduction", "duty-of-care"),
+        Attribution.CHATHAM_HOUSE,
+        (
+            ("Omar Haddad", "Security adviser", "LCA", SpeakerRole.PANELLIST),
+            ("Salma Idrissi", "Programme director", "SRN", SpeakerRole.PANELLIST),
+        ),
+    ),
+    (1, "13:00", "14:00", SessionKind.BREAK, "Lunch", "Terrace", (), None, ()),
+    (
+        1,
+        "14:00",
+        "15:30",
+        SessionKind.BREAKOUT,
+        "Strengthening local capacity",
+        "Bosphorus Room",
+        ("local-capacity",),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (
+        1,
+        "14:00",
+        "15:30",
+        SessionKind.BREAKOUT,
+        "Reaching migrant detention centres",
+        "Galata Room",
+        ("hard-to-reach-places", "humanitarian-access"),
+        Attribution.CLOSED,
+        (),
+    ),
+    (
+        1,
+        "15:45",
+        "17:00",
+        SessionKind.PLENARY,
+        "What the breakouts heard",
+        "Marmara Hall",
+        ("local-capacity", "hard-to-reach-places"),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (
+        2,
+        "09:00",
+        "10:30",
+        SessionKind.PANEL,
+        "Accountability and transparency to affected people",
+        "Marmara Hall",
+        ("accountability", "transparency"),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (2, "10:30", "10:45", SessionKind.BREAK, "Coffee break", "Foyer", (), None, ()),
+    (
+        2,
+        "10:45",
+        "12:15",
+        SessionKind.WORKING_GROUP,
+        "Duty of care for national and local partners",
+        "Bosphorus Room",
+        ("duty-of-care", "local-capacity"),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (
+        2,
+        "10:45",
+        "12:15",
+        SessionKind.WORKING_GROUP,
+        "Conflict-sensitive programming",
+        "Galata Room",
+        ("conflict-sensitive-programming",),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (
+        2,
+        "10:45",
+        "12:15",
+        SessionKind.WORKING_GROUP,
+        "Preventing and responding to aid diversion",
+        "Topkapı Room",
+        ("aid-diversion", "accountability"),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (2, "12:15", "13:15", SessionKind.BREAK, "Lunch", "Terrace", (), None, ()),
+    (
+        2,
+        "13:15",
+        "14:45",
+        SessionKind.PLENARY,
+        "Working group reports",
+        "Marmara Hall",
+        ("duty-of-care", "conflict-sensitive-programming", "aid-diversion"),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (
+        2,
+        "15:00",
+        "16:30",
+        SessionKind.PANEL,
+        "IOM and NGOs: partnerships at every level",
+        "Marmara Hall",
+        ("ngo-partnerships",),
+        Attribution.ON_RECORD,
+        (
+            ("Hala Nasser", "Executive Director", "ICVA", SpeakerRole.PANELLIST),
+            (
+                "Daniel Moreau",
+                "Director of Operations and Emergencies",
+                "IOM",
+                SpeakerRole.PANELLIST,
+            ),
+        ),
+    ),
+    (
+        3,
+        "09:00",
+        "10:30",
+        SessionKind.WORKING_GROUP,
+        "Drafting the recommendations",
+        "Marmara Hall",
+        ("ngo-partnerships",),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (3, "10:30", "10:45", SessionKind.BREAK, "Coffee break", "Foyer", (), None, ()),
+    (
+        3,
+        "10:45",
+        "12:00",
+        SessionKind.PLENARY,
+        "Recommendations and commitments",
+        "Marmara Hall",
+        ("accountability", "ngo-partnerships"),
+        Attribution.CHATHAM_HOUSE,
+        (),
+    ),
+    (
+        3,
+        "12:00",
+        "13:00",
+        SessionKind.CLOSING,
+        "Closing: next steps",
+        "Marmara Hall",
+        ("ngo-partnerships",),
+        Attribution.ON_RECORD,
+        (("Daniel Moreau", "Director of Operations and Emergencies", "IOM", SpeakerRole.SPEAKER),),
+    ),
+)
+
+
+def seed_agenda(event: Event, organisations: dict[str, Organisation]) -> None:
+    """The three-day agenda of the demo consultation."""
+    themes = {theme.slug: theme for theme in event.themes}
+    for day, start, end, kind, title, room, theme_slugs, attribution, people in DEMO_AGENDA:
+        session = save_session(
+            event,
+            None,
+            SessionDetails(
+                title=title,
+                kind=kind,
+                day=event.start_date + timedelta(days=day - 1),
+                start=time.fromisoformat(start),
+                end=time.fromisoformat(end),
+                room=room,
+                attribution=attribution or Attribution.ON_RECORD,
+                theme_ids=[themes[slug].id for slug in theme_slugs],
             ),
         )
-        db.session.add(event)
-    return event
+        for name, job_title, acronym, speaker_role in people:
+            add_speaker(
+                session,
+                speaker_role,
+                name=name,
+                title=job_title,
+                organisation=organisations[acronym],
+            )

@@ -1,6 +1,6 @@
 """Domain errors raised by services, and the error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -18,6 +18,18 @@ class ConsultationError(Exception):
         self.message = message
         # The form field the error belongs to, when a view can attach it there.
         self.field = field
+
+
+class InvalidInput(ConsultationError):
+    """Several rules broken at once, each tied to the form field it concerns."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(
+            "; ".join(str(message) for messages in errors.values() for message in messages)
+        )
+        self.errors = errors
 
 
 class NotAllowed(ConsultationError):
@@ -53,6 +65,8 @@ ERROR_EXPLANATIONS = {
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     title = ERROR_TITLES.get(status, ERROR_TITLES[500 if status >= 500 else 400])
     explanation = message or ERROR_EXPLANATIONS.get(status, ERROR_EXPLANATIONS[400])
+    if request.blueprint == "api":
+        return jsonify(status=status, error=str(title), message=str(explanation)), status
     return render_template(
         "errors/error.html", status=status, title=title, explanation=explanation
     ), status

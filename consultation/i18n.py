@@ -1,8 +1,13 @@
-"""Choosing the interface language for each request."""
+"""The interface language of each request, and lists named in it (countries, time zones)."""
+
+import zoneinfo
+from datetime import date, datetime, time
+from functools import cache
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_time, get_locale
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 # Each language is named in itself, whatever the interface language.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -29,3 +34,47 @@ def text_direction(locale: str) -> str:
 def country_name(code: str) -> str:
     """The country's name in the interface language, from its ISO 3166 code."""
     return get_locale().territories.get(code.upper(), code)
+
+
+# Codes Babel knows that are not countries or territories of their own.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+
+def country_choices() -> list[SelectChoice]:
+    """Countries named in the interface language, in its alphabetical order."""
+    territories = get_locale().territories
+    codes = [
+        code
+        for code in territories
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    codes.sort(key=lambda code: territories[code].casefold())
+    return [SelectChoice("", "—"), *(SelectChoice(code, territories[code]) for code in codes)]
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+        )
+    )
+
+
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name.replace("_", " ")) for name in timezone_names()]
+
+
+def event_time(moment: datetime) -> str:
+    """A time of day in the zone the datetime carries (the event's), not the visitor's."""
+    return format_time(moment, "short", rebase=False)
+
+
+def utc_offset(zone_name: str, on: date) -> str:
+    """The zone's offset on a given day, e.g. "UTC+03:00"."""
+    offset = datetime.combine(on, time(12), tzinfo=zoneinfo.ZoneInfo(zone_name)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -19,7 +19,7 @@ from consultation import create_app
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventStatus, Region
+from consultation.events.models import Event, EventMember, EventStatus, Region, TeamRole
 from tests.helpers import PASSWORD, postgres_answers
 
 IN_CI = os.environ.get("CI") == "true"
@@ -203,3 +203,11 @@ def make_event(app: Flask) -> Callable[..., Event]:
         return _saved(app, Event(status=status, **values))
 
     return make_event
+
+
+@pytest.fixture
+def add_to_team(app: Flask) -> Callable[..., EventMember]:
+    def add_to_team(event: Event, user: User, role: TeamRole = TeamRole.ORGANISER) -> EventMember:
+        return _saved(app, EventMember(event_id=event.id, user_id=user.id, role=role))
+
+    return add_to_team

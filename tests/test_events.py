@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from consultation.accounts.models import Role
-from consultation.events.models import EventStatus
+from consultation.events.models import EventStatus, TeamRole
 
 
 def test_the_home_page_lists_published_events_only(client, make_event):
@@ -44,13 +44,27 @@ def test_a_draft_event_is_a_404_outside_the_organisers(client, make_event, make_
     assert client.get(f"/events/{event.slug}").status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.ORGANISER, Role.ADMIN])
-def test_organisers_can_preview_a_draft(client, make_event, make_user, role):
+@pytest.mark.parametrize("team_role", [TeamRole.ORGANISER, TeamRole.RAPPORTEUR, TeamRole.POLICY])
+def test_the_team_can_preview_a_draft(client, make_event, make_user, add_to_team, team_role):
     event = make_event(status=EventStatus.DRAFT)
-    client.login(make_user(role).email)
+    user = make_user(Role.ORGANISER)
+    add_to_team(event, user, team_role)
+    client.login(user.email)
     response = client.get(f"/events/{event.slug}")
     assert response.status_code == 200
     assert "This event is a draft" in response.get_data(as_text=True)
+
+
+def test_administrators_can_preview_any_draft(client, make_event, make_user):
+    event = make_event(status=EventStatus.DRAFT)
+    client.login(make_user(Role.ADMIN).email)
+    assert client.get(f"/events/{event.slug}").status_code == 200
+
+
+def test_an_organiser_of_another_event_gets_a_404_on_a_draft(client, make_event, make_user):
+    event = make_event(status=EventStatus.DRAFT)
+    client.login(make_user(Role.ORGANISER).email)
+    assert client.get(f"/events/{event.slug}").status_code == 404
 
 
 def test_an_unknown_event_is_a_404_in_the_application_look(client):

@@ -14,7 +14,10 @@ def test_pages_load_assets_from_this_site_only(client, make_user, make_event):
         html = client.get(page).get_data(as_text=True)
         assets = ASSET.findall(html)
         assert assets, page
-        assert all(asset.startswith("/static/") for asset in assets), (page, assets)
+        assert all(asset.startswith(("/static/", "/themes.css")) for asset in assets), (
+            page,
+            assets,
+        )
 
 
 def test_every_page_has_a_skip_link_landmarks_and_its_language(client):
@@ -56,7 +59,7 @@ def test_a_server_error_shows_the_application_error_page(app, client, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "published_events", broken)
+    monkeypatch.setattr(services, "public_events", broken)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     response = client.get("/")
     assert response.status_code == 500

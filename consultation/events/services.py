@@ -1,39 +1,445 @@
+"""Events, their editions and teams: who may see and change what, and the rules of each change."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
-from consultation.accounts.models import Permission, User
+from consultation.accounts.models import Role, User
+from consultation.accounts.services import find_user_by_email
+from consultation.agenda.models import Session
 from consultation.db import db, now_utc
-from consultation.errors import NotFound
-from consultation.events.models import Event, EventStatus
+from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
+from consultation.events.models import (
+    Event,
+    EventMember,
+    EventPartner,
+    EventStatus,
+    PartnerRole,
+    Region,
+    Series,
+    TeamRole,
+    Theme,
+    event_themes,
+)
+from consultation.organisations.models import Organisation
+
+_MIDNIGHT = time(0)
+
+# Access --------------------------------------------------------------------------------------
 
 
-def published_events(page: int) -> Pagination:
-    """Published events: coming ones soonest first, then past ones most recent first."""
-    is_over = sa.case((Event.end_date < now_utc().date(), 1), else_=0)
-    statement = (
-        sa.select(Event)
-        .where(Event.status == EventStatus.PUBLISHED)
-        .order_by(
-            is_over,
-            sa.case((is_over == 0, Event.start_date)),
-            Event.start_date.desc(),
-            Event.id,
+def team_role(event: Event, user: User) -> TeamRole | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        sa.select(EventMember.role).where(
+            EventMember.event_id == event.id, EventMember.user_id == user.id
         )
     )
+
+
+def can_manage(event: Event, user: User) -> bool:
+    """Administrators manage every event; organisers only those whose team they are on."""
+    if not user.is_authenticated:
+        return False
+    return user.role is Role.ADMIN or team_role(event, user) is TeamRole.ORGANISER
+
+
+def can_see(event: Event, user: User) -> bool:
+    if event.is_public:
+        return True
+    return user.is_authenticated and (user.role is Role.ADMIN or team_role(event, user) is not None)
+
+
+def event_by_slug(slug: str) -> Event:
+    event = db.session.scalar(
+        sa.select(Event).where(Event.slug == slug).options(joinedload(Event.series))
+    )
+    if event is None:
+        raise NotFound(_l("There is no event at this address."))
+    return event
+
+
+def visible_event(slug: str, user: User) -> Event:
+    """The event, if this visitor may see it; a draft is a 404 for everyone outside its team."""
+    event = event_by_slug(slug)
+    if not can_see(event, user):
+        raise NotFound(_l("There is no event at this address."))
+    return event
+
+
+def managed_event(slug: str, user: User) -> Event:
+    """The event, if this user may change it: 403 for organisers of other events."""
+    event = event_by_slug(slug)
+    if not can_manage(event, user):
+        raise NotAllowed(_l("You are not an organiser of this event."))
+    return event
+
+
+# Public lists -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    region: Region | None = None
+    theme: str | None = None
+    year: int | None = None
+    when: str | None = None  # "upcoming", "past" or None for both
+
+    @property
+    def active(self) -> bool:
+        return any((self.region, self.theme, self.year, self.when))
+
+    def as_query(self) -> dict[str, str]:
+        values = {
+            "region": self.region.value if self.region else None,
+            "theme": self.theme,
+            "year": str(self.year) if self.year else None,
+            "when": self.when,
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+def public_events(filters: EventFilters, page: int) -> Pagination:
+    """Published and archived events: coming ones soonest first, then past ones, newest first."""
+    today = now_utc().date()
+    is_over = sa.case((Event.end_date < today, 1), else_=0)
+    statement = (
+        sa.select(Event)
+        .where(Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.themes), joinedload(Event.series))
+        .order_by(is_over, sa.case((is_over == 0, Event.start_date)), Event.start_date.desc())
+        .order_by(Event.id)
+    )
+    if filters.region:
+        statement = statement.where(Event.region == filters.region)
+    if filters.year:
+        statement = statement.where(Event.edition_year == filters.year)
+    if filters.when == "upcoming":
+        statement = statement.where(Event.end_date >= today)
+    elif filters.when == "past":
+        statement = statement.where(Event.end_date < today)
+    if filters.theme:
+        statement = statement.where(
+            Event.id.in_(
+                sa.select(event_themes.c.event_id)
+                .join(Theme, Theme.id == event_themes.c.theme_id)
+                .where(Theme.slug == filters.theme)
+            )
+        )
     return db.paginate(
         statement, page=page, per_page=current_app.config["EVENTS_PER_PAGE"], error_out=False
     )
 
 
-def can_see_drafts(user: User) -> bool:
-    return user.is_authenticated and user.can(Permission.MANAGE_EVENTS)
+def edition_years() -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Event.edition_year)
+            .where(Event.status != EventStatus.DRAFT)
+            .distinct()
+            .order_by(Event.edition_year.desc())
+        )
+    )
 
 
-def visible_event(slug: str, user: User) -> Event:
-    """The event, if this visitor may see it; a draft is a 404 for everyone outside the team."""
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
-    if event is None or (not event.is_published and not can_see_drafts(user)):
-        raise NotFound(_l("There is no published event at this address."))
+def all_themes() -> list[Theme]:
+    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.slug)))
+
+
+def event_page_details(event: Event) -> Event:
+    """Load what the public event page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        sa.select(Event)
+        .where(Event.id == event.id)
+        .options(
+            joinedload(Event.series),
+            selectinload(Event.themes),
+            selectinload(Event.partners).joinedload(EventPartner.organisation),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+# Organiser dashboard ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManagedEvent:
+    event: Event
+    session_count: int
+
+
+def managed_events(user: User) -> list[ManagedEvent]:
+    session_count = (
+        sa.select(sa.func.count(Session.id))
+        .where(Session.event_id == Event.id)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(Event, session_count)
+        .options(joinedload(Event.series))
+        .order_by(Event.start_date.desc(), Event.id)
+    )
+    if user.role is not Role.ADMIN:
+        statement = statement.where(
+            Event.id.in_(sa.select(EventMember.event_id).where(EventMember.user_id == user.id))
+        )
+    return [ManagedEvent(event, count) for event, count in db.session.execute(statement)]
+
+
+# Creating and changing events ---------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70]
+
+
+def unique_slug(wanted: str, fallback: str, exclude_event_id: int | None = None) -> str:
+    base = slugify(wanted) or fallback
+    taken = set(
+        db.session.scalars(
+            sa.select(Event.slug).where(
+                Event.slug.like(f"{base}%"), Event.id != (exclude_event_id or 0)
+            )
+        )
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+EVENT_FIELDS = (
+    "title", "series_id", "edition_year", "region", "city", "country", "venue",
+    "start_date", "end_date", "timezone", "working_languages", "summary", "description",
+    "contact_email",
+)  # fmt: skip
+
+
+def _check_dates(start_date: date, end_date: date) -> None:
+    if end_date < start_date:
+        raise ConsultationError(_l("The event cannot end before it starts."), field="end_date")
+
+
+def _check_sessions_fit(event: Event) -> None:
+    """Changing an event's dates or time zone must not leave sessions outside it."""
+    first_start = event.local_datetime(event.start_date, _MIDNIGHT)
+    after_end = event.local_datetime(event.end_date + timedelta(days=1), _MIDNIGHT)
+    outside = db.session.scalar(
+        sa.select(sa.func.count(Session.id)).where(
+            Session.event_id == event.id,
+            sa.or_(Session.starts_at < first_start, Session.ends_at > after_end),
+        )
+    )
+    if outside:
+        raise ConsultationError(
+            lazy_ngettext(
+                "%(num)d session of the agenda would fall outside the new dates. "
+                "Move or delete it first.",
+                "%(num)d sessions of the agenda would fall outside the new dates. "
+                "Move or delete them first.",
+                outside,
+            ),
+            field="start_date",
+        )
+
+
+def create_event(creator: User, slug: str | None = None, **fields) -> Event:
+    _check_dates(fields["start_date"], fields["end_date"])
+    event = Event(
+        slug=unique_slug(slug or fields["title"], f"event-{fields['edition_year']}"),
+        status=EventStatus.DRAFT,
+        **{name: fields[name] for name in EVENT_FIELDS},
+    )
+    event.team = [EventMember(user_id=creator.id, role=TeamRole.ORGANISER)]
+    db.session.add(event)
+    db.session.flush()
     return event
+
+
+def update_event(event: Event, **fields) -> None:
+    _check_dates(fields["start_date"], fields["end_date"])
+    for name in EVENT_FIELDS:
+        setattr(event, name, fields[name])
+    db.session.flush()
+    _check_sessions_fit(event)
+
+
+def set_status(event: Event, status: EventStatus) -> None:
+    event.status = status
+
+
+def copy_event(
+    source: Event, creator: User, title: str, start_date: date, slug: str | None = None
+) -> Event:
+    """A new draft edition: themes, partners and the agenda (shifted to the new dates) are
+    copied; registrations, speakers and outcomes, which are about people, are not."""
+    shift = start_date - source.start_date
+    source = db.session.scalar(
+        sa.select(Event)
+        .where(Event.id == source.id)
+        .options(
+            selectinload(Event.themes),
+            selectinload(Event.partners),
+            selectinload(Event.sessions).selectinload(Session.themes),
+        )
+    )
+    copy = create_event(
+        creator,
+        slug=slug,
+        title=title,
+        series_id=source.series_id,
+        edition_year=start_date.year,
+        region=source.region,
+        city=source.city,
+        country=source.country,
+        venue=source.venue,
+        start_date=start_date,
+        end_date=source.end_date + shift,
+        timezone=source.timezone,
+        working_languages=list(source.working_languages),
+        summary=source.summary,
+        description=source.description,
+        contact_email=source.contact_email,
+    )
+    copy.themes = list(source.themes)
+    copy.partners = [
+        EventPartner(organisation_id=partner.organisation_id, role=partner.role, position=index)
+        for index, partner in enumerate(source.partners)
+    ]
+    copy.sessions = [
+        Session(
+            title=session.title,
+            kind=session.kind,
+            # Shifted in the event's time zone, so 09:00 stays 09:00 across a DST change.
+            starts_at=_shift_local(session.starts_at, source, shift),
+            ends_at=_shift_local(session.ends_at, source, shift),
+            room=session.room,
+            description=session.description,
+            attribution=session.attribution,
+            themes=list(session.themes),
+        )
+        for session in source.sessions
+    ]
+    db.session.flush()
+    return copy
+
+
+def _shift_local(moment, event: Event, shift: timedelta):
+    local = moment.astimezone(event.zone)
+    return event.local_datetime(local.date() + shift, local.time())
+
+
+# Partners, themes and team -------------------------------------------------------------------
+
+
+def add_partner(event: Event, organisation: Organisation, role: PartnerRole) -> EventPartner:
+    position = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(EventPartner.position) + 1, 0)).where(
+            EventPartner.event_id == event.id
+        )
+    )
+    partner = EventPartner(
+        event_id=event.id, organisation_id=organisation.id, role=role, position=position
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(partner)
+    except IntegrityError as error:
+        raise Conflict(
+            _l("%(name)s is already a partner of this event.", name=organisation.name),
+            field="organisation_id",
+        ) from error
+    return partner
+
+
+def remove_partner(event: Event, partner_id: int) -> None:
+    partner = db.session.get(EventPartner, partner_id)
+    if partner is None or partner.event_id != event.id:
+        raise NotFound(_l("This partner is not on this event."))
+    db.session.delete(partner)
+
+
+def set_event_themes(event: Event, theme_ids: list[int]) -> None:
+    event = db.session.scalar(
+        sa.select(Event).where(Event.id == event.id).options(selectinload(Event.themes))
+    )
+    event.themes = list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(theme_ids))))
+
+
+def event_team(event: Event) -> list[EventMember]:
+    return list(
+        db.session.scalars(
+            sa.select(EventMember)
+            .where(EventMember.event_id == event.id)
+            .join(User)
+            .order_by(EventMember.role, User.display_name)
+        )
+    )
+
+
+def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        raise ConsultationError(
+            _l(
+                "No active account uses this address. Invite the person first "
+                "(Users, then Invite a staff member), then add them here."
+            ),
+            field="email",
+        )
+    member = EventMember(event_id=event.id, user_id=user.id, role=role)
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+    except IntegrityError as error:
+        raise Conflict(
+            _l("%(name)s is already on the team.", name=user.display_name), field="email"
+        ) from error
+    return member
+
+
+def remove_team_member(event: Event, member_id: int, acting_user: User) -> None:
+    member = db.session.get(EventMember, member_id)
+    if member is None or member.event_id != event.id:
+        raise NotFound(_l("This person is not on the team."))
+    if member.role is TeamRole.ORGANISER and acting_user.role is not Role.ADMIN:
+        organisers = db.session.scalar(
+            sa.select(sa.func.count(EventMember.id)).where(
+                EventMember.event_id == event.id, EventMember.role == TeamRole.ORGANISER
+            )
+        )
+        if organisers <= 1:
+            raise Conflict(_l("An event keeps at least one organiser on its team."))
+    db.session.delete(member)
+
+
+# Series --------------------------------------------------------------------------------------
+
+
+def all_series() -> list[Series]:
+    return list(db.session.scalars(sa.select(Series).order_by(Series.name)))
+
+
+def create_series(name: str, code: str, description: str | None) -> Series:
+    series = Series(name=name.strip(), code=code.strip().upper(), description=description)
+    try:
+        with db.session.begin_nested():
+            db.session.add(series)
+    except IntegrityError as error:
+        raise Conflict(
+            _l("A series with this name or code already exists."), field="name"
+        ) from error
+    return series

@@ -1,17 +1,288 @@
-from flask import Blueprint, render_template, request
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
+from consultation.accounts.access import permission_required
+from consultation.accounts.models import Permission
+from consultation.agenda.services import agenda_sessions
+from consultation.db import db
+from consultation.errors import ConsultationError
 from consultation.events import services
+from consultation.events.forms import (
+    CopyEventForm,
+    EventForm,
+    EventThemesForm,
+    PartnerForm,
+    SeriesForm,
+    TeamMemberForm,
+)
+from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
+from consultation.forms import attach_error, render_form
+from consultation.organisations.services import all_organisations, organisation_or_404
 
 bp = Blueprint("events", __name__)
 
 
+# Public pages -------------------------------------------------------------------------------
+
+
+def filters_from_request() -> services.EventFilters:
+    region = request.args.get("region")
+    year = request.args.get("year", type=int)
+    when = request.args.get("when")
+    return services.EventFilters(
+        region=Region(region) if region in set(Region) else None,
+        theme=request.args.get("theme") or None,
+        year=year,
+        when=when if when in ("upcoming", "past") else None,
+    )
+
+
+@bp.route("/events")
 @bp.route("/")
 def home():
-    page = request.args.get("page", 1, type=int)
-    return render_template("events/home.html", events=services.published_events(page))
+    filters = filters_from_request()
+    return render_template(
+        "events/list.html",
+        events=services.public_events(filters, request.args.get("page", 1, type=int)),
+        filters=filters,
+        regions=list(Region),
+        themes=services.all_themes(),
+        years=services.edition_years(),
+    )
 
 
 @bp.route("/events/<slug>")
 def event_page(slug: str):
-    return render_template("events/event.html", event=services.visible_event(slug, current_user))
+    event = services.event_page_details(services.visible_event(slug, current_user))
+    return render_template(
+        "events/event.html", event=event, can_manage=services.can_manage(event, current_user)
+    )
+
+
+@bp.route("/themes.css")
+def theme_stylesheet():
+    """Theme colours as classes: the Content-Security-Policy forbids inline styles."""
+    response = make_response(render_template("events/themes.css", themes=services.all_themes()))
+    response.mimetype = "text/css"
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response.make_conditional(request)
+
+
+# Organiser pages -----------------------------------------------------------------------------
+
+
+def series_choices() -> list[SelectChoice]:
+    return [SelectChoice(series.id, series.name) for series in services.all_series()]
+
+
+@bp.route("/manage/")
+@login_required
+def dashboard():
+    if not (current_user.is_staff or current_user.can(Permission.MANAGE_EVENTS)):
+        abort(403)
+    return render_template(
+        "events/manage/dashboard.html", events=services.managed_events(current_user)
+    )
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_EVENTS)
+def create_event():
+    form = EventForm(series_choices())
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(current_user, slug=form.slug.data, **form.event_fields())
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The event is created as a draft. Add its partners, themes and agenda, then publish it."
+                ),
+                "success",
+            )
+            return redirect(url_for("events.manage_event", slug=event.slug))
+    return render_form("events/manage/event_form.html", form, event=None)
+
+
+@bp.route("/manage/events/<slug>")
+@login_required
+def manage_event(slug: str):
+    event = services.managed_event(slug, current_user)
+    event = services.event_page_details(event)
+    return render_template(
+        "events/manage/event.html",
+        event=event,
+        sessions=agenda_sessions(event),
+        team=services.event_team(event),
+        statuses=EventStatus,
+    )
+
+
+@bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(slug: str):
+    event = services.managed_event(slug, current_user)
+    form = EventForm(series_choices(), obj=event, series_id=event.series_id or 0)
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, **form.event_fields())
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event is saved."), "success")
+            return redirect(url_for("events.manage_event", slug=event.slug))
+    return render_form("events/manage/event_form.html", form, event=event)
+
+
+@bp.route("/manage/events/<slug>/copy", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_EVENTS)
+def copy_event(slug: str):
+    source = services.managed_event(slug, current_user)
+    form = CopyEventForm()
+    if form.validate_on_submit():
+        copy = services.copy_event(
+            source, current_user, form.title.data.strip(), form.start_date.data, slug=form.slug.data
+        )
+        db.session.commit()
+        flash(
+            _(
+                "The new edition is created as a draft, with the themes, partners and agenda of the previous one."
+            ),
+            "success",
+        )
+        return redirect(url_for("events.manage_event", slug=copy.slug))
+    return render_form("events/manage/copy.html", form, event=source)
+
+
+@bp.route("/manage/events/<slug>/status", methods=["POST"])
+@login_required
+def change_status(slug: str):
+    event = services.managed_event(slug, current_user)
+    status = request.form.get("status")
+    if status not in set(EventStatus):
+        abort(400)
+    services.set_status(event, EventStatus(status))
+    db.session.commit()
+    messages = {
+        EventStatus.PUBLISHED: _("The event is published: everyone can see it and its agenda."),
+        EventStatus.ARCHIVED: _(
+            "The event is archived: it stays readable but is no longer listed as coming."
+        ),
+        EventStatus.DRAFT: _("The event is back to draft: only its team can see it."),
+    }
+    flash(messages[event.status], "success")
+    return redirect(url_for("events.manage_event", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/partners", methods=["GET", "POST"])
+@login_required
+def partners(slug: str):
+    event = services.event_page_details(services.managed_event(slug, current_user))
+    form = PartnerForm(
+        [
+            SelectChoice(org.id, f"{org.name} ({org.acronym})" if org.acronym else org.name)
+            for org in all_organisations()
+        ]
+    )
+    if form.validate_on_submit():
+        try:
+            services.add_partner(
+                event, organisation_or_404(form.organisation_id.data), PartnerRole(form.role.data)
+            )
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The partner is added."), "success")
+            return redirect(url_for("events.partners", slug=event.slug))
+    return render_form("events/manage/partners.html", form, event=event)
+
+
+@bp.route("/manage/events/<slug>/partners/<int:partner_id>/delete", methods=["POST"])
+@login_required
+def remove_partner(slug: str, partner_id: int):
+    event = services.managed_event(slug, current_user)
+    services.remove_partner(event, partner_id)
+    db.session.commit()
+    flash(_("The partner is removed from this event."), "success")
+    return redirect(url_for("events.partners", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/themes", methods=["GET", "POST"])
+@login_required
+def event_themes(slug: str):
+    event = services.event_page_details(services.managed_event(slug, current_user))
+    form = EventThemesForm(
+        [SelectChoice(theme.id, theme.name) for theme in services.all_themes()],
+        themes=[theme.id for theme in event.themes],
+    )
+    if form.validate_on_submit():
+        services.set_event_themes(event, form.themes.data)
+        db.session.commit()
+        flash(_("The event's themes are saved."), "success")
+        return redirect(url_for("events.manage_event", slug=event.slug))
+    return render_form("events/manage/themes.html", form, event=event)
+
+
+@bp.route("/manage/events/<slug>/team", methods=["GET", "POST"])
+@login_required
+def team(slug: str):
+    event = services.managed_event(slug, current_user)
+    form = TeamMemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_team_member(event, form.email.data, TeamRole(form.role.data))
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The team member is added."), "success")
+            return redirect(url_for("events.team", slug=event.slug))
+    return render_form(
+        "events/manage/team.html", form, event=event, team=services.event_team(event)
+    )
+
+
+@bp.route("/manage/events/<slug>/team/<int:member_id>/delete", methods=["POST"])
+@login_required
+def remove_team_member(slug: str, member_id: int):
+    event = services.managed_event(slug, current_user)
+    services.remove_team_member(event, member_id, current_user)
+    db.session.commit()
+    flash(_("The person is removed from the team."), "success")
+    return redirect(url_for("events.team", slug=event.slug))
+
+
+@bp.route("/manage/series/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_EVENTS)
+def create_series():
+    form = SeriesForm()
+    if form.validate_on_submit():
+        try:
+            services.create_series(form.name.data, form.code.data, form.description.data)
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("The series is created: choose it when you create or edit an event."), "success"
+            )
+            return redirect(url_for("events.create_event"))
+    return render_form("events/manage/series_form.html", form)

@@ -1,0 +1,91 @@
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from consultation.agenda.models import Attribution, SessionKind, SpeakerRole
+from consultation.agenda.services import SessionDetails
+from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
+from consultation.events.models import Event
+
+
+class SessionForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the session a title.")), Length(max=200)]
+    )
+    kind = SelectField(_l("Kind"), choices=SessionKind.choices())
+    day = SelectField(_l("Day"), validators=[DataRequired(_l("Choose a day."))])
+    start = TimeField(_l("Starts at"), validators=[InputRequired(_l("Enter a time as HH:MM."))])
+    end = TimeField(_l("Ends at"), validators=[InputRequired(_l("Enter a time as HH:MM."))])
+    room = StringField(
+        _l("Room"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Two sessions cannot use the same room at the same time (breaks excepted)."),
+    )
+    attribution = SelectField(
+        _l("Attribution rule"),
+        choices=Attribution.choices(),
+        default=Attribution.CHATHAM_HOUSE.value,
+        description=_l(
+            "Reports apply it: under the Chatham House rule nothing said is attributed."
+        ),
+    )
+    themes = CheckboxListField(_l("Themes"), coerce=int)
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=20000)],
+        description=MARKDOWN_HELP,
+        render_kw={"rows": 5},
+    )
+
+    def __init__(self, event: Event, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.day.choices = [
+            SelectChoice(day.isoformat(), format_date(day, "full")) for day in event.days
+        ]
+        self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in event.themes]
+
+    def details(self) -> SessionDetails:
+        return SessionDetails(
+            title=self.title.data,
+            kind=SessionKind(self.kind.data),
+            day=date.fromisoformat(self.day.data),
+            start=self.start.data,
+            end=self.end.data,
+            room=self.room.data,
+            description=self.description.data,
+            attribution=Attribution(self.attribution.data),
+            theme_ids=self.themes.data or [],
+        )
+
+
+class SpeakerForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=SpeakerRole.choices())
+    user_id = SelectField(
+        _l("A user of this site"),
+        coerce=int,
+        validate_choice=True,
+        description=_l("Or leave this on “External speaker” and fill in the name below."),
+    )
+    name = StringField(_l("Name of an external speaker"), validators=[Optional(), Length(max=120)])
+    title = StringField(
+        _l("Job title"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("e.g. Director of Operations and Emergencies"),
+    )
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+
+    def __init__(
+        self,
+        user_choices: list[SelectChoice],
+        organisation_choices: list[SelectChoice],
+        *args,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [SelectChoice(0, _l("External speaker")), *user_choices]
+        self.organisation_id.choices = [SelectChoice(0, "—"), *organisation_choices]

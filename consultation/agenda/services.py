@@ -1,0 +1,193 @@
+"""The agenda: sessions inside the event's days, rooms never double-booked, and the people
+on each session."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from consultation.accounts.models import User
+from consultation.agenda.models import (
+    Attribution,
+    Session,
+    SessionKind,
+    SessionSpeaker,
+    SpeakerRole,
+)
+from consultation.db import db
+from consultation.errors import ConsultationError, InvalidInput, NotFound
+from consultation.events.models import Event, Theme
+from consultation.organisations.models import Organisation
+
+
+@dataclass
+class SessionDetails:
+    """What an organiser enters for a session, in the event's local time."""
+
+    title: str
+    kind: SessionKind
+    day: date
+    start: time
+    end: time
+    room: str | None = None
+    description: str | None = None
+    attribution: Attribution = Attribution.CHATHAM_HOUSE
+    theme_ids: list[int] = field(default_factory=list)
+
+
+def _agenda_options():
+    return (
+        selectinload(Session.themes),
+        selectinload(Session.speakers).options(
+            joinedload(SessionSpeaker.user), joinedload(SessionSpeaker.organisation)
+        ),
+    )
+
+
+def agenda_sessions(event: Event, theme_slug: str | None = None) -> list[Session]:
+    """The event's sessions in order, with themes and speakers, in a fixed number of queries."""
+    statement = (
+        sa.select(Session)
+        .where(Session.event_id == event.id)
+        .options(*_agenda_options())
+        .order_by(Session.starts_at, Session.room, Session.id)
+    )
+    if theme_slug:
+        statement = statement.where(Session.themes.any(Theme.slug == theme_slug))
+    sessions = list(db.session.scalars(statement))
+    for session in sessions:
+        # Every session belongs to the event already loaded: no query per session for it.
+        set_committed_value(session, "event", event)
+    return sessions
+
+
+def agenda_by_day(event: Event, sessions: list[Session]) -> list[tuple[date, list[Session]]]:
+    days: dict[date, list[Session]] = defaultdict(list)
+    for session in sessions:
+        days[session.local_start.date()].append(session)
+    return [(day, days[day]) for day in event.days if days[day]]
+
+
+def session_in_event(event: Event, session_id: int) -> Session:
+    session = db.session.scalar(
+        sa.select(Session)
+        .where(Session.id == session_id, Session.event_id == event.id)
+        .options(*_agenda_options())
+    )
+    if session is None:
+        raise NotFound(_l("There is no such session in this event."))
+    set_committed_value(session, "event", event)
+    return session
+
+
+def _check(
+    event: Event, details: SessionDetails, session_id: int | None
+) -> tuple[datetime, datetime]:
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not event.start_date <= details.day <= event.end_date:
+        errors["day"].append(_l("Choose one of the event's days."))
+    if details.end <= details.start:
+        errors["end"].append(_l("The session must end after it starts."))
+    starts_at = event.local_datetime(details.day, details.start)
+    ends_at = event.local_datetime(details.day, details.end)
+    room = (details.room or "").strip()
+    if room and details.kind is not SessionKind.BREAK and not errors:
+        clash = db.session.scalar(
+            sa.select(Session).where(
+                Session.event_id == event.id,
+                Session.id != (session_id or 0),
+                sa.func.lower(Session.room) == room.lower(),
+                Session.kind != SessionKind.BREAK,
+                Session.starts_at < ends_at,
+                Session.ends_at > starts_at,
+            )
+        )
+        if clash is not None:
+            local_start = clash.starts_at.astimezone(event.zone)
+            local_end = clash.ends_at.astimezone(event.zone)
+            errors["room"].append(
+                _l(
+                    "%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.",
+                    room=room,
+                    title=clash.title,
+                    start=local_start.strftime("%H:%M"),
+                    end=local_end.strftime("%H:%M"),
+                )
+            )
+    if errors:
+        raise InvalidInput(dict(errors))
+    return starts_at, ends_at
+
+
+def save_session(event: Event, session: Session | None, details: SessionDetails) -> Session:
+    """Create a session (``session`` None) or change one, after checking the agenda's rules."""
+    starts_at, ends_at = _check(event, details, session.id if session else None)
+    allowed = {theme.id for theme in event.themes}
+    themes = list(
+        db.session.scalars(
+            sa.select(Theme).where(Theme.id.in_([i for i in details.theme_ids if i in allowed]))
+        )
+    )
+    if session is None:
+        session = Session(event_id=event.id, speakers=[], themes=[])
+        db.session.add(session)
+    session.title = details.title.strip()
+    session.kind = details.kind
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.room = (details.room or "").strip() or None
+    session.description = details.description or None
+    session.attribution = details.attribution
+    session.themes = themes
+    db.session.flush()
+    return session
+
+
+def delete_session(session: Session) -> None:
+    db.session.delete(session)
+
+
+def add_speaker(
+    session: Session,
+    role: SpeakerRole,
+    user: User | None = None,
+    name: str | None = None,
+    title: str | None = None,
+    organisation: Organisation | None = None,
+) -> SessionSpeaker:
+    name = (name or "").strip() or None
+    if user is None and name is None:
+        raise ConsultationError(
+            _l("Choose a user of the site, or give the name of an external speaker."),
+            field="name",
+        )
+    if role is SpeakerRole.MODERATOR and any(
+        speaker.role is SpeakerRole.MODERATOR for speaker in session.speakers
+    ):
+        raise ConsultationError(_l("This session already has a moderator."), field="role")
+    if user is not None and any(speaker.user_id == user.id for speaker in session.speakers):
+        raise ConsultationError(
+            _l("%(name)s is already on this session.", name=user.display_name), field="user_id"
+        )
+    speaker = SessionSpeaker(
+        user=user,
+        name=None if user else name,
+        title=(title or "").strip() or None,
+        organisation=organisation,
+        role=role,
+        position=len(session.speakers),
+    )
+    session.speakers.append(speaker)
+    db.session.flush()
+    return speaker
+
+
+def remove_speaker(session: Session, speaker_id: int) -> None:
+    speaker = next((s for s in session.speakers if s.id == speaker_id), None)
+    if speaker is None:
+        raise NotFound(_l("This person is not on this session."))
+    session.speakers.remove(speaker)

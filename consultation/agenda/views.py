@@ -1,0 +1,198 @@
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from consultation.accounts.models import Role, User
+from consultation.agenda import services
+from consultation.agenda.calendar import calendar_for
+from consultation.agenda.forms import SessionForm, SpeakerForm
+from consultation.agenda.models import Session, SpeakerRole
+from consultation.db import db
+from consultation.errors import ConsultationError
+from consultation.events import services as events
+from consultation.events.models import Event
+from consultation.forms import attach_error, render_form
+from consultation.organisations.services import all_organisations, organisation_or_404
+
+bp = Blueprint("agenda", __name__)
+
+
+def ics_response(event: Event, sessions: list[Session], filename: str) -> Response:
+    return Response(
+        calendar_for(event, sessions),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.ics"'},
+    )
+
+
+# Public pages -------------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/agenda")
+def agenda(slug: str):
+    event = events.event_page_details(events.visible_event(slug, current_user))
+    theme = request.args.get("theme") or None
+    sessions = services.agenda_sessions(event, theme)
+    return render_template(
+        "agenda/agenda.html",
+        event=event,
+        days=services.agenda_by_day(event, sessions),
+        theme=theme,
+    )
+
+
+@bp.route("/events/<slug>/sessions/<int:session_id>")
+def session_page(slug: str, session_id: int):
+    event = events.visible_event(slug, current_user)
+    return render_template(
+        "agenda/session.html", event=event, session=services.session_in_event(event, session_id)
+    )
+
+
+@bp.route("/events/<slug>/agenda.ics")
+def agenda_calendar(slug: str):
+    event = events.visible_event(slug, current_user)
+    return ics_response(event, services.agenda_sessions(event), event.slug)
+
+
+@bp.route("/events/<slug>/sessions/<int:session_id>.ics")
+def session_calendar(slug: str, session_id: int):
+    event = events.visible_event(slug, current_user)
+    session = services.session_in_event(event, session_id)
+    return ics_response(event, [session], f"{event.slug}-session-{session.id}")
+
+
+# Organiser pages -----------------------------------------------------------------------------
+
+
+def managed_event_with_themes(slug: str) -> Event:
+    return events.event_page_details(events.managed_event(slug, current_user))
+
+
+@bp.route("/manage/events/<slug>/sessions/new", methods=["GET", "POST"])
+@login_required
+def create_session(slug: str):
+    event = managed_event_with_themes(slug)
+    form = session_form(event)
+    if form.validate_on_submit():
+        try:
+            session = services.save_session(event, None, form.details())
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session is added to the agenda. You can now add its speakers."), "success")
+            return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
+    return render_form("agenda/manage/session_form.html", form, event=event, session=None)
+
+
+def session_form(event: Event, session: Session | None = None, **kwargs) -> SessionForm:
+    if session is None:
+        return SessionForm(event, **kwargs)
+    return SessionForm(
+        event,
+        obj=session,
+        day=session.local_start.date().isoformat(),
+        start=session.local_start.time(),
+        end=session.local_end.time(),
+        themes=[theme.id for theme in session.themes],
+        **kwargs,
+    )
+
+
+def speaker_form(formdata=None) -> SpeakerForm:
+    # Staff only: participants who speak are entered as external speakers, which keeps
+    # the list short and the participant list out of organisers' drop-downs.
+    staff = db.session.scalars(
+        db.select(User)
+        .where(User.active.is_(True), User.role != Role.PARTICIPANT)
+        .order_by(User.display_name)
+    )
+    return SpeakerForm(
+        [SelectChoice(user.id, f"{user.display_name} <{user.email}>") for user in staff],
+        [SelectChoice(org.id, org.name) for org in all_organisations()],
+        formdata=formdata,
+    )
+
+
+@bp.route("/manage/events/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(slug: str, session_id: int):
+    event = managed_event_with_themes(slug)
+    session = services.session_in_event(event, session_id)
+    form = session_form(event, session)
+    if form.validate_on_submit():
+        try:
+            services.save_session(event, session, form.details())
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session is saved."), "success")
+            return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
+    return render_form(
+        "agenda/manage/session_form.html",
+        form,
+        event=event,
+        session=session,
+        speaker_form=speaker_form(formdata=None),
+    )
+
+
+@bp.route("/manage/events/<slug>/sessions/<int:session_id>/delete", methods=["POST"])
+@login_required
+def delete_session(slug: str, session_id: int):
+    event = events.managed_event(slug, current_user)
+    services.delete_session(services.session_in_event(event, session_id))
+    db.session.commit()
+    flash(_("The session is deleted from the agenda."), "success")
+    return redirect(url_for("events.manage_event", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/sessions/<int:session_id>/speakers", methods=["POST"])
+@login_required
+def add_speaker(slug: str, session_id: int):
+    event = managed_event_with_themes(slug)
+    session = services.session_in_event(event, session_id)
+    form = speaker_form()
+    if form.validate_on_submit():
+        try:
+            services.add_speaker(
+                session,
+                SpeakerRole(form.role.data),
+                user=db.session.get(User, form.user_id.data) if form.user_id.data else None,
+                name=form.name.data,
+                title=form.title.data,
+                organisation=organisation_or_404(form.organisation_id.data)
+                if form.organisation_id.data
+                else None,
+            )
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The person is added to the session."), "success")
+            return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
+    return render_template(
+        "agenda/manage/session_form.html",
+        form=session_form(event, session, formdata=None),
+        event=event,
+        session=session,
+        speaker_form=form,
+    ), 422
+
+
+@bp.route(
+    "/manage/events/<slug>/sessions/<int:session_id>/speakers/<int:speaker_id>/delete",
+    methods=["POST"],
+)
+@login_required
+def remove_speaker(slug: str, session_id: int, speaker_id: int):
+    event = events.managed_event(slug, current_user)
+    session = services.session_in_event(event, session_id)
+    services.remove_speaker(session, speaker_id)
+    db.session.commit()
+    flash(_("The person is removed from the session."), "success")
+    return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))

@@ -1,0 +1,86 @@
+"""A read-only public JSON view of published events and their agendas."""
+
+from flask import Blueprint, request
+from flask_login import current_user
+
+from consultation.agenda.models import Session
+from consultation.agenda.services import agenda_sessions
+from consultation.events import services as events
+from consultation.events.models import Event
+from consultation.mail import external_url
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def event_summary(event: Event) -> dict:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "series": event.series.name if event.series else None,
+        "edition_year": event.edition_year,
+        "region": event.region.value,
+        "city": event.city,
+        "country": event.country,
+        "venue": event.venue,
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "timezone": event.timezone,
+        "working_languages": event.working_languages,
+        "status": event.status.value,
+        "themes": [theme.slug for theme in event.themes],
+        "url": external_url("events.event_page", slug=event.slug),
+    }
+
+
+def session_record(session: Session) -> dict:
+    return {
+        "id": session.id,
+        "title": session.title,
+        "kind": session.kind.value,
+        "starts_at": session.local_start.isoformat(),
+        "ends_at": session.local_end.isoformat(),
+        "room": session.room,
+        "attribution": session.attribution.value,
+        "themes": [theme.slug for theme in session.themes],
+        "people": [
+            {
+                "name": speaker.display_name,
+                "role": speaker.role.value,
+                "title": speaker.title,
+                "organisation": speaker.organisation_name,
+            }
+            for speaker in session.speakers
+        ],
+        "description": session.description,
+    }
+
+
+@bp.route("/events")
+def event_list():
+    page = events.public_events(events.EventFilters(), request.args.get("page", 1, type=int))
+    return {
+        "events": [event_summary(event) for event in page.items],
+        "page": page.page,
+        "pages": page.pages,
+        "total": page.total,
+    }
+
+
+@bp.route("/events/<slug>")
+def event_detail(slug: str):
+    event = events.event_page_details(events.visible_event(slug, current_user))
+    return {
+        **event_summary(event),
+        "summary": event.summary,
+        "description": event.description,
+        "contact_email": event.contact_email,
+        "partners": [
+            {
+                "name": partner.organisation.name,
+                "acronym": partner.organisation.acronym,
+                "role": partner.role.value,
+            }
+            for partner in event.partners
+        ],
+        "sessions": [session_record(session) for session in agenda_sessions(event)],
+    }

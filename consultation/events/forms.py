@@ -1,0 +1,212 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consultation.events.models import PartnerRole, Region, TeamRole
+from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
+
+MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
+SLUG_RULE = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    message=_l("Use lower-case letters, digits and hyphens only, e.g. mena-2027."),
+)
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def known_timezone(form, field) -> None:
+    if field.data not in timezone_names():
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class EventForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Give the event a title.")), Length(max=200)],
+    )
+    slug = StringField(
+        _l("Web address"),
+        validators=[Optional(), Length(max=80), SLUG_RULE],
+        description=_l(
+            "The end of the event's address, /events/…. Leave empty to make one from the title."
+        ),
+    )
+    series_id = SelectField(_l("Series"), coerce=int, validate_choice=True)
+    edition_year = IntegerField(
+        _l("Edition year"),
+        validators=[
+            InputRequired(_l("Enter the edition's year.")),
+            NumberRange(2000, 2100, _l("Enter a year between 2000 and 2100.")),
+        ],
+    )
+    region = SelectField(_l("Region"), choices=Region.choices())
+    city = StringField(
+        _l("City"), validators=[DataRequired(_l("Enter the city.")), Length(max=120)]
+    )
+    country = SelectField(
+        _l("Country"),
+        choices=country_choices,
+        validators=[DataRequired(_l("Choose the country."))],
+    )
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    start_date = DateField(
+        _l("First day"), validators=[InputRequired(_l("Enter the first day as YYYY-MM-DD."))]
+    )
+    end_date = DateField(
+        _l("Last day"), validators=[InputRequired(_l("Enter the last day as YYYY-MM-DD."))]
+    )
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=timezone_choices,
+        default="UTC",
+        validators=[known_timezone],
+        description=_l("Sessions are entered and shown in this time zone."),
+    )
+    working_languages = CheckboxListField(
+        _l("Working languages"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+        validators=[DataRequired(_l("Choose at least one working language."))],
+        default=["en"],
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[Optional(), Length(max=2000)],
+        description=MARKDOWN_HELP,
+        render_kw={"rows": 3},
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=20000)],
+        description=MARKDOWN_HELP,
+        render_kw={"rows": 8},
+    )
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[
+            Optional(),
+            Email(_l("Enter an email address like name@example.org.")),
+            Length(max=254),
+        ],
+    )
+
+    def __init__(self, series_choices: list[SelectChoice], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.series_id.choices = [SelectChoice(0, _l("No series")), *series_choices]
+
+    def event_fields(self) -> dict:
+        return {
+            "title": self.title.data.strip(),
+            "series_id": self.series_id.data or None,
+            "edition_year": self.edition_year.data,
+            "region": Region(self.region.data),
+            "city": self.city.data.strip(),
+            "country": self.country.data,
+            "venue": (self.venue.data or "").strip() or None,
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "timezone": self.timezone.data,
+            "working_languages": self.working_languages.data,
+            "summary": self.summary.data or None,
+            "description": self.description.data or None,
+            "contact_email": (self.contact_email.data or "").strip().lower() or None,
+        }
+
+
+class CopyEventForm(FlaskForm):
+    title = StringField(
+        _l("Title of the new edition"),
+        validators=[DataRequired(_l("Give the new edition a title.")), Length(max=200)],
+    )
+    slug = StringField(
+        _l("Web address"),
+        validators=[Optional(), Length(max=80), SLUG_RULE],
+        description=_l("Leave empty to make one from the title."),
+    )
+    start_date = DateField(
+        _l("First day of the new edition"),
+        validators=[InputRequired(_l("Enter the first day as YYYY-MM-DD."))],
+        description=_l(
+            "The agenda moves with it: every session keeps its weekday offset and time."
+        ),
+    )
+
+
+class SeriesForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Name the series.")), Length(max=200)],
+        description=_l("e.g. IOM–NGO Humanitarian Consultations"),
+    )
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Give the series a short code.")),
+            Length(max=12),
+            Regexp(r"^[A-Za-z0-9-]+$", message=_l("Letters, digits and hyphens only, e.g. MENA.")),
+        ],
+        description=_l(
+            "Short and permanent: recommendations are numbered with it, e.g. MENA-2027-R07."
+        ),
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
+    )
+
+
+class PartnerForm(FlaskForm):
+    organisation_id = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        validate_choice=True,
+        description=_l("Missing? Add it to the directory under Organisations first."),
+    )
+    role = SelectField(_l("Role"), choices=PartnerRole.choices())
+
+    def __init__(self, organisation_choices: list[SelectChoice], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = organisation_choices
+
+
+class EventThemesForm(FlaskForm):
+    themes = CheckboxListField(_l("Themes of this event"), coerce=int)
+
+    def __init__(self, theme_choices: list[SelectChoice], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.themes.choices = theme_choices
+
+
+class TeamMemberForm(FlaskForm):
+    email = EmailField(
+        _l("Email address of their account"),
+        validators=[
+            DataRequired(_l("Enter an email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
+        ],
+    )
+    role = SelectField(_l("Role on this event"), choices=TeamRole.choices())

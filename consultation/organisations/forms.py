@@ -1,0 +1,35 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from consultation.i18n import country_choices
+from consultation.organisations.models import OrganisationLevel, OrganisationType
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)],
+        description=_l("The full name, e.g. International Council of Voluntary Agencies."),
+    )
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=40)])
+    type = SelectField(_l("Type"), choices=OrganisationType.choices())
+    level = SelectField(
+        _l("Level"),
+        choices=OrganisationLevel.choices(),
+        description=_l(
+            "Where it works: internationally, across a region, in one country, or locally."
+        ),
+    )
+    country = SelectField(
+        _l("Headquarters country"), choices=country_choices, validators=[Optional()]
+    )
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address starting with https://.")),
+            Length(max=300),
+        ],
+    )

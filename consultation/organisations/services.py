@@ -1,0 +1,112 @@
+"""The shared directory of organisations: partners of events, speakers' and participants'
+employers. Each organisation exists once, whatever the spelling of its name."""
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
+
+from consultation.db import db
+from consultation.errors import Conflict, NotFound
+from consultation.organisations.models import (
+    Organisation,
+    OrganisationLevel,
+    OrganisationType,
+    comparison_key,
+)
+
+
+def search_organisations(query: str | None, page: int) -> Pagination:
+    statement = sa.select(Organisation).order_by(Organisation.name_key)
+    key = comparison_key(query)
+    if key:
+        statement = statement.where(
+            sa.or_(Organisation.name_key.contains(key), Organisation.acronym_key.contains(key))
+        )
+    return db.paginate(
+        statement,
+        page=page,
+        per_page=current_app.config["ORGANISATIONS_PER_PAGE"],
+        error_out=False,
+    )
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name_key)))
+
+
+def organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(_l("There is no such organisation."))
+    return organisation
+
+
+def _refuse_duplicates(name: str, acronym: str | None, exclude_id: int | None) -> None:
+    others = sa.select(Organisation).where(Organisation.id != (exclude_id or 0))
+    same_name = db.session.scalar(others.where(Organisation.name_key == comparison_key(name)))
+    if same_name is not None:
+        raise Conflict(
+            _l("“%(name)s” is already in the directory.", name=same_name.name), field="name"
+        )
+    acronym_key = comparison_key(acronym)
+    if acronym_key:
+        same_acronym = db.session.scalar(others.where(Organisation.acronym_key == acronym_key))
+        if same_acronym is not None:
+            raise Conflict(
+                _l(
+                    "The acronym %(acronym)s is already used by “%(name)s”.",
+                    acronym=same_acronym.acronym,
+                    name=same_acronym.name,
+                ),
+                field="acronym",
+            )
+
+
+def save_organisation(
+    organisation: Organisation | None,
+    name: str,
+    acronym: str | None,
+    type: OrganisationType,
+    level: OrganisationLevel,
+    country: str | None,
+    website: str | None,
+) -> Organisation:
+    """Create an organisation (when ``organisation`` is None) or change one."""
+    name = " ".join(name.split())
+    acronym = (acronym or "").strip() or None
+    _refuse_duplicates(name, acronym, organisation.id if organisation else None)
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    organisation.name = name
+    organisation.acronym = acronym
+    organisation.name_key = comparison_key(name)
+    organisation.acronym_key = comparison_key(acronym)
+    organisation.type = type
+    organisation.level = level
+    organisation.country = country or None
+    organisation.website = (website or "").strip() or None
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        # Another organiser saved the same name a moment ago.
+        raise Conflict(
+            _l("This organisation is already in the directory."), field="name"
+        ) from error
+    return organisation
+
+
+def delete_organisation(organisation: Organisation) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.delete(organisation)
+    except IntegrityError as error:
+        raise Conflict(
+            _l(
+                "%(name)s is a partner of an event: remove it from the event first.",
+                name=organisation.name,
+            )
+        ) from error
