@@ -47,7 +47,7 @@ def seed_command(if_empty: bool) -> None:
     lines = [
         f"{account.role.value:<12} {account.email:<40} {account.password}" for account in created
     ]
-    credentials = Path(current_app.instance_path) / "demo-accounts.txt"
+    credentials = Path(current_app.config["DEMO_CREDENTIALS_FILE"])
     credentials.touch(mode=0o600)
     credentials.write_text("\n".join(["role         email" + " " * 36 + "password", *lines]) + "\n")
     click.echo("Demo accounts (also saved to instance/demo-accounts.txt):")

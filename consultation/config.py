@@ -103,6 +103,7 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": environ.get("MAIL_FROM", "Consultation <no-reply@consultation.invalid>"),
         "MAIL_OUTBOX_DIR": str(instance_path / "outbox"),
+        "DEMO_CREDENTIALS_FILE": str(instance_path / "demo-accounts.txt"),
         "SMTP_HOST": environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(environ.get("SMTP_PORT", "587")),
         "SMTP_USERNAME": environ.get("SMTP_USERNAME"),

@@ -1,6 +1,8 @@
 """Form handling shared by every feature's views."""
 
+import wtforms
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from consultation.errors import ConsultationError, InvalidInput
@@ -23,3 +25,27 @@ def attach_error(form: FlaskForm, error: ConsultationError) -> None:
 def render_form(template: str, form: FlaskForm, **context):
     status = UNPROCESSABLE if form.errors else 200
     return render_template(template, form=form, **context), status
+
+
+class _ClearParseError:
+    """Replace WTForms' generic "Not a valid … value" with a message saying what to type."""
+
+    default_invalid_message: str
+
+    def __init__(self, *args, invalid_message: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or self.default_invalid_message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
+
+
+class DateField(_ClearParseError, wtforms.DateField):
+    default_invalid_message = _l("Enter a date as YYYY-MM-DD.")
+
+
+class TimeField(_ClearParseError, wtforms.TimeField):
+    default_invalid_message = _l("Enter a time as HH:MM, e.g. 09:30.")

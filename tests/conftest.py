@@ -19,7 +19,10 @@ from consultation import create_app
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventMember, EventStatus, Region, TeamRole
+from consultation.events.models import Event, EventMember, EventStatus, Region, TeamRole, Theme
+from consultation.events.themes import seed_themes
+from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.organisations.services import save_organisation
 from tests.helpers import PASSWORD, postgres_answers
 
 IN_CI = os.environ.get("CI") == "true"
@@ -106,8 +109,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
-    app = create_app(app_config(database_url))
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    # Nothing a test does may land in the real instance/ folder.
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        app_config(
+            database_url,
+            MAIL_OUTBOX_DIR=str(instance / "outbox"),
+            DEMO_CREDENTIALS_FILE=str(instance / "demo-accounts.txt"),
+        )
+    )
     app.test_client_class = Client
     _reset_schema(app)
     return app
@@ -142,9 +153,11 @@ def outbox(app: Flask) -> list:
     return app.extensions.setdefault("mail_outbox", [])
 
 
-def _saved(app: Flask, instance: Any) -> Any:
-    """Commit ``instance`` and hand it back detached, with its columns loaded."""
+def _saved(app: Flask, build: Callable[[], Any]) -> Any:
+    """Build an object in an application context, commit it, and hand it back detached with
+    its columns loaded."""
     with app.app_context():
+        instance = build()
         db.session.add(instance)
         db.session.commit()
         db.session.refresh(instance)
@@ -165,7 +178,8 @@ def make_user(app: Flask) -> Callable[..., User]:
         **fields: Any,
     ) -> User:
         number = next(counter)
-        with app.app_context():
+
+        def build() -> User:
             user = User(
                 email=email or f"{role.value}{number}@example.org",
                 display_name=fields.pop("display_name", f"{role.value.title()} {number}"),
@@ -176,7 +190,9 @@ def make_user(app: Flask) -> Callable[..., User]:
             )
             if password is not None:
                 accounts.set_password(user, password)
-        return _saved(app, user)
+            return user
+
+        return _saved(app, build)
 
     return make_user
 
@@ -200,7 +216,7 @@ def make_event(app: Flask) -> Callable[..., Event]:
             **fields,
         }
         values.setdefault("edition_year", values["start_date"].year)
-        return _saved(app, Event(status=status, **values))
+        return _saved(app, lambda: Event(status=status, **values))
 
     return make_event
 
@@ -208,6 +224,60 @@ def make_event(app: Flask) -> Callable[..., Event]:
 @pytest.fixture
 def add_to_team(app: Flask) -> Callable[..., EventMember]:
     def add_to_team(event: Event, user: User, role: TeamRole = TeamRole.ORGANISER) -> EventMember:
-        return _saved(app, EventMember(event_id=event.id, user_id=user.id, role=role))
+        return _saved(app, lambda: EventMember(event_id=event.id, user_id=user.id, role=role))
 
     return add_to_team
+
+
+@pytest.fixture
+def make_organisation(app: Flask) -> Callable[..., Organisation]:
+    counter = iter(range(1, 10_000))
+
+    def make_organisation(name: str | None = None, acronym: str | None = None) -> Organisation:
+        number = next(counter)
+        return _saved(
+            app,
+            lambda: save_organisation(
+                None,
+                name or f"Humanitarian NGO {number}",
+                acronym,
+                OrganisationType.NATIONAL_NGO,
+                OrganisationLevel.NATIONAL,
+                "JO",
+                None,
+            ),
+        )
+
+    return make_organisation
+
+
+@pytest.fixture
+def themes(app: Flask) -> list[Theme]:
+    with app.app_context():
+        seed_themes()
+        db.session.commit()
+        found = list(db.session.scalars(sa.select(Theme).order_by(Theme.position)))
+        db.session.expunge_all()
+    return found
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
+    """How many SQL statements a call makes (a page request, say)."""
+
+    def count_queries(action: Callable[[], Any]) -> int:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return count_queries

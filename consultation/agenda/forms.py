@@ -3,7 +3,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField, TimeField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -11,6 +11,7 @@ from consultation.agenda.models import Attribution, SessionKind, SpeakerRole
 from consultation.agenda.services import SessionDetails
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
+from consultation.forms import TimeField
 
 
 class SessionForm(FlaskForm):
@@ -19,8 +20,14 @@ class SessionForm(FlaskForm):
     )
     kind = SelectField(_l("Kind"), choices=SessionKind.choices())
     day = SelectField(_l("Day"), validators=[DataRequired(_l("Choose a day."))])
-    start = TimeField(_l("Starts at"), validators=[InputRequired(_l("Enter a time as HH:MM."))])
-    end = TimeField(_l("Ends at"), validators=[InputRequired(_l("Enter a time as HH:MM."))])
+    start = TimeField(
+        _l("Starts at"),
+        validators=[InputRequired(_l("Enter a time as HH:MM."))],
+    )
+    end = TimeField(
+        _l("Ends at"),
+        validators=[InputRequired(_l("Enter a time as HH:MM."))],
+    )
     room = StringField(
         _l("Room"),
         validators=[Optional(), Length(max=120)],

@@ -90,13 +90,19 @@ def create_session(slug: str):
 def session_form(event: Event, session: Session | None = None, **kwargs) -> SessionForm:
     if session is None:
         return SessionForm(event, **kwargs)
+    # Values by name rather than obj=session: the form's day, times and theme ids are not
+    # the session's attributes.
     return SessionForm(
         event,
-        obj=session,
+        title=session.title,
+        kind=session.kind.value,
         day=session.local_start.date().isoformat(),
         start=session.local_start.time(),
         end=session.local_end.time(),
+        room=session.room,
+        attribution=session.attribution.value,
         themes=[theme.id for theme in session.themes],
+        description=session.description,
         **kwargs,
     )
 

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultation.events.models import PartnerRole, Region, TeamRole
+from consultation.forms import DateField
 from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
 
 MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
@@ -73,10 +73,14 @@ class EventForm(FlaskForm):
     )
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     start_date = DateField(
-        _l("First day"), validators=[InputRequired(_l("Enter the first day as YYYY-MM-DD."))]
+        _l("First day"),
+        validators=[InputRequired(_l("Enter the first day as YYYY-MM-DD."))],
+        invalid_message=_l("Enter the first day as YYYY-MM-DD."),
     )
     end_date = DateField(
-        _l("Last day"), validators=[InputRequired(_l("Enter the last day as YYYY-MM-DD."))]
+        _l("Last day"),
+        validators=[InputRequired(_l("Enter the last day as YYYY-MM-DD."))],
+        invalid_message=_l("Enter the last day as YYYY-MM-DD."),
     )
     timezone = SelectField(
         _l("Time zone"),

@@ -202,8 +202,11 @@ def managed_events(user: User) -> list[ManagedEvent]:
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70]
+    """ "Réunion – Dakar" → "reunion-dakar"; accents dropped, anything else separates words."""
+    letters = "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+    return re.sub(r"[^a-z0-9]+", "-", letters).strip("-")[:70].rstrip("-")
 
 
 def unique_slug(wanted: str, fallback: str, exclude_event_id: int | None = None) -> str:
@@ -256,14 +259,25 @@ def _check_sessions_fit(event: Event) -> None:
         )
 
 
-def create_event(creator: User, slug: str | None = None, **fields) -> Event:
+def create_event(
+    creator: User,
+    slug: str | None = None,
+    themes: list[Theme] | None = None,
+    partners: list[EventPartner] | None = None,
+    sessions: list[Session] | None = None,
+    **fields,
+) -> Event:
+    """A draft event whose team is its creator, as organiser."""
     _check_dates(fields["start_date"], fields["end_date"])
     event = Event(
         slug=unique_slug(slug or fields["title"], f"event-{fields['edition_year']}"),
         status=EventStatus.DRAFT,
+        themes=themes or [],
+        partners=partners or [],
+        sessions=sessions or [],
+        team=[EventMember(user_id=creator.id, role=TeamRole.ORGANISER)],
         **{name: fields[name] for name in EVENT_FIELDS},
     )
-    event.team = [EventMember(user_id=creator.id, role=TeamRole.ORGANISER)]
     db.session.add(event)
     db.session.flush()
     return event
@@ -295,8 +309,9 @@ def copy_event(
             selectinload(Event.partners),
             selectinload(Event.sessions).selectinload(Session.themes),
         )
+        .execution_options(populate_existing=True)
     )
-    copy = create_event(
+    return create_event(
         creator,
         slug=slug,
         title=title,
@@ -313,28 +328,27 @@ def copy_event(
         summary=source.summary,
         description=source.description,
         contact_email=source.contact_email,
+        themes=list(source.themes),
+        partners=[
+            EventPartner(organisation_id=partner.organisation_id, role=partner.role, position=index)
+            for index, partner in enumerate(source.partners)
+        ],
+        sessions=[
+            Session(
+                title=session.title,
+                kind=session.kind,
+                # Shifted in the event's time zone, so 09:00 stays 09:00 across a DST change.
+                starts_at=_shift_local(session.starts_at, source, shift),
+                ends_at=_shift_local(session.ends_at, source, shift),
+                room=session.room,
+                description=session.description,
+                attribution=session.attribution,
+                themes=list(session.themes),
+                speakers=[],
+            )
+            for session in source.sessions
+        ],
     )
-    copy.themes = list(source.themes)
-    copy.partners = [
-        EventPartner(organisation_id=partner.organisation_id, role=partner.role, position=index)
-        for index, partner in enumerate(source.partners)
-    ]
-    copy.sessions = [
-        Session(
-            title=session.title,
-            kind=session.kind,
-            # Shifted in the event's time zone, so 09:00 stays 09:00 across a DST change.
-            starts_at=_shift_local(session.starts_at, source, shift),
-            ends_at=_shift_local(session.ends_at, source, shift),
-            room=session.room,
-            description=session.description,
-            attribution=session.attribution,
-            themes=list(session.themes),
-        )
-        for session in source.sessions
-    ]
-    db.session.flush()
-    return copy
 
 
 def _shift_local(moment, event: Event, shift: timedelta):

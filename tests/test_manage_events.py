@@ -1,0 +1,327 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
+
+from consultation.accounts.models import Role
+from consultation.agenda.models import Session, SessionKind, SessionSpeaker, SpeakerRole
+from consultation.db import db
+from consultation.events.models import (
+    Event,
+    EventMember,
+    EventPartner,
+    EventStatus,
+    PartnerRole,
+    TeamRole,
+)
+
+EVENT = {
+    "title": "IOM–NGO Regional Humanitarian Consultation — West and Central Africa",
+    "slug": "",
+    "series_id": "0",
+    "edition_year": "2028",
+    "region": "west-central-africa",
+    "city": "Dakar",
+    "country": "SN",
+    "venue": "King Fahd Palace",
+    "start_date": "2028-03-14",
+    "end_date": "2028-03-16",
+    "timezone": "Africa/Dakar",
+    "working_languages": ["fr", "en"],
+    "summary": "**Access** and duty of care.",
+    "description": "",
+    "contact_email": "Contact@NGO.example",
+}
+
+
+@pytest.fixture
+def organiser(client, make_user):
+    user = make_user(Role.ORGANISER)
+    client.login(user.email)
+    return user
+
+
+def event_row(app, slug):
+    with app.app_context():
+        return db.session.scalar(sa.select(Event).where(Event.slug == slug))
+
+
+def test_an_organiser_creates_a_draft_event_and_joins_its_team(app, client, organiser):
+    response = client.submit("/manage/events/new", EVENT)
+    assert response.status_code == 302
+    slug = "iom-ngo-regional-humanitarian-consultation-west-and-central-africa"
+    assert response.headers["Location"] == f"/manage/events/{slug}"
+    event = event_row(app, slug)
+    assert event.status is EventStatus.DRAFT
+    assert event.working_languages == ["en", "fr"] or event.working_languages == ["fr", "en"]
+    assert event.contact_email == "contact@ngo.example"
+    with app.app_context():
+        member = db.session.scalar(sa.select(EventMember).where(EventMember.event_id == event.id))
+        assert (member.user_id, member.role) == (organiser.id, TeamRole.ORGANISER)
+    # Invisible to the public until published.
+    assert app.test_client().get(f"/events/{slug}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"title": ""}, "Give the event a title."),
+        ({"end_date": "2028-03-10"}, "The event cannot end before it starts."),
+        ({"start_date": "14/03/2028"}, "Enter the first day as YYYY-MM-DD."),
+        ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list."),
+        ({"working_languages": []}, "Choose at least one working language."),
+        ({"slug": "Not A Slug!"}, "Use lower-case letters, digits and hyphens only"),
+        ({"contact_email": "nobody"}, "Enter an email address like name@example.org."),
+    ],
+)
+def test_event_form_errors_keep_what_was_typed(app, client, organiser, change, message):
+    response = client.submit("/manage/events/new", {**EVENT, **change})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert 'value="King Fahd Palace"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_publishing_and_archiving(app, client, organiser, make_event, add_to_team):
+    event = make_event(status=EventStatus.DRAFT)
+    add_to_team(event, organiser)
+    visitor = app.test_client()
+    assert visitor.get(f"/events/{event.slug}").status_code == 404
+
+    client.submit(f"/manage/events/{event.slug}/status", {"status": "published"})
+    assert visitor.get(f"/events/{event.slug}").status_code == 200
+    assert event.title in visitor.get("/events").get_data(as_text=True)
+
+    client.submit(f"/manage/events/{event.slug}/status", {"status": "archived"})
+    page = visitor.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "This edition is archived." in page
+    assert (
+        client.submit(f"/manage/events/{event.slug}/status", {"status": "deleted"}).status_code
+        == 400
+    )
+
+
+def test_changing_dates_cannot_strand_sessions(app, client, organiser, make_event, add_to_team):
+    event = make_event(
+        start_date=date(2028, 3, 14), end_date=date(2028, 3, 16), timezone="Africa/Dakar"
+    )
+    add_to_team(event, organiser)
+    with app.app_context():
+        zone = ZoneInfo("Africa/Dakar")
+        db.session.add(
+            Session(
+                event_id=event.id,
+                title="Closing",
+                kind=SessionKind.CLOSING,
+                starts_at=datetime(2028, 3, 16, 12, tzinfo=zone),
+                ends_at=datetime(2028, 3, 16, 13, tzinfo=zone),
+            )
+        )
+        db.session.commit()
+    response = client.submit(
+        f"/manage/events/{event.slug}/edit",
+        {**EVENT, "title": event.title, "start_date": "2028-03-14", "end_date": "2028-03-15"},
+    )
+    assert response.status_code == 422
+    assert "1 session of the agenda would fall outside the new dates" in response.get_data(
+        as_text=True
+    )
+    assert event_row(app, event.slug).end_date == date(2028, 3, 16)
+
+
+def test_copy_from_a_previous_edition(
+    app, client, organiser, make_event, add_to_team, themes, make_organisation
+):
+    paris = ZoneInfo("Europe/Paris")
+    source = make_event(
+        start_date=date(2027, 3, 22), end_date=date(2027, 3, 23), timezone="Europe/Paris"
+    )
+    add_to_team(source, organiser)
+    partner = make_organisation("Host NGO")
+    with app.app_context():
+        event = db.session.get(
+            Event,
+            source.id,
+            options=[sa.orm.selectinload(Event.themes), sa.orm.selectinload(Event.partners)],
+        )
+        event.themes = [db.session.get(type(themes[0]), themes[0].id)]
+        event.partners = [EventPartner(organisation_id=partner.id, role=PartnerRole.HOST)]
+        session = Session(
+            event_id=source.id,
+            title="Opening",
+            kind=SessionKind.OPENING,
+            # 09:00 in winter time (UTC+1)
+            starts_at=datetime(2027, 3, 23, 9, tzinfo=paris),
+            ends_at=datetime(2027, 3, 23, 10, tzinfo=paris),
+            themes=list(event.themes),
+            speakers=[SessionSpeaker(name="Hala Nasser", role=SpeakerRole.SPEAKER)],
+        )
+        db.session.add(session)
+        db.session.commit()
+
+    response = client.submit(
+        f"/manage/events/{source.slug}/copy",
+        {"title": "Next edition", "slug": "next-edition", "start_date": "2028-04-10"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        copy = db.session.scalar(
+            sa.select(Event)
+            .where(Event.slug == "next-edition")
+            .options(
+                sa.orm.selectinload(Event.themes),
+                sa.orm.selectinload(Event.partners),
+                sa.orm.selectinload(Event.sessions).selectinload(Session.speakers),
+                sa.orm.selectinload(Event.team),
+            )
+        )
+        assert copy.status is EventStatus.DRAFT
+        assert (copy.start_date, copy.end_date, copy.edition_year) == (
+            date(2028, 4, 10),
+            date(2028, 4, 11),
+            2028,
+        )
+        assert [theme.slug for theme in copy.themes] == [themes[0].slug]
+        assert [(p.organisation_id, p.role) for p in copy.partners] == [
+            (partner.id, PartnerRole.HOST)
+        ]
+        [copied] = copy.sessions
+        # Still 09:00 local time, now in summer time (UTC+2).
+        assert copied.starts_at.astimezone(paris).time() == time(9, 0)
+        assert copied.starts_at.astimezone(paris).date() == date(2028, 4, 11)
+        assert copied.speakers == []
+        assert [m.user_id for m in copy.team] == [organiser.id]
+        # The source edition is untouched.
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Session.id)).where(Session.event_id == source.id)
+            )
+            == 1
+        )
+
+
+def test_partners_themes_and_team(
+    app, client, organiser, make_event, add_to_team, make_organisation, make_user, themes
+):
+    event = make_event()
+    add_to_team(event, organiser)
+    host = make_organisation("International Organization for Migration", "IOM")
+    url = f"/manage/events/{event.slug}"
+
+    assert (
+        client.submit(f"{url}/partners", {"organisation_id": host.id, "role": "host"}).status_code
+        == 302
+    )
+    again = client.submit(f"{url}/partners", {"organisation_id": host.id, "role": "sponsor"})
+    assert again.status_code == 422
+    assert "is already a partner of this event" in again.get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "International Organization for Migration" in page and "Host" in page
+
+    chosen = [str(themes[0].id), str(themes[6].id)]
+    assert client.submit(f"{url}/themes", {"themes": chosen}).status_code == 302
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Humanitarian access" in page and "Duty of care" in page and "Transparency" not in page
+
+    rapporteur = make_user(Role.RAPPORTEUR, email="rapporteur@ngo.example")
+    assert (
+        client.submit(
+            f"{url}/team", {"email": "RAPPORTEUR@ngo.example", "role": "rapporteur"}
+        ).status_code
+        == 302
+    )
+    missing = client.submit(f"{url}/team", {"email": "nobody@ngo.example", "role": "policy"})
+    assert missing.status_code == 422
+    assert "No active account uses this address" in missing.get_data(as_text=True)
+    with app.app_context():
+        roles = dict(
+            db.session.execute(
+                sa.select(EventMember.user_id, EventMember.role).where(
+                    EventMember.event_id == event.id
+                )
+            ).all()
+        )
+        own = db.session.scalar(
+            sa.select(EventMember.id).where(EventMember.user_id == organiser.id)
+        )
+    assert roles == {organiser.id: TeamRole.ORGANISER, rapporteur.id: TeamRole.RAPPORTEUR}
+    # The last organiser cannot leave the event without one.
+    response = client.submit(f"{url}/team/{own}/delete")
+    assert response.status_code == 409
+
+
+def manage_urls(app, slug: str, ids: dict[str, int]) -> list[tuple[str, str]]:
+    """Every organiser route of one event, as (method, url)."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/manage/events/<slug>"):
+            continue
+        values = {"slug": slug}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, IntegerConverter):
+                values[name] = ids.get(name, 1)
+        path = rule.build({**(rule.defaults or {}), **values})[1]
+        urls.extend((method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+    return urls
+
+
+def test_an_organiser_of_one_event_cannot_touch_another(
+    app, client, make_user, make_event, add_to_team
+):
+    mine, theirs = make_event(), make_event(status=EventStatus.DRAFT)
+    me = make_user(Role.ORGANISER)
+    add_to_team(mine, me)
+    other = make_user(Role.ORGANISER)
+    member = add_to_team(theirs, other)
+    with app.app_context():
+        session = Session(
+            event_id=theirs.id,
+            title="Theirs",
+            kind=SessionKind.PLENARY,
+            starts_at=datetime(2027, 3, 1, 9, tzinfo=ZoneInfo("Asia/Amman")),
+            ends_at=datetime(2027, 3, 1, 10, tzinfo=ZoneInfo("Asia/Amman")),
+            speakers=[speaker := SessionSpeaker(name="Someone", role=SpeakerRole.SPEAKER)],
+        )
+        db.session.add(session)
+        db.session.commit()
+        ids = {
+            "session_id": session.id,
+            "speaker_id": speaker.id,
+            "member_id": member.id,
+            "partner_id": 1,
+        }
+    client.login(me.email)
+    urls = manage_urls(app, theirs.slug, ids)
+    assert len(urls) >= 15
+    for method, url in urls:
+        response = (
+            client.get(url)
+            if method == "GET"
+            else client.submit(url, {"status": "published", "title": "Hijacked"})
+        )
+        assert response.status_code == 403, (method, url)
+    with app.app_context():
+        assert db.session.get(Event, theirs.id).status is EventStatus.DRAFT
+        assert db.session.get(Session, ids["session_id"]).title == "Theirs"
+    # And their own event is theirs to manage.
+    assert client.get(f"/manage/events/{mine.slug}").status_code == 200
+
+
+def test_the_dashboard_lists_my_events_with_their_session_counts(
+    app, client, organiser, make_event, add_to_team
+):
+    mine = make_event(title="My consultation")
+    make_event(title="Someone else's consultation")
+    add_to_team(mine, organiser)
+    page = client.get("/manage/").get_data(as_text=True)
+    assert "My consultation" in page and "Someone else" not in page
+
+
+def test_participants_have_no_dashboard(client, make_user):
+    client.login(make_user().email)
+    assert client.get("/manage/").status_code == 403
+    assert client.get("/manage/events/new").status_code == 403
