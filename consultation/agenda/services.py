@@ -112,7 +112,7 @@ def _check(
             errors["room"].append(
                 _l(
                     "%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.",
-                    room=room,
+                    room=clash.room,
                     title=clash.title,
                     start=local_start.strftime("%H:%M"),
                     end=local_end.strftime("%H:%M"),

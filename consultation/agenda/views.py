@@ -107,7 +107,7 @@ def session_form(event: Event, session: Session | None = None, **kwargs) -> Sess
     )
 
 
-def speaker_form(formdata=None) -> SpeakerForm:
+def speaker_form(**kwargs) -> SpeakerForm:
     # Staff only: participants who speak are entered as external speakers, which keeps
     # the list short and the participant list out of organisers' drop-downs.
     staff = db.session.scalars(
@@ -118,7 +118,7 @@ def speaker_form(formdata=None) -> SpeakerForm:
     return SpeakerForm(
         [SelectChoice(user.id, f"{user.display_name} <{user.email}>") for user in staff],
         [SelectChoice(org.id, org.name) for org in all_organisations()],
-        formdata=formdata,
+        **kwargs,
     )
 
 
