@@ -325,3 +325,48 @@ def test_participants_have_no_dashboard(client, make_user):
     client.login(make_user().email)
     assert client.get("/manage/").status_code == 403
     assert client.get("/manage/events/new").status_code == 403
+
+
+THEME = {
+    "slug": "cash-assistance",
+    "colour": "#0b5394",
+    "name_en": "Cash assistance",
+    "name_fr": "Assistance monétaire",
+    "name_ar": "المساعدات النقدية",
+    "description_en": "",
+    "description_fr": "",
+    "description_ar": "",
+}
+
+
+def test_organisers_add_a_theme_named_in_three_languages(app, client, organiser):
+    assert client.submit("/manage/themes/new", THEME).status_code == 302
+    assert "Cash assistance" in client.get("/manage/themes").get_data(as_text=True)
+    client.submit("/language", {"language": "fr"})
+    assert "Assistance monétaire" in client.get("/manage/themes").get_data(as_text=True)
+    assert ".theme-cash-assistance { background-color: #0b5394" in client.get(
+        "/themes.css"
+    ).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"colour": "#ffff66"}, "White text on this colour is hard to read"),
+        ({"colour": "red; } body { display: none"}, "Choose a colour."),
+        ({"slug": "Cash Assistance"}, "Use lower-case letters, digits and hyphens only"),
+        ({"name_ar": ""}, "Give the name in Arabic."),
+    ],
+)
+def test_theme_errors_keep_what_was_typed(client, organiser, change, message):
+    response = client.submit("/manage/themes/new", {**THEME, **change})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert 'value="Assistance monétaire"' in page
+
+
+def test_participants_cannot_manage_themes(client, make_user):
+    client.login(make_user().email)
+    assert client.get("/manage/themes").status_code == 403
+    assert client.submit("/manage/themes/new", THEME).status_code == 403

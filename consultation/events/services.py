@@ -457,3 +457,51 @@ def create_series(name: str, code: str, description: str | None) -> Series:
             _l("A series with this name or code already exists."), field="name"
         ) from error
     return series
+
+
+# Themes --------------------------------------------------------------------------------------
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on ``colour`` (#RRGGBB)."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+    return 1.05 / (luminance + 0.05)
+
+
+def theme_or_404(theme_id: int) -> Theme:
+    theme = db.session.get(Theme, theme_id)
+    if theme is None:
+        raise NotFound(_l("There is no such theme."))
+    return theme
+
+
+def save_theme(theme: Theme | None, slug: str, colour: str, **texts: str | None) -> Theme:
+    """Create a theme (``theme`` None) or change one. Its colour must keep white text legible."""
+    colour = colour.lower()
+    if contrast_with_white(colour) < 4.5:
+        raise ConsultationError(
+            _l("White text on this colour is hard to read: choose a darker colour."),
+            field="colour",
+        )
+    if theme is None:
+        position = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(Theme.position) + 1, 0))
+        )
+        theme = Theme(position=position)
+        db.session.add(theme)
+    theme.slug = slug
+    theme.colour = colour
+    for name, value in texts.items():
+        setattr(theme, name, (value or "").strip() or None)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        raise Conflict(_l("Another theme already uses this short name."), field="slug") from error
+    return theme

@@ -25,6 +25,7 @@ from consultation.events.forms import (
     PartnerForm,
     SeriesForm,
     TeamMemberForm,
+    ThemeForm,
 )
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
 from consultation.forms import attach_error, render_form
@@ -286,3 +287,27 @@ def create_series():
             )
             return redirect(url_for("events.create_event"))
     return render_form("events/manage/series_form.html", form)
+
+
+@bp.route("/manage/themes")
+@permission_required(Permission.MANAGE_EVENTS)
+def theme_list():
+    return render_template("events/manage/theme_list.html", themes=services.all_themes())
+
+
+@bp.route("/manage/themes/new", methods=["GET", "POST"])
+@bp.route("/manage/themes/<int:theme_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_EVENTS)
+def edit_theme(theme_id: int | None = None):
+    theme = services.theme_or_404(theme_id) if theme_id else None
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        try:
+            services.save_theme(theme, form.slug.data, form.colour.data, **form.texts())
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The theme is saved."), "success")
+            return redirect(url_for("events.theme_list"))
+    return render_form("events/manage/theme_form.html", form, theme=theme)
