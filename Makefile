@@ -18,7 +18,7 @@ run: check-python $(VENV)/.installed
 
 # Runs queued background jobs; needed only when REDIS_URL is set.
 worker: $(VENV)/.installed
-	$(FLASK) jobs worker
+	$(FLASK) worker
 
 # Runs the suite on SQLite, then on PostgreSQL. Without a PostgreSQL server the second run
 # stops at once and says so; under CI=true that fails instead.

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from consultation import demo, jobs
 from consultation.accounts import services as accounts
@@ -13,10 +13,11 @@ from consultation.config import LANGUAGES
 from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events.themes import seed_themes
+from consultation.mail import deliver_due_messages
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")
-jobs_cli = AppGroup("jobs", help="Background jobs (with REDIS_URL set).")
+mail_cli = AppGroup("mail", help="The outbox of emails.")
 themes_cli = AppGroup("themes", help="The global theme taxonomy.")
 
 
@@ -73,8 +74,9 @@ def invite_command(
     click.echo(f"Invitation sent to {email}.")
 
 
-@jobs_cli.command("worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
 def worker_command(burst: bool) -> None:
     """Run the jobs (emails, later reports) that requests put on the Redis queue."""
     try:
@@ -83,8 +85,15 @@ def worker_command(burst: bool) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@mail_cli.command("deliver")
+def deliver_command() -> None:
+    """Send the emails that are due, retries included (for a cron job when REDIS_URL is unset)."""
+    click.echo(f"{deliver_due_messages()} email(s) sent.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
-    app.cli.add_command(jobs_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(themes_cli)

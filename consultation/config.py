@@ -103,6 +103,8 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": environ.get("MAIL_FROM", "Consultation <no-reply@consultation.invalid>"),
         "MAIL_OUTBOX_DIR": str(instance_path / "outbox"),
+        "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", 8)),
+        "MAIL_BATCH_SIZE": 100,
         "DEMO_CREDENTIALS_FILE": str(instance_path / "demo-accounts.txt"),
         "SMTP_HOST": environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(environ.get("SMTP_PORT", "587")),

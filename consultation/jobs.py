@@ -5,6 +5,7 @@ Work that must not slow a request down, or must not reveal by its duration what 
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -28,10 +29,19 @@ def enqueue(function: Callable[..., Any], *args: Any) -> None:
         queue.enqueue(function, *args)
 
 
+def enqueue_in(delay: timedelta, function: Callable[..., Any], *args: Any) -> None:
+    """Run later on the worker; inline, the next delivery round picks the work up instead."""
+    queue: Queue | None = current_app.extensions.get("job_queue")
+    if queue is not None:
+        queue.enqueue_in(delay, function, *args)
+
+
 def run_worker(app: Flask, burst: bool = False, worker_class: type[Worker] = Worker) -> None:
     """Process queued jobs inside an application context (configuration, database, mail)."""
     queue: Queue | None = app.extensions.get("job_queue")
     if queue is None:
         raise RuntimeError("REDIS_URL is not set: jobs run inline and need no worker.")
     with app.app_context():
-        worker_class([queue], connection=queue.connection).work(burst=burst)
+        worker_class([queue], connection=queue.connection).work(
+            burst=burst, with_scheduler=not burst
+        )

@@ -1,7 +1,11 @@
 """Every email the application sends goes through ``send_email``.
 
-The message is built in the request (templates, translations) and delivered as a background
-job, so a request takes as long whether or not it sent an email. Backends, chosen by
+The message is built where it is sent (templates, translations) and written to the
+``outbox`` table in the same transaction as the change it reports, so a registration is never
+without its email nor an email without its registration. Once the transaction commits, the
+outbox is delivered: by the RQ worker when ``REDIS_URL`` is set, otherwise at once. A failing
+mail server never loses a message: temporary failures are retried with growing delays,
+permanent ones are marked failed for organisers to see and resend. Backends, chosen by
 ``MAIL_BACKEND``:
 - ``console``: logs the message and writes it as an ``.eml`` file to ``instance/outbox/``;
 - ``smtp``: delivers through the server named by the ``SMTP_*`` settings;
@@ -11,7 +15,7 @@ job, so a request takes as long whether or not it sent an email. Backends, chose
 import logging
 import smtplib
 import ssl
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -19,10 +23,14 @@ from email.utils import make_msgid
 from pathlib import Path
 from secrets import token_hex
 
-from flask import current_app, has_request_context, render_template, url_for
+import sqlalchemy as sa
+from flask import current_app, has_app_context, has_request_context, render_template, url_for
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
 
 from consultation import jobs
+from consultation.db import LabelledEnum, db, enum_type, now_utc
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +44,47 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def send_email(to: str, subject: str, template: str, language: str, **context) -> EmailMessage:
-    """Render ``templates/emails/<template>.txt`` and ``.html`` in ``language`` and send them.
+class OutboxStatus(LabelledEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @classmethod
+    def labels(cls):
+        return {cls.PENDING: _l("Waiting"), cls.SENT: _l("Sent"), cls.FAILED: _l("Failed")}
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    raw_message: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_type(OutboxStatus, "status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # The event the message is about, so that its organisers see failures and can resend.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    sent_at: Mapped[datetime | None]
+
+
+class TemporaryFailure(Exception):
+    """The mail server may accept the message later."""
+
+
+def send_email(
+    to: str, subject: str, template: str, language: str, event_id: int | None = None, **context
+) -> EmailMessage:
+    """Render ``templates/emails/<template>.txt`` and ``.html`` in ``language`` and put the
+    message in the outbox, to leave when the current transaction commits.
 
     ``subject`` is usually a lazy string, so that it is translated in the recipient's language.
     """
@@ -57,13 +104,91 @@ def send_email(to: str, subject: str, template: str, language: str, **context) -
         )
         # After the parts: setting content clears every Content-* header.
         message["Content-Language"] = language
-    jobs.enqueue(deliver_email, message.as_bytes())
+    db.session.add(
+        OutboxMessage(
+            recipient=to, subject=subject[:300], raw_message=message.as_bytes(), event_id=event_id
+        )
+    )
+    db.session.info["outbox_has_mail"] = True
     return message
 
 
-def deliver_email(raw_message: bytes) -> None:
-    message = message_from_bytes(raw_message, policy=default)
-    _BACKENDS[current_app.config["MAIL_BACKEND"]](message)
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _deliver_after_commit(session: sa.orm.Session) -> None:
+    if session.info.pop("outbox_has_mail", False) and has_app_context():
+        jobs.enqueue(deliver_due_messages)
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, OSError | smtplib.SMTPException | TemporaryFailure)
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 240))
+
+
+def deliver_due_messages() -> int:
+    """Send every outbox message that is due; returns how many left."""
+    config = current_app.config
+    backend = _BACKENDS[config["MAIL_BACKEND"]]
+    sent = 0
+    # A session of its own: this may run right after another session's commit.
+    with sa.orm.Session(db.engine) as session:
+        now = now_utc()
+        due = session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
+            )
+            .order_by(OutboxMessage.id)
+            .limit(config["MAIL_BATCH_SIZE"])
+        ).all()
+        for message_id in due:
+            # Claim the message by moving its next attempt ahead, so that two workers never
+            # send it twice; if this process dies while sending, the claim simply expires.
+            claimed = session.execute(
+                sa.update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(next_attempt_at=now + timedelta(minutes=10))
+            ).rowcount
+            session.commit()
+            if not claimed:
+                continue
+            row = session.get(OutboxMessage, message_id)
+            try:
+                backend(message_from_bytes(row.raw_message, policy=default))
+            except Exception as error:
+                row.attempts += 1
+                row.last_error = f"{type(error).__name__}: {error}"[:2000]
+                if _is_temporary(error) and row.attempts < config["MAIL_MAX_ATTEMPTS"]:
+                    row.next_attempt_at = now_utc() + _retry_delay(row.attempts)
+                    jobs.enqueue_in(_retry_delay(row.attempts), deliver_due_messages)
+                else:
+                    row.status = OutboxStatus.FAILED
+                log.warning("Email %s to %s not sent: %s", row.id, row.recipient, row.last_error)
+            else:
+                row.status = OutboxStatus.SENT
+                row.sent_at = now_utc()
+                row.attempts += 1
+                sent += 1
+            session.commit()
+    return sent
+
+
+def resend(message: OutboxMessage) -> None:
+    """Put a failed message back in the outbox, for another round of attempts."""
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now_utc()
+    db.session.info["outbox_has_mail"] = True
 
 
 def _send_console(message: EmailMessage) -> None:

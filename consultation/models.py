@@ -19,7 +19,16 @@ from consultation.events.models import (
     TeamRole,
     Theme,
 )
+from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.registrations.models import (
+    Gender,
+    Moderation,
+    Registration,
+    RegistrationChange,
+    RegistrationSettings,
+    RegistrationStatus,
+)
 
 __all__ = [
     "Attribution",
@@ -27,12 +36,20 @@ __all__ = [
     "EventMember",
     "EventPartner",
     "EventStatus",
+    "Gender",
+    "Moderation",
     "Organisation",
     "OrganisationLevel",
     "OrganisationType",
+    "OutboxMessage",
+    "OutboxStatus",
     "PartnerRole",
     "Permission",
     "Region",
+    "Registration",
+    "RegistrationChange",
+    "RegistrationSettings",
+    "RegistrationStatus",
     "Role",
     "Series",
     "Session",

@@ -9,6 +9,7 @@ from rq import Queue, SimpleWorker
 
 from consultation import create_app, jobs
 from consultation.accounts import services
+from consultation.db import db
 from tests.conftest import IN_CI, app_config
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -43,6 +44,7 @@ def test_with_redis_emails_wait_for_the_worker(queued_app, make_user):
     with queued_app.test_request_context():
         make_user(email="known@example.org")
         services.request_password_reset("known@example.org")
+        db.session.commit()
     outbox = queued_app.extensions.setdefault("mail_outbox", [])
     assert outbox == []
     assert queued_app.extensions["job_queue"].count == 1

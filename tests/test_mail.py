@@ -5,6 +5,7 @@ from email.policy import default
 
 import pytest
 
+from consultation.db import db
 from consultation.mail import send_email
 
 
@@ -15,7 +16,7 @@ class Recipient:
 
 def send_confirmation(app):
     with app.test_request_context():
-        return send_email(
+        message = send_email(
             "hana@example.org",
             "Choose your password",
             "accounts/activation",
@@ -25,6 +26,8 @@ def send_confirmation(app):
             activation_url="http://consultation.test/activate/abc",
             max_age_days=7,
         )
+        db.session.commit()
+        return message
 
 
 def test_messages_have_a_text_and_an_html_part(app):

@@ -78,6 +78,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        db.session.commit()
         return render_template("accounts/check_inbox.html", email=form.email.data)
     return render_form("accounts/forgot_password.html", form)
 

@@ -1,0 +1,197 @@
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from consultation.accounts.models import User
+    from consultation.events.models import Event
+
+
+class Moderation(LabelledEnum):
+    AUTOMATIC = "automatic"
+    APPROVAL = "approval"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.AUTOMATIC: _l("Confirm automatically while seats are left"),
+            cls.APPROVAL: _l("Organisers approve each registration"),
+        }
+
+
+class RegistrationStatus(LabelledEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.PENDING: _l("Awaiting approval"),
+            cls.CONFIRMED: _l("Confirmed"),
+            cls.WAITLISTED: _l("On the waiting list"),
+            cls.DECLINED: _l("Declined"),
+            cls.CANCELLED: _l("Cancelled"),
+        }
+
+
+class Gender(LabelledEnum):
+    WOMAN = "woman"
+    MAN = "man"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.WOMAN: _l("Woman"),
+            cls.MAN: _l("Man"),
+            cls.OTHER: _l("Another gender"),
+            cls.UNDISCLOSED: _l("Prefer not to say"),
+        }
+
+
+# The optional questions an event may ask, in the order the form shows them.
+OPTIONAL_QUESTIONS = (
+    "gender",
+    "theme_interests",
+    "interpretation_languages",
+    "accessibility_needs",
+    "dietary_requirements",
+    "visa_letter",
+)
+
+
+class RegistrationSettings(db.Model):
+    """How one event takes registrations. Also holds the count of confirmed seats, which
+    confirmations take with one conditional UPDATE so that the event cannot be overbooked."""
+
+    __tablename__ = "registration_settings"
+    __table_args__ = (
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(
+            "capacity IS NULL OR confirmed_count <= capacity", name="not_overbooked"
+        ),
+        sa.CheckConstraint(
+            "closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at",
+            name="closes_after_opening",
+        ),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    capacity: Mapped[int | None]
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    moderation: Mapped[Moderation] = mapped_column(
+        enum_type(Moderation, "moderation"), default=Moderation.APPROVAL
+    )
+    # Names from OPTIONAL_QUESTIONS
+    questions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    privacy_notice: Mapped[str | None] = mapped_column(sa.Text)
+    # Goes up by one each time the notice changes; each consent records the version it saw.
+    privacy_notice_version: Mapped[int] = mapped_column(default=1)
+    retention_days: Mapped[int] = mapped_column(default=90)
+
+    event: Mapped["Event"] = relationship()
+
+    def asks(self, question: str) -> bool:
+        return question in self.questions
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed_count, 0)
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One registration per address per event, whatever its case or spacing.
+        sa.UniqueConstraint("event_id", "email_key"),
+        sa.Index("ix_registrations_event_id_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[RegistrationStatus] = mapped_column(
+        enum_type(RegistrationStatus, "status"), default=RegistrationStatus.PENDING
+    )
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    job_title: Mapped[str | None] = mapped_column(sa.String(200))
+    # ISO 3166-1 alpha-2
+    country_of_work: Mapped[str] = mapped_column(sa.String(2), index=True)
+    language: Mapped[str] = mapped_column(sa.String(5), default="en")
+    # Answers to the optional questions; sensitive ones are shown only to organisers.
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))
+    theme_interests: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    interpretation_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    accessibility_needs: Mapped[str | None] = mapped_column(sa.Text)
+    dietary_requirements: Mapped[str | None] = mapped_column(sa.Text)
+    needs_visa_letter: Mapped[bool] = mapped_column(default=False)
+    # Consents: processing is required and records the notice version agreed to.
+    consented_at: Mapped[datetime]
+    privacy_notice_version: Mapped[int]
+    listed_to_participants: Mapped[bool] = mapped_column(default=False)
+    agrees_to_photography: Mapped[bool] = mapped_column(default=False)
+    # SHA-256 of the management link's token; the token itself is never stored.
+    management_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    waitlisted_at: Mapped[datetime | None]
+    internal_notes: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    event: Mapped["Event"] = relationship()
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    user: Mapped["User | None"] = relationship()
+    history: Mapped[list["RegistrationChange"]] = relationship(
+        back_populates="registration",
+        cascade="all, delete-orphan",
+        order_by="RegistrationChange.created_at",
+        lazy="raise_on_sql",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.status}>"
+
+
+class RegistrationChange(db.Model):
+    """One change of a registration's status: who made it, when and why."""
+
+    __tablename__ = "registration_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[RegistrationStatus | None] = mapped_column(
+        enum_type(RegistrationStatus, "from_status")
+    )
+    to_status: Mapped[RegistrationStatus] = mapped_column(
+        enum_type(RegistrationStatus, "to_status")
+    )
+    # None when the participant or the system (waiting-list promotion) made the change.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    registration: Mapped[Registration] = relationship(back_populates="history")
+    actor: Mapped["User | None"] = relationship(lazy="joined")
