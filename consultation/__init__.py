@@ -24,7 +24,7 @@ from consultation.i18n import (
     event_time,
     select_locale,
     text_direction,
-    utc_offset,
+    utc_offsets,
 )
 from consultation.markdown import render_markdown
 from consultation.organisations.views import bp as organisations_bp
@@ -90,7 +90,7 @@ def register_templates(app: Flask) -> None:
     app.add_template_filter(country_name)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(event_time)
-    app.add_template_filter(utc_offset)
+    app.add_template_filter(utc_offsets)
 
 
 # No inline script or style is used anywhere, so the policy can forbid them; Bootstrap's

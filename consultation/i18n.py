@@ -54,13 +54,12 @@ def country_choices() -> list[SelectChoice]:
 
 @cache
 def timezone_names() -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            name
-            for name in zoneinfo.available_timezones()
-            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-        )
+    regional = (
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
     )
+    return ("UTC", *sorted(regional))
 
 
 def timezone_choices() -> list[SelectChoice]:
@@ -72,9 +71,16 @@ def event_time(moment: datetime) -> str:
     return format_time(moment, "short", rebase=False)
 
 
-def utc_offset(zone_name: str, on: date) -> str:
-    """The zone's offset on a given day, e.g. "UTC+03:00"."""
-    offset = datetime.combine(on, time(12), tzinfo=zoneinfo.ZoneInfo(zone_name)).utcoffset()
+def _offset(zone: zoneinfo.ZoneInfo, on: date) -> str:
+    offset = datetime.combine(on, time(12), tzinfo=zone).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset else 0
     sign = "+" if minutes >= 0 else "-"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def utc_offsets(zone_name: str, first_day: date, last_day: date) -> str:
+    """The zone's offset over the days, e.g. "UTC+03:00", or "UTC+01:00 → UTC+02:00" when
+    the clocks change in between."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    first, last = _offset(zone, first_day), _offset(zone, last_day)
+    return first if first == last else f"{first} → {last}"

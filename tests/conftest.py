@@ -23,7 +23,7 @@ from consultation.events.models import Event, EventMember, EventStatus, Region, 
 from consultation.events.themes import seed_themes
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
-from tests.helpers import PASSWORD, postgres_answers
+from tests.helpers import PASSWORD, fresh_postgres_database, postgres_answers
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -100,12 +100,17 @@ def _reset_schema(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if TEST_DATABASE_URL:
-        if TEST_DATABASE_URL.startswith("postgresql"):
-            require_postgres(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"):
+        require_postgres(TEST_DATABASE_URL)
+        # A database of this run's own on that server, so that runs side by side (two
+        # checkouts, CI and a developer) never drop each other's tables.
+        with fresh_postgres_database(TEST_DATABASE_URL) as url:
+            yield url
+    elif TEST_DATABASE_URL:
+        yield TEST_DATABASE_URL
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,9 @@
 """Values and small functions shared by the tests (fixtures live in conftest.py)."""
 
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -30,3 +33,25 @@ def postgres_answers(url: str) -> bool:
     except psycopg.Error:
         return False
     return True
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """An empty database on the server of ``server_url``, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"consultation_test_{uuid.uuid4().hex[:10]}"
+    connect = {
+        "host": server.host,
+        "port": server.port or 5432,
+        "user": server.username,
+        "password": server.password,
+        "dbname": server.database,
+        "autocommit": True,
+    }
+    with psycopg.connect(**connect) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(**connect) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

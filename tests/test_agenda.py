@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import icalendar
@@ -216,17 +216,17 @@ def test_people_on_a_session(app, client, event, organiser, make_organisation):
     iom = make_organisation("International Organization for Migration", "IOM")
     url = f"/manage/events/{event.slug}/sessions/{session_id}/speakers"
     moderator = {
-        "role": "moderator",
-        "user_id": "0",
-        "name": "Hala Nasser",
-        "title": "Executive Director",
-        "organisation_id": str(iom.id),
+        "speaker-role": "moderator",
+        "speaker-user_id": "0",
+        "speaker-name": "Hala Nasser",
+        "speaker-title": "Executive Director",
+        "speaker-organisation_id": str(iom.id),
     }
     assert client.submit(url, moderator).status_code == 302
-    second = client.submit(url, {**moderator, "name": "Another moderator"})
+    second = client.submit(url, {**moderator, "speaker-name": "Another moderator"})
     assert second.status_code == 422
     assert "This session already has a moderator." in second.get_data(as_text=True)
-    nobody = client.submit(url, {**moderator, "role": "speaker", "name": ""})
+    nobody = client.submit(url, {**moderator, "speaker-role": "speaker", "speaker-name": ""})
     assert nobody.status_code == 422
     assert "give the name of an external speaker" in nobody.get_data(as_text=True)
     page = client.get(f"/events/{event.slug}/sessions/{session_id}").get_data(as_text=True)
@@ -407,3 +407,40 @@ def test_the_event_list_uses_the_same_number_of_queries_for_3_and_40_events(
         make_event(title=f"Large {number}")
     many = count_queries(lambda: client.get("/events"))
     assert few == many
+
+
+@pytest.fixture
+def paris_event(app, make_event, add_to_team, organiser):
+    # The clocks go forward in Paris at 02:00 on Sunday 28 March 2027.
+    event = make_event(
+        start_date=date(2027, 3, 27), end_date=date(2027, 3, 29), timezone="Europe/Paris"
+    )
+    add_to_team(event, organiser)
+    return event
+
+
+def test_a_time_skipped_by_the_clock_change_is_refused(app, client, paris_event):
+    response = client.submit(
+        f"/manage/events/{paris_event.slug}/sessions/new",
+        {**SESSION, "day": "2027-03-28", "start": "02:30", "end": "03:15"},
+    )
+    assert response.status_code == 422
+    assert "This time does not exist on that day" in response.get_data(as_text=True)
+
+
+def test_a_session_across_the_clock_change_keeps_its_real_length(app, client, paris_event):
+    response = client.submit(
+        f"/manage/events/{paris_event.slug}/sessions/new",
+        {**SESSION, "day": "2027-03-28", "start": "01:30", "end": "03:30"},
+    )
+    assert response.status_code == 302
+    [session] = stored_sessions(app, paris_event)
+    assert session.ends_at - session.starts_at == timedelta(hours=1)
+
+
+def test_room_names_clash_whatever_their_accents_case(app, client, event, organiser):
+    add_session(app, event, title="Atelier", start=time(9), end=time(10), room="Salle É")
+    clash = client.submit(
+        f"/manage/events/{event.slug}/sessions/new", {**SESSION, "room": "salle é"}
+    )
+    assert clash.status_code == 422

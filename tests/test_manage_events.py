@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -370,3 +370,125 @@ def test_participants_cannot_manage_themes(client, make_user):
     client.login(make_user().email)
     assert client.get("/manage/themes").status_code == 403
     assert client.submit("/manage/themes/new", THEME).status_code == 403
+
+
+def test_a_participant_cannot_be_put_in_charge_of_an_event(
+    app, client, organiser, make_event, add_to_team, make_user
+):
+    event = make_event()
+    add_to_team(event, organiser)
+    make_user(Role.PARTICIPANT, email="participant@ngo.example")
+    response = client.submit(
+        f"/manage/events/{event.slug}/team",
+        {"email": "participant@ngo.example", "role": "organiser"},
+    )
+    assert response.status_code == 422
+    assert "cannot take this role" in response.get_data(as_text=True)
+
+
+def test_an_organiser_demoted_to_participant_loses_their_events(
+    app, client, make_user, make_event, add_to_team
+):
+    organiser = make_user(Role.ORGANISER)
+    event = make_event()
+    add_to_team(event, organiser)
+    client.login(organiser.email)
+    assert client.get(f"/manage/events/{event.slug}/edit").status_code == 200
+    with app.app_context():
+        db.session.get(type(organiser), organiser.id).role = Role.PARTICIPANT
+        db.session.commit()
+    assert client.get(f"/manage/events/{event.slug}/edit").status_code == 403
+
+
+def test_renaming_the_web_address(app, client, organiser, make_event, add_to_team):
+    event = make_event()
+    other = make_event()
+    add_to_team(event, organiser)
+    fields = {**EVENT, "title": event.title}
+    taken = client.submit(f"/manage/events/{event.slug}/edit", {**fields, "slug": other.slug})
+    assert taken.status_code == 422
+    assert "Another event already uses this web address." in taken.get_data(as_text=True)
+    assert (
+        client.submit(
+            f"/manage/events/{event.slug}/edit", {**fields, "slug": "dakar-2028"}
+        ).status_code
+        == 302
+    )
+    assert event_row(app, "dakar-2028").id == event.id
+
+
+def test_moving_the_event_to_another_time_zone_keeps_session_times(
+    app, client, organiser, make_event, add_to_team
+):
+    event = make_event(
+        start_date=date(2028, 3, 14), end_date=date(2028, 3, 16), timezone="Europe/Istanbul"
+    )
+    add_to_team(event, organiser)
+    istanbul = ZoneInfo("Europe/Istanbul")
+    with app.app_context():
+        db.session.add(
+            Session(
+                event_id=event.id,
+                title="Opening",
+                kind=SessionKind.OPENING,
+                starts_at=datetime(2028, 3, 14, 9, tzinfo=istanbul),
+                ends_at=datetime(2028, 3, 14, 10, tzinfo=istanbul),
+            )
+        )
+        db.session.commit()
+    response = client.submit(
+        f"/manage/events/{event.slug}/edit",
+        {**EVENT, "title": event.title, "slug": event.slug, "timezone": "Africa/Dakar"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session.scalar(sa.select(Session).where(Session.event_id == event.id))
+        local = session.starts_at.astimezone(ZoneInfo("Africa/Dakar"))
+        assert (local.date(), local.time()) == (date(2028, 3, 14), time(9, 0))
+        assert session.ends_at - session.starts_at == timedelta(hours=1)
+
+
+def test_the_utc_time_zone_can_be_chosen(app, client, organiser):
+    assert client.submit("/manage/events/new", {**EVENT, "timezone": "UTC"}).status_code == 302
+
+
+def test_only_administrators_change_an_existing_theme(app, client, organiser, themes, make_user):
+    url = f"/manage/themes/{themes[0].id}/edit"
+    assert client.get(url).status_code == 403
+    assert client.submit(url, {**THEME, "slug": themes[0].slug}).status_code == 403
+    admin = app.test_client()
+    admin.login(make_user(Role.ADMIN).email)
+    assert (
+        admin.submit(url, {**THEME, "slug": themes[0].slug, "name_en": "Access"}).status_code == 302
+    )
+
+
+def test_copying_a_session_onto_a_clock_change_day_keeps_its_length(
+    app, client, organiser, make_event, add_to_team
+):
+    paris = ZoneInfo("Europe/Paris")
+    source = make_event(
+        start_date=date(2026, 3, 28), end_date=date(2026, 3, 29), timezone="Europe/Paris"
+    )
+    add_to_team(source, organiser)
+    with app.app_context():
+        db.session.add(
+            Session(
+                event_id=source.id,
+                title="Night session",
+                kind=SessionKind.PLENARY,
+                starts_at=datetime(2026, 3, 28, 2, 30, tzinfo=paris),
+                ends_at=datetime(2026, 3, 28, 3, 15, tzinfo=paris),
+            )
+        )
+        db.session.commit()
+    # 2027-03-28 is the day the clocks go forward: 02:30 does not exist.
+    response = client.submit(
+        f"/manage/events/{source.slug}/copy",
+        {"title": "Next", "slug": "next", "start_date": "2027-03-28"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        copy = event_row(app, "next")
+        session = db.session.scalar(sa.select(Session).where(Session.event_id == copy.id))
+        assert session.ends_at - session.starts_at == timedelta(minutes=45)

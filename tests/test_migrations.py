@@ -1,37 +1,14 @@
 """The migrations build the whole schema on an empty database and match the models."""
 
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from consultation import create_app
 from consultation.db import db
 from tests.conftest import TEST_POSTGRES_URL, app_config, require_postgres
-
-
-def empty_postgres_database() -> Iterator[str]:
-    require_postgres()
-    server = make_url(TEST_POSTGRES_URL)
-    name = f"consultation_migrations_{uuid.uuid4().hex[:8]}"
-    connect = {
-        "host": server.host,
-        "port": server.port or 5432,
-        "user": server.username,
-        "password": server.password,
-        "dbname": server.database,
-        "autocommit": True,
-    }
-    with psycopg.connect(**connect) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(**connect) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from tests.helpers import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -39,7 +16,9 @@ def empty_database(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     else:
-        yield from empty_postgres_database()
+        require_postgres()
+        with fresh_postgres_database(TEST_POSTGRES_URL) as url:
+            yield url
 
 
 @pytest.fixture

@@ -24,6 +24,13 @@ def organiser(client, make_user):
     return user
 
 
+@pytest.fixture
+def admin(client, make_user):
+    user = make_user(Role.ADMIN)
+    client.login(user.email)
+    return user
+
+
 def organisations(app):
     with app.app_context():
         return db.session.scalars(sa.select(Organisation.name)).all()
@@ -81,7 +88,7 @@ def test_an_organisation_can_be_renamed_without_clashing_with_itself(
 
 
 def test_a_partner_organisation_cannot_be_removed(
-    app, client, organiser, make_organisation, make_event
+    app, client, admin, make_organisation, make_event
 ):
     organisation = make_organisation("Host NGO")
     event = make_event()
@@ -98,10 +105,16 @@ def test_a_partner_organisation_cannot_be_removed(
     assert organisations(app) == ["Host NGO"]
 
 
-def test_an_unused_organisation_is_removed(app, client, organiser, make_organisation):
+def test_an_unused_organisation_is_removed(app, client, admin, make_organisation):
     organisation = make_organisation("Short-lived NGO")
     assert client.submit(f"/manage/organisations/{organisation.id}/delete").status_code == 302
     assert organisations(app) == []
+
+
+def test_only_administrators_remove_organisations(app, client, organiser, make_organisation):
+    organisation = make_organisation("Shared NGO")
+    assert client.submit(f"/manage/organisations/{organisation.id}/delete").status_code == 403
+    assert organisations(app) == ["Shared NGO"]
 
 
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.RAPPORTEUR, Role.POLICY])

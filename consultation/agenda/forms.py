@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from consultation.agenda.models import Attribution, SessionKind, SpeakerRole
+from consultation.agenda.models import Attribution, Session, SessionKind, SpeakerRole
 from consultation.agenda.services import SessionDetails
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
@@ -56,6 +56,23 @@ class SessionForm(FlaskForm):
         ]
         self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in event.themes]
 
+    @classmethod
+    def from_session(cls, event: Event, session: Session, **kwargs) -> "SessionForm":
+        """The form filled with a session, its times shown in the event's time zone."""
+        return cls(
+            event,
+            title=session.title,
+            kind=session.kind.value,
+            day=session.local_start.date().isoformat(),
+            start=session.local_start.time(),
+            end=session.local_end.time(),
+            room=session.room,
+            attribution=session.attribution.value,
+            themes=[theme.id for theme in session.themes],
+            description=session.description,
+            **kwargs,
+        )
+
     def details(self) -> SessionDetails:
         return SessionDetails(
             title=self.title.data,
@@ -71,6 +88,11 @@ class SessionForm(FlaskForm):
 
 
 class SpeakerForm(FlaskForm):
+    class Meta:
+        # Its prefix would rename its own token; the page's csrf_token, which CSRFProtect
+        # checks on every POST, protects it.
+        csrf = False
+
     role = SelectField(_l("Role"), choices=SpeakerRole.choices())
     user_id = SelectField(
         _l("A user of this site"),
@@ -93,6 +115,7 @@ class SpeakerForm(FlaskForm):
         *args,
         **kwargs,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        # Prefixed: it shares the page with the session form, whose ids must stay unique.
+        super().__init__(*args, prefix="speaker", **kwargs)
         self.user_id.choices = [SelectChoice(0, _l("External speaker")), *user_choices]
         self.organisation_id.choices = [SelectChoice(0, "—"), *organisation_choices]

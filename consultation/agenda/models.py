@@ -89,6 +89,8 @@ class Session(db.Model):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     room: Mapped[str | None] = mapped_column(sa.String(120))
+    # Case-folded in Python: SQL lower() leaves "É" alone on SQLite and in the C locale.
+    room_key: Mapped[str | None] = mapped_column(sa.String(120))
     # Markdown, shown through the sanitiser
     description: Mapped[str | None] = mapped_column(sa.Text)
     attribution: Mapped[Attribution] = mapped_column(
@@ -124,11 +126,6 @@ class SessionSpeaker(db.Model):
     """A person on a session: a user of the site, or an external speaker described here."""
 
     __tablename__ = "session_speakers"
-    __table_args__ = (
-        sa.CheckConstraint(
-            "(user_id IS NOT NULL) OR (name IS NOT NULL)", name="user_or_external_person"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
@@ -137,7 +134,8 @@ class SessionSpeaker(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    name: Mapped[str | None] = mapped_column(sa.String(120))
+    # The person's name, also for users: the agenda keeps it if their account is erased.
+    name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str | None] = mapped_column(sa.String(200))
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
@@ -151,7 +149,7 @@ class SessionSpeaker(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or (self.user.display_name if self.user else "")
+        return self.user.display_name if self.user else self.name
 
     @property
     def organisation_name(self) -> str | None:

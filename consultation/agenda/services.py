@@ -3,14 +3,14 @@ on each session."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from consultation.accounts.models import User
+from consultation.accounts.models import Role, User
 from consultation.agenda.models import (
     Attribution,
     Session,
@@ -21,7 +21,7 @@ from consultation.agenda.models import (
 from consultation.db import db
 from consultation.errors import ConsultationError, InvalidInput, NotFound
 from consultation.events.models import Event, Theme
-from consultation.organisations.models import Organisation
+from consultation.organisations.models import Organisation, comparison_key
 
 
 @dataclass
@@ -84,38 +84,54 @@ def session_in_event(event: Event, session_id: int) -> Session:
     return session
 
 
+def local_moment(event: Event, day: date, moment: time) -> datetime | None:
+    """The instant of a wall-clock time in the event's zone, or None when that time does not
+    exist (skipped when the clocks go forward); zoneinfo would otherwise quietly move it."""
+    local = event.local_datetime(day, moment)
+    back = local.astimezone(UTC).astimezone(event.zone)
+    return local if (back.date(), back.time()) == (day, moment) else None
+
+
+def room_key(room: str | None) -> str | None:
+    return comparison_key(room)
+
+
 def _check(
     event: Event, details: SessionDetails, session_id: int | None
 ) -> tuple[datetime, datetime]:
     errors: dict[str, list[str]] = defaultdict(list)
     if not event.start_date <= details.day <= event.end_date:
         errors["day"].append(_l("Choose one of the event's days."))
-    if details.end <= details.start:
+    starts_at = local_moment(event, details.day, details.start)
+    ends_at = local_moment(event, details.day, details.end)
+    for name, moment in (("start", starts_at), ("end", ends_at)):
+        if moment is None:
+            errors[name].append(
+                _l("This time does not exist on that day, when the clocks go forward.")
+            )
+    # Compared in UTC: Python compares two times of one zone by their wall-clock reading.
+    if starts_at and ends_at and ends_at.astimezone(UTC) <= starts_at.astimezone(UTC):
         errors["end"].append(_l("The session must end after it starts."))
-    starts_at = event.local_datetime(details.day, details.start)
-    ends_at = event.local_datetime(details.day, details.end)
-    room = (details.room or "").strip()
-    if room and details.kind is not SessionKind.BREAK and not errors:
+    key = room_key(details.room)
+    if key and details.kind is not SessionKind.BREAK and not errors:
         clash = db.session.scalar(
             sa.select(Session).where(
                 Session.event_id == event.id,
                 Session.id != (session_id or 0),
-                sa.func.lower(Session.room) == room.lower(),
+                Session.room_key == key,
                 Session.kind != SessionKind.BREAK,
                 Session.starts_at < ends_at,
                 Session.ends_at > starts_at,
             )
         )
         if clash is not None:
-            local_start = clash.starts_at.astimezone(event.zone)
-            local_end = clash.ends_at.astimezone(event.zone)
             errors["room"].append(
                 _l(
                     "%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.",
                     room=clash.room,
                     title=clash.title,
-                    start=local_start.strftime("%H:%M"),
-                    end=local_end.strftime("%H:%M"),
+                    start=clash.starts_at.astimezone(event.zone).strftime("%H:%M"),
+                    end=clash.ends_at.astimezone(event.zone).strftime("%H:%M"),
                 )
             )
     if errors:
@@ -140,6 +156,7 @@ def save_session(event: Event, session: Session | None, details: SessionDetails)
     session.starts_at = starts_at
     session.ends_at = ends_at
     session.room = (details.room or "").strip() or None
+    session.room_key = room_key(session.room)
     session.description = details.description or None
     session.attribution = details.attribution
     session.themes = themes
@@ -175,11 +192,12 @@ def add_speaker(
         )
     speaker = SessionSpeaker(
         user=user,
-        name=None if user else name,
+        # Kept for users too, so the agenda still names them if their account is erased.
+        name=user.display_name if user else name,
         title=(title or "").strip() or None,
         organisation=organisation,
         role=role,
-        position=len(session.speakers),
+        position=max((other.position for other in session.speakers), default=-1) + 1,
     )
     session.speakers.append(speaker)
     db.session.flush()
@@ -191,3 +209,15 @@ def remove_speaker(session: Session, speaker_id: int) -> None:
     if speaker is None:
         raise NotFound(_l("This person is not on this session."))
     session.speakers.remove(speaker)
+
+
+def speaker_candidates() -> list[User]:
+    """Staff who can be picked as speakers. Participants who speak are entered as external
+    speakers, which keeps the list short and the participant list out of drop-downs."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.active.is_(True), User.role != Role.PARTICIPANT)
+            .order_by(User.display_name)
+        )
+    )

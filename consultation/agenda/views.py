@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from consultation.accounts.models import Role, User
+from consultation.accounts.models import User
 from consultation.agenda import services
 from consultation.agenda.calendar import calendar_for
 from consultation.agenda.forms import SessionForm, SpeakerForm
@@ -31,7 +31,7 @@ def ics_response(event: Event, sessions: list[Session], filename: str) -> Respon
 
 @bp.route("/events/<slug>/agenda")
 def agenda(slug: str):
-    event = events.event_page_details(events.visible_event(slug, current_user))
+    event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
     theme = request.args.get("theme") or None
     sessions = services.agenda_sessions(event, theme)
     return render_template(
@@ -67,14 +67,14 @@ def session_calendar(slug: str, session_id: int):
 
 
 def managed_event_with_themes(slug: str) -> Event:
-    return events.event_page_details(events.managed_event(slug, current_user))
+    return events.managed_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
 
 
 @bp.route("/manage/events/<slug>/sessions/new", methods=["GET", "POST"])
 @login_required
 def create_session(slug: str):
     event = managed_event_with_themes(slug)
-    form = session_form(event)
+    form = SessionForm(event)
     if form.validate_on_submit():
         try:
             session = services.save_session(event, None, form.details())
@@ -87,36 +87,12 @@ def create_session(slug: str):
     return render_form("agenda/manage/session_form.html", form, event=event, session=None)
 
 
-def session_form(event: Event, session: Session | None = None, **kwargs) -> SessionForm:
-    if session is None:
-        return SessionForm(event, **kwargs)
-    # Values by name rather than obj=session: the form's day, times and theme ids are not
-    # the session's attributes.
-    return SessionForm(
-        event,
-        title=session.title,
-        kind=session.kind.value,
-        day=session.local_start.date().isoformat(),
-        start=session.local_start.time(),
-        end=session.local_end.time(),
-        room=session.room,
-        attribution=session.attribution.value,
-        themes=[theme.id for theme in session.themes],
-        description=session.description,
-        **kwargs,
-    )
-
-
 def speaker_form(**kwargs) -> SpeakerForm:
-    # Staff only: participants who speak are entered as external speakers, which keeps
-    # the list short and the participant list out of organisers' drop-downs.
-    staff = db.session.scalars(
-        db.select(User)
-        .where(User.active.is_(True), User.role != Role.PARTICIPANT)
-        .order_by(User.display_name)
-    )
     return SpeakerForm(
-        [SelectChoice(user.id, f"{user.display_name} <{user.email}>") for user in staff],
+        [
+            SelectChoice(user.id, f"{user.display_name} <{user.email}>")
+            for user in services.speaker_candidates()
+        ],
         [SelectChoice(org.id, org.name) for org in all_organisations()],
         **kwargs,
     )
@@ -127,7 +103,7 @@ def speaker_form(**kwargs) -> SpeakerForm:
 def edit_session(slug: str, session_id: int):
     event = managed_event_with_themes(slug)
     session = services.session_in_event(event, session_id)
-    form = session_form(event, session)
+    form = SessionForm.from_session(event, session)
     if form.validate_on_submit():
         try:
             services.save_session(event, session, form.details())
@@ -183,7 +159,7 @@ def add_speaker(slug: str, session_id: int):
             return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
     return render_template(
         "agenda/manage/session_form.html",
-        form=session_form(event, session, formdata=None),
+        form=SessionForm.from_session(event, session, formdata=None),
         event=event,
         session=session,
         speaker_form=form,

@@ -68,7 +68,7 @@ def event_list():
 
 @bp.route("/events/<slug>")
 def event_detail(slug: str):
-    event = events.event_page_details(events.visible_event(slug, current_user))
+    event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
     return {
         **event_summary(event),
         "summary": event.summary,

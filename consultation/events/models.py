@@ -196,10 +196,6 @@ class Event(db.Model):
     )
 
     @property
-    def is_published(self) -> bool:
-        return self.status is EventStatus.PUBLISHED
-
-    @property
     def is_public(self) -> bool:
         """Published and archived editions stay readable; drafts are for the team only."""
         return self.status is not EventStatus.DRAFT

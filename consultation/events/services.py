@@ -3,7 +3,8 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,7 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from consultation.accounts.models import Role, User
+from consultation.accounts.models import Permission, Role, User
 from consultation.accounts.services import find_user_by_email
 from consultation.agenda.models import Session
 from consultation.db import db, now_utc
@@ -47,9 +48,18 @@ def team_role(event: Event, user: User) -> TeamRole | None:
     )
 
 
+# The global permission a team role needs, so that a participant can never be put in charge
+# of an event, and an organiser demoted by an administrator loses their events at once.
+TEAM_ROLE_PERMISSION = {
+    TeamRole.ORGANISER: Permission.MANAGE_EVENTS,
+    TeamRole.RAPPORTEUR: Permission.RECORD_OUTCOMES,
+    TeamRole.POLICY: Permission.REVIEW_OUTCOMES,
+}
+
+
 def can_manage(event: Event, user: User) -> bool:
     """Administrators manage every event; organisers only those whose team they are on."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.can(Permission.MANAGE_EVENTS):
         return False
     return user.role is Role.ADMIN or team_role(event, user) is TeamRole.ORGANISER
 
@@ -60,26 +70,36 @@ def can_see(event: Event, user: User) -> bool:
     return user.is_authenticated and (user.role is Role.ADMIN or team_role(event, user) is not None)
 
 
-def event_by_slug(slug: str) -> Event:
+# What the event pages show besides the event itself, loaded with it.
+EVENT_PAGE_OPTIONS = (
+    joinedload(Event.series),
+    selectinload(Event.themes),
+    selectinload(Event.partners).joinedload(EventPartner.organisation),
+)
+
+
+def event_by_slug(slug: str, *options) -> Event:
     event = db.session.scalar(
-        sa.select(Event).where(Event.slug == slug).options(joinedload(Event.series))
+        sa.select(Event)
+        .where(Event.slug == slug)
+        .options(*(options or (joinedload(Event.series),)))
     )
     if event is None:
         raise NotFound(_l("There is no event at this address."))
     return event
 
 
-def visible_event(slug: str, user: User) -> Event:
+def visible_event(slug: str, user: User, *options) -> Event:
     """The event, if this visitor may see it; a draft is a 404 for everyone outside its team."""
-    event = event_by_slug(slug)
+    event = event_by_slug(slug, *options)
     if not can_see(event, user):
         raise NotFound(_l("There is no event at this address."))
     return event
 
 
-def managed_event(slug: str, user: User) -> Event:
+def managed_event(slug: str, user: User, *options) -> Event:
     """The event, if this user may change it: 403 for organisers of other events."""
-    event = event_by_slug(slug)
+    event = event_by_slug(slug, *options)
     if not can_manage(event, user):
         raise NotAllowed(_l("You are not an organiser of this event."))
     return event
@@ -156,20 +176,6 @@ def all_themes() -> list[Theme]:
     return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.slug)))
 
 
-def event_page_details(event: Event) -> Event:
-    """Load what the public event page shows, in a fixed number of queries."""
-    return db.session.scalar(
-        sa.select(Event)
-        .where(Event.id == event.id)
-        .options(
-            joinedload(Event.series),
-            selectinload(Event.themes),
-            selectinload(Event.partners).joinedload(EventPartner.organisation),
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
 # Organiser dashboard ------------------------------------------------------------------------
 
 
@@ -209,15 +215,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", letters).strip("-")[:70].rstrip("-")
 
 
-def unique_slug(wanted: str, fallback: str, exclude_event_id: int | None = None) -> str:
+def unique_slug(wanted: str, fallback: str) -> str:
     base = slugify(wanted) or fallback
-    taken = set(
-        db.session.scalars(
-            sa.select(Event.slug).where(
-                Event.slug.like(f"{base}%"), Event.id != (exclude_event_id or 0)
-            )
-        )
-    )
+    taken = set(db.session.scalars(sa.select(Event.slug).where(Event.slug.like(f"{base}%"))))
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
@@ -283,12 +283,29 @@ def create_event(
     return event
 
 
-def update_event(event: Event, **fields) -> None:
+def update_event(event: Event, slug: str | None = None, **fields) -> None:
     _check_dates(fields["start_date"], fields["end_date"])
+    if slug and slug != event.slug:
+        if unique_slug(slug, slug) != slug:
+            raise Conflict(_l("Another event already uses this web address."), field="slug")
+        event.slug = slug
+    old_zone = event.zone
     for name in EVENT_FIELDS:
         setattr(event, name, fields[name])
+    if event.zone != old_zone:
+        _keep_wall_clock_times(event, old_zone)
     db.session.flush()
     _check_sessions_fit(event)
+
+
+def _keep_wall_clock_times(event: Event, old_zone: ZoneInfo) -> None:
+    """A 09:00 session stays at 09:00 when the event moves to another time zone."""
+    for session in db.session.scalars(sa.select(Session).where(Session.event_id == event.id)):
+        start = session.starts_at.astimezone(old_zone)
+        duration = session.ends_at - session.starts_at
+        # In UTC: adding to a zoned datetime adds wall-clock time, wrong across a DST change.
+        session.starts_at = event.local_datetime(start.date(), start.time()).astimezone(UTC)
+        session.ends_at = session.starts_at + duration
 
 
 def set_status(event: Event, status: EventStatus) -> None:
@@ -339,7 +356,8 @@ def copy_event(
                 kind=session.kind,
                 # Shifted in the event's time zone, so 09:00 stays 09:00 across a DST change.
                 starts_at=_shift_local(session.starts_at, source, shift),
-                ends_at=_shift_local(session.ends_at, source, shift),
+                ends_at=_shift_local(session.starts_at, source, shift)
+                + (session.ends_at - session.starts_at),
                 room=session.room,
                 description=session.description,
                 attribution=session.attribution,
@@ -351,9 +369,11 @@ def copy_event(
     )
 
 
-def _shift_local(moment, event: Event, shift: timedelta):
+def _shift_local(moment: datetime, event: Event, shift: timedelta) -> datetime:
+    """The same wall-clock time ``shift`` days later, as a UTC instant (adding a duration to it
+    then adds real time, not wall-clock time)."""
     local = moment.astimezone(event.zone)
-    return event.local_datetime(local.date() + shift, local.time())
+    return event.local_datetime(local.date() + shift, local.time()).astimezone(UTC)
 
 
 # Partners, themes and team -------------------------------------------------------------------
@@ -413,6 +433,16 @@ def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
                 "(Users, then Invite a staff member), then add them here."
             ),
             field="email",
+        )
+    if not user.can(TEAM_ROLE_PERMISSION[role]):
+        raise ConsultationError(
+            _l(
+                "%(name)s's account (%(account_role)s) cannot take this role. "
+                "An administrator can change the account's role first.",
+                name=user.display_name,
+                account_role=user.role.label,
+            ),
+            field="role",
         )
     member = EventMember(event_id=event.id, user_id=user.id, role=role)
     try:
@@ -481,9 +511,22 @@ def theme_or_404(theme_id: int) -> Theme:
     return theme
 
 
+THEME_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+THEME_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+
+
 def save_theme(theme: Theme | None, slug: str, colour: str, **texts: str | None) -> Theme:
-    """Create a theme (``theme`` None) or change one. Its colour must keep white text legible."""
+    """Create a theme (``theme`` None) or change one. Its colour must keep white text legible.
+
+    Slug and colour end up in a stylesheet, so they are checked here, whatever the caller.
+    """
     colour = colour.lower()
+    if not THEME_SLUG.match(slug):
+        raise ConsultationError(
+            _l("Use lower-case letters, digits and hyphens only, e.g. mena-2027."), field="slug"
+        )
+    if not THEME_COLOUR.match(colour):
+        raise ConsultationError(_l("Choose a colour."), field="colour")
     if contrast_with_white(colour) < 4.5:
         raise ConsultationError(
             _l("White text on this colour is hard to read: choose a darker colour."),

@@ -65,7 +65,7 @@ def home():
 
 @bp.route("/events/<slug>")
 def event_page(slug: str):
-    event = services.event_page_details(services.visible_event(slug, current_user))
+    event = services.visible_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
     return render_template(
         "events/event.html", event=event, can_manage=services.can_manage(event, current_user)
     )
@@ -92,7 +92,7 @@ def series_choices() -> list[SelectChoice]:
 @bp.route("/manage/")
 @login_required
 def dashboard():
-    if not (current_user.is_staff or current_user.can(Permission.MANAGE_EVENTS)):
+    if not current_user.is_staff:
         abort(403)
     return render_template(
         "events/manage/dashboard.html", events=services.managed_events(current_user)
@@ -123,8 +123,7 @@ def create_event():
 @bp.route("/manage/events/<slug>")
 @login_required
 def manage_event(slug: str):
-    event = services.managed_event(slug, current_user)
-    event = services.event_page_details(event)
+    event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
     return render_template(
         "events/manage/event.html",
         event=event,
@@ -141,7 +140,7 @@ def edit_event(slug: str):
     form = EventForm(series_choices(), obj=event, series_id=event.series_id or 0)
     if form.validate_on_submit():
         try:
-            services.update_event(event, **form.event_fields())
+            services.update_event(event, slug=form.slug.data, **form.event_fields())
         except ConsultationError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -195,7 +194,7 @@ def change_status(slug: str):
 @bp.route("/manage/events/<slug>/partners", methods=["GET", "POST"])
 @login_required
 def partners(slug: str):
-    event = services.event_page_details(services.managed_event(slug, current_user))
+    event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
     form = PartnerForm(
         [
             SelectChoice(org.id, f"{org.name} ({org.acronym})" if org.acronym else org.name)
@@ -229,7 +228,7 @@ def remove_partner(slug: str, partner_id: int):
 @bp.route("/manage/events/<slug>/themes", methods=["GET", "POST"])
 @login_required
 def event_themes(slug: str):
-    event = services.event_page_details(services.managed_event(slug, current_user))
+    event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
     form = EventThemesForm(
         [SelectChoice(theme.id, theme.name) for theme in services.all_themes()],
         themes=[theme.id for theme in event.themes],
@@ -299,6 +298,10 @@ def theme_list():
 @bp.route("/manage/themes/<int:theme_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_EVENTS)
 def edit_theme(theme_id: int | None = None):
+    # Organisers add themes; changing one changes every event using it, so only
+    # administrators may.
+    if theme_id is not None and not current_user.can(Permission.MANAGE_USERS):
+        abort(403)
     theme = services.theme_or_404(theme_id) if theme_id else None
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():

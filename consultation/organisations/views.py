@@ -55,7 +55,8 @@ def edit_organisation(organisation_id: int | None = None):
 
 
 @bp.route("/<int:organisation_id>/delete", methods=["POST"])
-@permission_required(Permission.MANAGE_EVENTS)
+# The directory is shared by every event's team: only administrators remove entries.
+@permission_required(Permission.MANAGE_USERS)
 def delete_organisation(organisation_id: int):
     organisation = services.organisation_or_404(organisation_id)
     services.delete_organisation(organisation)

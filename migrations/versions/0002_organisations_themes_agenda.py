@@ -209,6 +209,7 @@ def upgrade():
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("room", sa.String(length=120), nullable=True),
+        sa.Column("room_key", sa.String(length=120), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column(
             "attribution",
@@ -243,7 +244,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("name", sa.String(length=120), nullable=True),
+        sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column(
@@ -260,10 +261,6 @@ def upgrade():
             nullable=False,
         ),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "(user_id IS NOT NULL) OR (name IS NOT NULL)",
-            name=op.f("ck_session_speakers_user_or_external_person"),
-        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
