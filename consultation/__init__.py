@@ -28,6 +28,7 @@ from consultation.i18n import (
 )
 from consultation.markdown import render_markdown
 from consultation.organisations.views import bp as organisations_bp
+from consultation.registrations.views import bp as registrations_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +50,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     jobs.init_app(app)
-    for blueprint in (events_bp, agenda_bp, organisations_bp, accounts_bp, api_bp):
+    for blueprint in (
+        events_bp,
+        agenda_bp,
+        organisations_bp,
+        registrations_bp,
+        accounts_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     register_templates(app)
     register_security_headers(app)

@@ -49,3 +49,7 @@ class DateField(_ClearParseError, wtforms.DateField):
 
 class TimeField(_ClearParseError, wtforms.TimeField):
     default_invalid_message = _l("Enter a time as HH:MM, e.g. 09:30.")
+
+
+class DateTimeLocalField(_ClearParseError, wtforms.DateTimeLocalField):
+    default_invalid_message = _l("Enter a date and time as YYYY-MM-DD HH:MM.")

@@ -76,6 +76,11 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
 
 
+# Headers kept on one line: Python folds a long subject right after "Subject:", and parsing
+# it back then starts the subject with a space.
+STORAGE_POLICY = default.clone(max_line_length=998)
+
+
 class TemporaryFailure(Exception):
     """The mail server may accept the message later."""
 
@@ -106,7 +111,10 @@ def send_email(
         message["Content-Language"] = language
     db.session.add(
         OutboxMessage(
-            recipient=to, subject=subject[:300], raw_message=message.as_bytes(), event_id=event_id
+            recipient=to,
+            subject=subject[:300],
+            raw_message=message.as_bytes(policy=STORAGE_POLICY),
+            event_id=event_id,
         )
     )
     db.session.info["outbox_has_mail"] = True

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -312,6 +313,12 @@ def set_status(event: Event, status: EventStatus) -> None:
     event.status = status
 
 
+# Later features (registrations) extend events through these hooks, keeping imports one way:
+# what they copy into a new edition, and what they add to the public event page.
+edition_copiers: list[Callable[[Event, Event, timedelta], None]] = []
+event_page_extras: list[Callable[[Event], dict]] = []
+
+
 def copy_event(
     source: Event, creator: User, title: str, start_date: date, slug: str | None = None
 ) -> Event:
@@ -328,7 +335,7 @@ def copy_event(
         )
         .execution_options(populate_existing=True)
     )
-    return create_event(
+    copy = create_event(
         creator,
         slug=slug,
         title=title,
@@ -367,6 +374,10 @@ def copy_event(
             for session in source.sessions
         ],
     )
+    for copier in edition_copiers:
+        copier(source, copy, shift)
+    db.session.flush()
+    return copy
 
 
 def _shift_local(moment: datetime, event: Event, shift: timedelta) -> datetime:

@@ -66,8 +66,14 @@ def home():
 @bp.route("/events/<slug>")
 def event_page(slug: str):
     event = services.visible_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
+    extras = {
+        name: value for extra in services.event_page_extras for name, value in extra(event).items()
+    }
     return render_template(
-        "events/event.html", event=event, can_manage=services.can_manage(event, current_user)
+        "events/event.html",
+        event=event,
+        can_manage=services.can_manage(event, current_user),
+        **extras,
     )
 
 

@@ -1,0 +1,529 @@
+"""Registration rules: the window, one registration per address, seats that cannot be
+overbooked, the waiting list, the management link and the emails of every change.
+
+Seats are taken with one conditional UPDATE on the event's settings row (``confirmed_count <
+capacity``) and statuses change with one conditional UPDATE on the registration (``status =
+:expected``), so concurrent requests can neither overbook the event nor confirm a registration
+twice, on SQLite as on PostgreSQL (where ``SELECT ... FOR UPDATE`` would be ignored by SQLite).
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from consultation.accounts.models import User
+from consultation.agenda.services import local_moment
+from consultation.db import db, now_utc
+from consultation.errors import Conflict, ConsultationError, NotFound
+from consultation.events.models import Event
+from consultation.events.services import edition_copiers, event_page_extras
+from consultation.mail import external_url, send_email
+from consultation.organisations.models import (
+    Organisation,
+    OrganisationLevel,
+    OrganisationType,
+    comparison_key,
+)
+from consultation.organisations.services import save_organisation
+from consultation.registrations.models import (
+    OPTIONAL_QUESTIONS,
+    Gender,
+    Moderation,
+    Registration,
+    RegistrationChange,
+    RegistrationSettings,
+    RegistrationStatus,
+)
+
+
+class Window(StrEnum):
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RegistrationClosed(ConsultationError):
+    status_code = 403
+
+
+def settings_for(event: Event) -> RegistrationSettings:
+    """The event's registration settings, created with safe defaults on first use."""
+    settings = db.session.get(RegistrationSettings, event.id)
+    if settings is None:
+        settings = RegistrationSettings(event_id=event.id, questions=[], confirmed_count=0)
+        try:
+            with db.session.begin_nested():
+                db.session.add(settings)
+        except IntegrityError:
+            # Created by a concurrent request a moment ago.
+            settings = db.session.get(RegistrationSettings, event.id)
+    return settings
+
+
+def window(settings: RegistrationSettings, now: datetime | None = None) -> Window:
+    now = now or now_utc()
+    if settings.opens_at is None or now < settings.opens_at:
+        return Window.NOT_OPEN
+    if settings.closes_at is not None and now >= settings.closes_at:
+        return Window.CLOSED
+    return Window.OPEN
+
+
+# Management links ---------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_management_token(registration: Registration) -> str:
+    """A fresh 256-bit token for the registration; the previous link stops working."""
+    token = secrets.token_urlsafe(32)
+    registration.management_token_hash = _token_hash(token)
+    return token
+
+
+def management_url(registration: Registration, token: str) -> str:
+    return external_url("registrations.manage", registration_id=registration.id, token=token)
+
+
+def registration_by_token(registration_id: int, token: str) -> Registration:
+    """The registration the link belongs to; any other id, or a changed token, is a 404."""
+    registration = db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.id == registration_id)
+        .options(joinedload(Registration.event))
+    )
+    if registration is None or not hmac.compare_digest(
+        registration.management_token_hash, _token_hash(token)
+    ):
+        raise NotFound(_l("This link is not valid. Ask for a new one from the event's page."))
+    return registration
+
+
+# Emails -------------------------------------------------------------------------------------
+
+
+def email_registrant(registration: Registration, kind: str, token: str | None = None) -> None:
+    """Tell the registrant what happened, with a fresh management link when none is given."""
+    event = registration.event
+    token = token or new_management_token(registration)
+    subjects = {
+        "received": _l("We received your registration: %(event)s", event=event.title),
+        "confirmed": _l("Your place is confirmed: %(event)s", event=event.title),
+        "waitlisted": _l("You are on the waiting list: %(event)s", event=event.title),
+        "promoted": _l("A place is now yours: %(event)s", event=event.title),
+        "declined": _l("Your registration was not accepted: %(event)s", event=event.title),
+        "cancelled": _l("Your registration is cancelled: %(event)s", event=event.title),
+        "link": _l("Your registration link: %(event)s", event=event.title),
+    }
+    send_email(
+        registration.email,
+        subjects[kind],
+        "registrations/registration",
+        registration.language,
+        event_id=event.id,
+        kind=kind,
+        registration=registration,
+        event=event,
+        manage_url=management_url(registration, token),
+    )
+
+
+# Seats --------------------------------------------------------------------------------------
+
+
+def take_seat(event_id: int) -> bool:
+    """Take one confirmed seat if one is left; one statement, so two requests cannot both
+    take the last seat."""
+    settings = RegistrationSettings.__table__
+    result = db.session.execute(
+        sa.update(settings)
+        .where(
+            settings.c.event_id == event_id,
+            sa.or_(settings.c.capacity.is_(None), settings.c.confirmed_count < settings.c.capacity),
+        )
+        .values(confirmed_count=settings.c.confirmed_count + 1)
+    )
+    return result.rowcount == 1
+
+
+def free_seat(event_id: int) -> None:
+    settings = RegistrationSettings.__table__
+    db.session.execute(
+        sa.update(settings)
+        .where(settings.c.event_id == event_id, settings.c.confirmed_count > 0)
+        .values(confirmed_count=settings.c.confirmed_count - 1)
+    )
+
+
+def _move(
+    registration: Registration,
+    to_status: RegistrationStatus,
+    actor: User | None,
+    reason: str | None,
+) -> None:
+    """Change the status if nobody changed it meanwhile, and record who did it and why."""
+    from_status = registration.status
+    values: dict = {"status": to_status, "updated_at": now_utc()}
+    if to_status is RegistrationStatus.WAITLISTED:
+        values["waitlisted_at"] = now_utc()
+    changed = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.status == from_status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        raise Conflict(_l("Someone changed this registration meanwhile. Reload and try again."))
+    for name, value in values.items():
+        sa.orm.attributes.set_committed_value(registration, name, value)
+    db.session.add(
+        RegistrationChange(
+            registration_id=registration.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.id if actor else None,
+            reason=(reason or "").strip() or None,
+        )
+    )
+
+
+def change_status(
+    registration: Registration,
+    to_status: RegistrationStatus,
+    actor: User | None,
+    reason: str | None = None,
+    notify: bool = True,
+) -> None:
+    """Move a registration to another status, taking or freeing its seat, and tell them."""
+    from_status = registration.status
+    if to_status is from_status:
+        return
+    if to_status is RegistrationStatus.CONFIRMED and not take_seat(registration.event_id):
+        raise Conflict(
+            _l("The event is full: raise the capacity or move someone off the list first."),
+            field="status",
+        )
+    _move(registration, to_status, actor, reason)
+    if from_status is RegistrationStatus.CONFIRMED:
+        free_seat(registration.event_id)
+    if notify:
+        email_registrant(registration, to_status.value)
+    if from_status is RegistrationStatus.CONFIRMED:
+        promote_waitlist(registration.event)
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Give free seats to the waiting list, first come first served, and tell each one."""
+    settings = settings_for(event)
+    if not settings.waitlist_enabled:
+        return []
+    promoted = []
+    while True:
+        first = db.session.scalar(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.waitlisted_at, Registration.id)
+            .limit(1)
+        )
+        if first is None or not take_seat(event.id):
+            return promoted
+        _move(first, RegistrationStatus.CONFIRMED, None, None)
+        email_registrant(first, "promoted")
+        promoted.append(first)
+
+
+def set_capacity(event: Event, capacity: int | None) -> None:
+    settings = settings_for(event)
+    db.session.refresh(settings)
+    if capacity is not None and capacity < settings.confirmed_count:
+        raise ConsultationError(
+            _l(
+                "%(count)d participants are already confirmed: the capacity cannot be lower.",
+                count=settings.confirmed_count,
+            ),
+            field="capacity",
+        )
+    grows = capacity is None or settings.capacity is None or capacity > settings.capacity
+    settings.capacity = capacity
+    db.session.flush()
+    if grows:
+        promote_waitlist(event)
+
+
+# Registering --------------------------------------------------------------------------------
+
+
+@dataclass
+class NewOrganisation:
+    name: str
+    acronym: str | None
+    type: OrganisationType
+    level: OrganisationLevel
+    country: str | None
+
+
+@dataclass
+class Answers:
+    """What a registrant says about themselves; the optional questions may stay empty."""
+
+    full_name: str
+    organisation_id: int | None
+    new_organisation: NewOrganisation | None
+    job_title: str | None
+    country_of_work: str
+    gender: Gender | None = None
+    theme_interests: list[int] = field(default_factory=list)
+    interpretation_languages: list[str] = field(default_factory=list)
+    accessibility_needs: str | None = None
+    dietary_requirements: str | None = None
+    needs_visa_letter: bool = False
+    listed_to_participants: bool = False
+    agrees_to_photography: bool = False
+
+
+def _organisation(answers: Answers) -> Organisation:
+    if answers.organisation_id:
+        organisation = db.session.get(Organisation, answers.organisation_id)
+        if organisation is None:
+            raise ConsultationError(
+                _l("Choose your organisation from the list."), field="organisation_id"
+            )
+        return organisation
+    new = answers.new_organisation
+    if new is None or not new.name.strip():
+        raise ConsultationError(
+            _l("Choose your organisation, or give its name below."), field="new_organisation_name"
+        )
+    # A registrant typing the name of a listed organisation joins it instead of duplicating it.
+    existing = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name_key == comparison_key(new.name))
+    )
+    return existing or save_organisation(
+        None, new.name, None, new.type, new.level, new.country, None
+    )
+
+
+def _apply_answers(
+    registration: Registration, answers: Answers, settings: RegistrationSettings
+) -> None:
+    registration.full_name = " ".join(answers.full_name.split())
+    registration.organisation = _organisation(answers)
+    registration.job_title = (answers.job_title or "").strip() or None
+    registration.country_of_work = answers.country_of_work
+    # Questions the event does not ask are stored empty, whatever was posted.
+    registration.gender = answers.gender if settings.asks("gender") else None
+    registration.theme_interests = (
+        list(answers.theme_interests) if settings.asks("theme_interests") else []
+    )
+    registration.interpretation_languages = (
+        list(answers.interpretation_languages) if settings.asks("interpretation_languages") else []
+    )
+    registration.accessibility_needs = (
+        (answers.accessibility_needs or "").strip() or None
+        if settings.asks("accessibility_needs")
+        else None
+    )
+    registration.dietary_requirements = (
+        (answers.dietary_requirements or "").strip() or None
+        if settings.asks("dietary_requirements")
+        else None
+    )
+    registration.needs_visa_letter = answers.needs_visa_letter and settings.asks("visa_letter")
+    registration.listed_to_participants = answers.listed_to_participants
+    registration.agrees_to_photography = answers.agrees_to_photography
+
+
+def find_registration(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.email_key == comparison_key(email)
+        )
+    )
+
+
+def register(
+    event: Event, email: str, language: str, answers: Answers, user: User | None = None
+) -> Registration | None:
+    """Register someone for the event and email them; None when the address was already
+    registered, in which case its owner gets their management link again instead."""
+    settings = settings_for(event)
+    if window(settings) is not Window.OPEN:
+        raise RegistrationClosed(_l("Registration for this event is not open."))
+    existing = find_registration(event, email)
+    if existing is None:
+        registration = Registration(
+            event=event,
+            email=email.strip(),
+            email_key=comparison_key(email),
+            language=language,
+            user_id=user.id if user and user.is_authenticated else None,
+            status=RegistrationStatus.PENDING,
+            consented_at=now_utc(),
+            privacy_notice_version=settings.privacy_notice_version,
+            history=[],
+        )
+        _apply_answers(registration, answers, settings)
+        token = new_management_token(registration)
+        try:
+            with db.session.begin_nested():
+                db.session.add(registration)
+        except IntegrityError:
+            # The same address registered in a concurrent request a moment ago.
+            existing = find_registration(event, email)
+        else:
+            db.session.add(
+                RegistrationChange(
+                    registration_id=registration.id, to_status=RegistrationStatus.PENDING
+                )
+            )
+            _first_decision(registration, settings, token)
+            return registration
+    if existing is not None:
+        email_registrant(existing, "link")
+    return None
+
+
+def _first_decision(registration: Registration, settings: RegistrationSettings, token: str) -> None:
+    if settings.moderation is Moderation.APPROVAL:
+        email_registrant(registration, "received", token)
+    elif take_seat(registration.event_id):
+        _move(registration, RegistrationStatus.CONFIRMED, None, None)
+        email_registrant(registration, "confirmed", token)
+    elif settings.waitlist_enabled:
+        _move(registration, RegistrationStatus.WAITLISTED, None, None)
+        email_registrant(registration, "waitlisted", token)
+    else:
+        _move(registration, RegistrationStatus.DECLINED, None, "full")
+        email_registrant(registration, "declined", token)
+
+
+def registrations_of(user: User) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.user_id == user.id)
+            .options(joinedload(Registration.event))
+            .order_by(Registration.created_at.desc())
+        )
+    )
+
+
+def registration_of(user: User, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != user.id:
+        raise NotFound(_l("There is no such registration in your account."))
+    return registration
+
+
+def resend_link(event: Event, email: str) -> None:
+    """Send a new management link to the address if it is registered; say nothing either way."""
+    registration = find_registration(event, email)
+    if registration is not None:
+        email_registrant(registration, "link")
+
+
+def update_answers(registration: Registration, answers: Answers) -> None:
+    _apply_answers(registration, answers, settings_for(registration.event))
+
+
+def cancel(registration: Registration) -> None:
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
+        raise Conflict(_l("This registration is already closed."))
+    change_status(registration, RegistrationStatus.CANCELLED, actor=None, reason=None)
+
+
+# Settings -----------------------------------------------------------------------------------
+
+
+def _event_moment(event: Event, local: datetime | None, field_name: str) -> datetime | None:
+    if local is None:
+        return None
+    moment = local_moment(event, local.date(), local.time())
+    if moment is None:
+        raise ConsultationError(
+            _l("This time does not exist on that day, when the clocks go forward."),
+            field=field_name,
+        )
+    return moment.astimezone(UTC)
+
+
+def update_settings(
+    event: Event,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    capacity: int | None,
+    waitlist_enabled: bool,
+    moderation: Moderation,
+    questions: list[str],
+    privacy_notice: str,
+    retention_days: int,
+) -> RegistrationSettings:
+    """Change how the event takes registrations; ``opens_at`` and ``closes_at`` are wall-clock
+    times in the event's zone."""
+    settings = settings_for(event)
+    opens, closes = (
+        _event_moment(event, opens_at, "opens_at"),
+        _event_moment(event, closes_at, "closes_at"),
+    )
+    if opens and closes and closes <= opens:
+        raise ConsultationError(_l("Registration must close after it opens."), field="closes_at")
+    settings.opens_at, settings.closes_at = opens, closes
+    settings.waitlist_enabled = waitlist_enabled
+    settings.moderation = moderation
+    settings.questions = [question for question in OPTIONAL_QUESTIONS if question in questions]
+    if (privacy_notice or "").strip() != (settings.privacy_notice or "").strip():
+        # Consents name the version they agreed to, so a changed notice is a new version.
+        if settings.privacy_notice:
+            settings.privacy_notice_version += 1
+        settings.privacy_notice = privacy_notice.strip()
+    settings.retention_days = retention_days
+    set_capacity(event, capacity)
+    return settings
+
+
+def _copy_settings(source: Event, copy: Event, shift: timedelta) -> None:
+    """A new edition takes registrations the same way, with its dates moved; nobody's seat."""
+    settings = db.session.get(RegistrationSettings, source.id)
+    if settings is None:
+        return
+    db.session.add(
+        RegistrationSettings(
+            event_id=copy.id,
+            opens_at=settings.opens_at + shift if settings.opens_at else None,
+            closes_at=settings.closes_at + shift if settings.closes_at else None,
+            capacity=settings.capacity,
+            confirmed_count=0,
+            waitlist_enabled=settings.waitlist_enabled,
+            moderation=settings.moderation,
+            questions=list(settings.questions),
+            privacy_notice=settings.privacy_notice,
+            privacy_notice_version=settings.privacy_notice_version,
+            retention_days=settings.retention_days,
+        )
+    )
+
+
+edition_copiers.append(_copy_settings)
+
+
+def _registration_call(event: Event) -> dict:
+    settings = db.session.get(RegistrationSettings, event.id)
+    if settings is None:
+        return {"registration": None}
+    return {"registration": {"settings": settings, "window": window(settings)}}
+
+
+event_page_extras.append(_registration_call)

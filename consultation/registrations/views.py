@@ -1,0 +1,200 @@
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consultation.agenda.calendar import calendar_for
+from consultation.agenda.services import agenda_sessions
+from consultation.db import db
+from consultation.errors import ConsultationError
+from consultation.events import services as events
+from consultation.events.models import Event
+from consultation.forms import attach_error, render_form
+from consultation.organisations.services import all_organisations
+from consultation.registrations import services
+from consultation.registrations.forms import (
+    RegistrationForm,
+    RegistrationSettingsForm,
+    ResendLinkForm,
+)
+from consultation.registrations.models import Moderation
+
+bp = Blueprint("registrations", __name__)
+
+
+@bp.after_request
+def keep_personal_data_out_of_caches(response: Response) -> Response:
+    # Every page here shows someone's registration or the form they are filling in.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def registration_form(event: Event, settings, **kwargs) -> RegistrationForm:
+    return RegistrationForm(settings, event, all_organisations(), **kwargs)
+
+
+# Participants -------------------------------------------------------------------------------
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    settings = services.settings_for(event)
+    window = services.window(settings)
+    if window is not services.Window.OPEN:
+        if request.method == "POST":
+            abort(403)
+        db.session.commit()
+        return render_template(
+            "registrations/closed.html", event=event, settings=settings, window=window
+        )
+    prefill = {}
+    if current_user.is_authenticated:
+        prefill = {"full_name": current_user.display_name, "email": current_user.email}
+    form = registration_form(event, settings, **prefill)
+    if form.validate_on_submit():
+        try:
+            services.register(
+                event, form.email.data, str(get_locale()), form.answers(), user=current_user
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            return render_template("accounts/check_inbox.html", email=form.email.data)
+    db.session.commit()
+    return render_form(
+        "registrations/register.html",
+        form,
+        event=event,
+        settings=settings,
+        resend_form=ResendLinkForm(formdata=None),
+    )
+
+
+@bp.route("/events/<slug>/register/link", methods=["POST"])
+def resend_link(slug: str):
+    event = events.visible_event(slug, current_user)
+    form = ResendLinkForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the email address you registered with."), "danger")
+        return redirect(url_for("registrations.register", slug=event.slug))
+    services.resend_link(event, form.email.data)
+    db.session.commit()
+    return render_template("accounts/check_inbox.html", email=form.email.data)
+
+
+@bp.route("/registrations/<int:registration_id>/<token>", methods=["GET", "POST"])
+def manage(registration_id: int, token: str):
+    registration = services.registration_by_token(registration_id, token)
+    event = events.event_by_slug(registration.event.slug, *events.EVENT_PAGE_OPTIONS)
+    settings = services.settings_for(event)
+    form = registration_form(
+        event,
+        settings,
+        correcting=True,
+        obj=registration,
+        organisation_id=registration.organisation_id,
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_answers(registration, form.answers())
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your registration is updated."), "success")
+            return redirect(request.path)
+    return render_form(
+        "registrations/manage.html", form, event=event, registration=registration, token=token
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/<token>/cancel", methods=["POST"])
+def cancel(registration_id: int, token: str):
+    registration = services.registration_by_token(registration_id, token)
+    services.cancel(registration)
+    db.session.commit()
+    flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
+    return redirect(url_for("registrations.manage", registration_id=registration.id, token=token))
+
+
+@bp.route("/registrations/<int:registration_id>/<token>/event.ics")
+def event_calendar(registration_id: int, token: str):
+    registration = services.registration_by_token(registration_id, token)
+    event = registration.event
+    return Response(
+        calendar_for(event, agenda_sessions(event)),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+    )
+
+
+@bp.route("/account/registrations")
+@login_required
+def my_registrations():
+    return render_template(
+        "registrations/mine.html", registrations=services.registrations_of(current_user)
+    )
+
+
+@bp.route("/account/registrations/<int:registration_id>/open", methods=["POST"])
+@login_required
+def open_mine(registration_id: int):
+    """The owner, signed in, opens their registration: a fresh link replaces the emailed one."""
+    registration = services.registration_of(current_user, registration_id)
+    token = services.new_management_token(registration)
+    db.session.commit()
+    return redirect(url_for("registrations.manage", registration_id=registration.id, token=token))
+
+
+# Organisers ---------------------------------------------------------------------------------
+
+
+@bp.route("/manage/events/<slug>/registration", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    event = events.managed_event(slug, current_user)
+    current = services.settings_for(event)
+    form = RegistrationSettingsForm(
+        obj=current,
+        opens_at=current.opens_at.astimezone(event.zone).replace(tzinfo=None)
+        if current.opens_at
+        else None,
+        closes_at=current.closes_at.astimezone(event.zone).replace(tzinfo=None)
+        if current.closes_at
+        else None,
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                event,
+                form.opens_at.data,
+                form.closes_at.data,
+                form.capacity.data,
+                form.waitlist_enabled.data,
+                Moderation(form.moderation.data),
+                form.questions.data or [],
+                form.privacy_notice.data,
+                form.retention_days.data,
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The registration settings are saved."), "success")
+            return redirect(url_for("registrations.settings", slug=event.slug))
+    db.session.commit()
+    return render_form("registrations/manage/settings.html", form, event=event, current=current)
