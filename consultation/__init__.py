@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from consultation import jobs, models
+from consultation import jobs, mail, models
 from consultation.accounts.views import bp as accounts_bp
 from consultation.agenda.views import bp as agenda_bp
 from consultation.api.views import bp as api_bp
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     jobs.init_app(app)
+    mail.init_app(app)
     for blueprint in (
         events_bp,
         agenda_bp,

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, registry
 from wtforms.fields.choices import SelectChoice
@@ -92,9 +93,29 @@ db = SQLAlchemy(model_class=Base)
 
 
 @sa.event.listens_for(sa.Engine, "connect")
-def _enable_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # SQLAlchemy, not the sqlite3 module, begins transactions (see _begin_sqlite below):
+    # otherwise savepoints commit on their own and writes are not atomic.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
     # SQLite ignores foreign keys unless each connection asks for them.
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Readers never wait for a writer; writers queue for up to 30 s instead of failing.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@sa.event.listens_for(sa.Engine, "begin")
+def _begin_sqlite(connection: sa.Connection) -> None:
+    """A transaction that may write takes SQLite's write lock as it starts. One that read first
+    and tried to write later could fail at once with "database is locked" when another
+    writer got there in between; starting with the lock, writers queue instead. Reads (GET
+    requests, connections with the ``read_only`` execution option) do not take it."""
+    if connection.dialect.name == "sqlite":
+        reading_only = connection.get_execution_options().get("read_only") or (
+            has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        )
+        connection.exec_driver_sql("BEGIN" if reading_only else "BEGIN IMMEDIATE")

@@ -54,16 +54,37 @@ class RegistrationClosed(ConsultationError):
     status_code = 403
 
 
+def _default_settings(event: Event) -> RegistrationSettings:
+    return RegistrationSettings(
+        event_id=event.id,
+        opens_at=None,
+        closes_at=None,
+        capacity=None,
+        confirmed_count=0,
+        waitlist_enabled=True,
+        moderation=Moderation.APPROVAL,
+        questions=[],
+        privacy_notice=None,
+        privacy_notice_version=1,
+        retention_days=90,
+    )
+
+
 def settings_for(event: Event) -> RegistrationSettings:
-    """The event's registration settings, created with safe defaults on first use."""
+    """The event's registration settings; until an organiser saves some, unsaved defaults
+    (registration closed), so that reading a page never writes."""
+    return db.session.get(RegistrationSettings, event.id) or _default_settings(event)
+
+
+def stored_settings(event: Event) -> RegistrationSettings:
     settings = db.session.get(RegistrationSettings, event.id)
     if settings is None:
-        settings = RegistrationSettings(event_id=event.id, questions=[], confirmed_count=0)
+        settings = _default_settings(event)
         try:
             with db.session.begin_nested():
                 db.session.add(settings)
         except IntegrityError:
-            # Created by a concurrent request a moment ago.
+            # Saved by a concurrent request a moment ago.
             settings = db.session.get(RegistrationSettings, event.id)
     return settings
 
@@ -246,7 +267,7 @@ def promote_waitlist(event: Event) -> list[Registration]:
 
 
 def set_capacity(event: Event, capacity: int | None) -> None:
-    settings = settings_for(event)
+    settings = stored_settings(event)
     db.session.refresh(settings)
     if capacity is not None and capacity < settings.confirmed_count:
         raise ConsultationError(
@@ -473,7 +494,7 @@ def update_settings(
 ) -> RegistrationSettings:
     """Change how the event takes registrations; ``opens_at`` and ``closes_at`` are wall-clock
     times in the event's zone."""
-    settings = settings_for(event)
+    settings = stored_settings(event)
     opens, closes = (
         _event_moment(event, opens_at, "opens_at"),
         _event_moment(event, closes_at, "closes_at"),

@@ -53,7 +53,6 @@ def register(slug: str):
     if window is not services.Window.OPEN:
         if request.method == "POST":
             abort(403)
-        db.session.commit()
         return render_template(
             "registrations/closed.html", event=event, settings=settings, window=window
         )
@@ -72,7 +71,6 @@ def register(slug: str):
         else:
             db.session.commit()
             return render_template("accounts/check_inbox.html", email=form.email.data)
-    db.session.commit()
     return render_form(
         "registrations/register.html",
         form,
@@ -196,5 +194,4 @@ def settings(slug: str):
             db.session.commit()
             flash(_("The registration settings are saved."), "success")
             return redirect(url_for("registrations.settings", slug=event.slug))
-    db.session.commit()
     return render_form("registrations/manage/settings.html", form, event=event, current=current)
