@@ -10,7 +10,7 @@ from consultation.organisations.models import Organisation
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
-    from consultation.events.models import Event
+    from consultation.events.models import Event, Theme
 
 
 class Moderation(LabelledEnum):
@@ -67,6 +67,16 @@ OPTIONAL_QUESTIONS = (
     "accessibility_needs",
     "dietary_requirements",
     "visa_letter",
+)
+
+
+registration_theme_interests = sa.Table(
+    "registration_theme_interests",
+    db.metadata,
+    sa.Column(
+        "registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -142,7 +152,6 @@ class Registration(db.Model):
     language: Mapped[str] = mapped_column(sa.String(5), default="en")
     # Answers to the optional questions; sensitive ones are shown only to organisers.
     gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))
-    theme_interests: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     interpretation_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     accessibility_needs: Mapped[str | None] = mapped_column(sa.Text)
     dietary_requirements: Mapped[str | None] = mapped_column(sa.Text)
@@ -161,6 +170,9 @@ class Registration(db.Model):
 
     event: Mapped["Event"] = relationship()
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    theme_interests: Mapped[list["Theme"]] = relationship(
+        secondary=registration_theme_interests, lazy="raise_on_sql"
+    )
     user: Mapped["User | None"] = relationship()
     history: Mapped[list["RegistrationChange"]] = relationship(
         back_populates="registration",

@@ -17,13 +17,13 @@ from enum import StrEnum
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from consultation.accounts.models import User
 from consultation.agenda.services import local_moment
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotFound
-from consultation.events.models import Event
+from consultation.events.models import Event, Theme, event_themes
 from consultation.events.services import edition_copiers, event_page_extras
 from consultation.mail import external_url, send_email
 from consultation.organisations.models import (
@@ -121,7 +121,10 @@ def registration_by_token(registration_id: int, token: str) -> Registration:
     registration = db.session.scalar(
         sa.select(Registration)
         .where(Registration.id == registration_id)
-        .options(joinedload(Registration.event))
+        .options(
+            joinedload(Registration.event),
+            selectinload(Registration.theme_interests),
+        )
     )
     if registration is None or not hmac.compare_digest(
         registration.management_token_hash, _token_hash(token)
@@ -346,8 +349,22 @@ def _apply_answers(
     registration.country_of_work = answers.country_of_work
     # Questions the event does not ask are stored empty, whatever was posted.
     registration.gender = answers.gender if settings.asks("gender") else None
+    wanted = list(answers.theme_interests) if settings.asks("theme_interests") else []
     registration.theme_interests = (
-        list(answers.theme_interests) if settings.asks("theme_interests") else []
+        list(
+            db.session.scalars(
+                sa.select(Theme).where(
+                    Theme.id.in_(wanted),
+                    Theme.id.in_(
+                        sa.select(event_themes.c.theme_id).where(
+                            event_themes.c.event_id == registration.event.id
+                        )
+                    ),
+                )
+            )
+        )
+        if wanted
+        else []
     )
     registration.interpretation_languages = (
         list(answers.interpretation_languages) if settings.asks("interpretation_languages") else []
@@ -395,6 +412,7 @@ def register(
             consented_at=now_utc(),
             privacy_notice_version=settings.privacy_notice_version,
             history=[],
+            theme_interests=[],
         )
         _apply_answers(registration, answers, settings)
         token = new_management_token(registration)
