@@ -123,4 +123,5 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "USERS_PER_PAGE": 25,
         "EVENTS_PER_PAGE": 20,
         "ORGANISATIONS_PER_PAGE": 25,
+        "REGISTRATIONS_PER_PAGE": 50,
     }

@@ -25,7 +25,7 @@ from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotFound
 from consultation.events.models import Event, Theme, event_themes
 from consultation.events.services import edition_copiers, event_page_extras
-from consultation.mail import external_url, send_email
+from consultation.mail import OutboxMessage, OutboxStatus, external_url, resend, send_email
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
@@ -271,12 +271,17 @@ def promote_waitlist(event: Event) -> list[Registration]:
 
 def set_capacity(event: Event, capacity: int | None) -> None:
     settings = stored_settings(event)
-    db.session.refresh(settings)
-    if capacity is not None and capacity < settings.confirmed_count:
+    # Seats are counted by UPDATE statements the loaded object does not see: ask the database.
+    confirmed = db.session.scalar(
+        sa.select(RegistrationSettings.confirmed_count).where(
+            RegistrationSettings.event_id == event.id
+        )
+    )
+    if capacity is not None and capacity < confirmed:
         raise ConsultationError(
             _l(
                 "%(count)d participants are already confirmed: the capacity cannot be lower.",
-                count=settings.confirmed_count,
+                count=confirmed,
             ),
             field="capacity",
         )
@@ -566,3 +571,165 @@ def _registration_call(event: Event) -> dict:
 
 
 event_page_extras.append(_registration_call)
+
+
+# Organisers ---------------------------------------------------------------------------------
+
+SORTABLE = {
+    "name": Registration.full_name,
+    "registered": Registration.created_at,
+    "status": Registration.status,
+    "country": Registration.country_of_work,
+    "organisation": Organisation.name_key,
+}
+
+
+@dataclass(frozen=True)
+class RegistrationFilters:
+    query: str | None = None
+    status: RegistrationStatus | None = None
+    organisation_type: OrganisationType | None = None
+    organisation_level: OrganisationLevel | None = None
+    country: str | None = None
+    theme_id: int | None = None
+    sort: str = "registered"
+    descending: bool = False
+
+    def as_query(self, **changes) -> dict[str, str]:
+        values = {
+            "q": self.query,
+            "status": self.status.value if self.status else None,
+            "type": self.organisation_type.value if self.organisation_type else None,
+            "level": self.organisation_level.value if self.organisation_level else None,
+            "country": self.country,
+            "theme": str(self.theme_id) if self.theme_id else None,
+            "sort": self.sort,
+            "order": "desc" if self.descending else "asc",
+        }
+        values.update(changes)
+        return {name: value for name, value in values.items() if value}
+
+
+def search_registrations(event: Event, filters: RegistrationFilters, page: int, per_page: int):
+    statement = (
+        sa.select(Registration)
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.theme_interests))
+    )
+    if filters.query:
+        pattern = f"%{comparison_key(filters.query)}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(Registration.full_name).like(pattern),
+                Registration.email_key.like(pattern),
+                Organisation.name_key.like(pattern),
+                Organisation.acronym_key.like(pattern),
+            )
+        )
+    if filters.status:
+        statement = statement.where(Registration.status == filters.status)
+    if filters.organisation_type:
+        statement = statement.where(Organisation.type == filters.organisation_type)
+    if filters.organisation_level:
+        statement = statement.where(Organisation.level == filters.organisation_level)
+    if filters.country:
+        statement = statement.where(Registration.country_of_work == filters.country)
+    if filters.theme_id:
+        statement = statement.where(Registration.theme_interests.any(Theme.id == filters.theme_id))
+    column = SORTABLE.get(filters.sort, Registration.created_at)
+    statement = statement.order_by(column.desc() if filters.descending else column, Registration.id)
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass(frozen=True)
+class RegistrationCounts:
+    by_status: dict
+    by_organisation_type: dict
+    by_level: dict
+    by_country: dict
+    by_gender: dict
+
+
+def registration_counts(event: Event) -> RegistrationCounts:
+    """Counts of the event's registrations, one grouped query each, whatever their number."""
+
+    def grouped(column, joined: bool = False) -> dict:
+        statement = sa.select(column, sa.func.count(Registration.id)).where(
+            Registration.event_id == event.id
+        )
+        if joined:
+            statement = statement.join(
+                Organisation, Organisation.id == Registration.organisation_id
+            )
+        rows = db.session.execute(
+            statement.group_by(column).order_by(sa.func.count(Registration.id).desc())
+        )
+        return {value: count for value, count in rows}
+
+    return RegistrationCounts(
+        by_status=grouped(Registration.status),
+        by_organisation_type=grouped(Organisation.type, joined=True),
+        by_level=grouped(Organisation.level, joined=True),
+        by_country=grouped(Registration.country_of_work),
+        by_gender=grouped(Registration.gender),
+    )
+
+
+def registration_in_event(event: Event, registration_id: int) -> Registration:
+    registration = db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.id == registration_id, Registration.event_id == event.id)
+        .options(
+            selectinload(Registration.history).joinedload(RegistrationChange.actor),
+            selectinload(Registration.theme_interests),
+        )
+    )
+    if registration is None:
+        raise NotFound(_l("There is no such registration for this event."))
+    return registration
+
+
+def registrations_by_id(event: Event, ids: list[int]) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.id.in_(ids))
+            .order_by(Registration.full_name)
+        )
+    )
+
+
+def change_many(
+    registrations: list[Registration],
+    to_status: RegistrationStatus,
+    actor: User,
+    reason: str | None,
+) -> list[tuple[Registration, str]]:
+    """Change each registration; the ones that cannot change (the event is full, say) are
+    returned with the reason, and the others changed nonetheless."""
+    refused = []
+    for registration in registrations:
+        try:
+            with db.session.begin_nested():
+                change_status(registration, to_status, actor, reason)
+        except ConsultationError as error:
+            refused.append((registration, str(error.message)))
+    return refused
+
+
+def failed_emails(event: Event) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.event_id == event.id, OutboxMessage.status == OutboxStatus.FAILED)
+            .order_by(OutboxMessage.created_at.desc())
+        )
+    )
+
+
+def resend_failed_email(event: Event, message_id: int) -> None:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.event_id != event.id:
+        raise NotFound(_l("There is no such email for this event."))
+    resend(message)

@@ -2,13 +2,14 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,14 +20,17 @@ from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
+from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import all_organisations
 from consultation.registrations import services
 from consultation.registrations.forms import (
+    NotesForm,
     RegistrationForm,
     RegistrationSettingsForm,
     ResendLinkForm,
+    StatusChangeForm,
 )
-from consultation.registrations.models import Moderation
+from consultation.registrations.models import Moderation, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
 
@@ -195,3 +199,138 @@ def settings(slug: str):
             flash(_("The registration settings are saved."), "success")
             return redirect(url_for("registrations.settings", slug=event.slug))
     return render_form("registrations/manage/settings.html", form, event=event, current=current)
+
+
+def filters_from_request() -> services.RegistrationFilters:
+    args = request.args
+
+    def member(enum_class, value):
+        return enum_class(value) if value in set(enum_class) else None
+
+    sort = args.get("sort", "registered")
+    return services.RegistrationFilters(
+        query=args.get("q", "").strip() or None,
+        status=member(RegistrationStatus, args.get("status")),
+        organisation_type=member(OrganisationType, args.get("type")),
+        organisation_level=member(OrganisationLevel, args.get("level")),
+        country=args.get("country") or None,
+        theme_id=args.get("theme", type=int),
+        sort=sort if sort in services.SORTABLE else "registered",
+        descending=args.get("order") == "desc",
+    )
+
+
+@bp.route("/manage/events/<slug>/registrations")
+@login_required
+def registration_list(slug: str):
+    event = events.managed_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    filters = filters_from_request()
+    return render_template(
+        "registrations/manage/list.html",
+        event=event,
+        settings=services.settings_for(event),
+        filters=filters,
+        registrations=services.search_registrations(
+            event,
+            filters,
+            request.args.get("page", 1, type=int),
+            current_app.config["REGISTRATIONS_PER_PAGE"],
+        ),
+        counts=services.registration_counts(event),
+        failed_emails=services.failed_emails(event),
+        statuses=list(RegistrationStatus),
+        organisation_types=list(OrganisationType),
+        organisation_levels=list(OrganisationLevel),
+    )
+
+
+@bp.route("/manage/events/<slug>/registrations/bulk", methods=["POST"])
+@login_required
+def bulk_change(slug: str):
+    """First POST: show what will change and ask to confirm; second POST (confirmed): do it."""
+    event = events.managed_event(slug, current_user)
+    status = request.form.get("status")
+    ids = [int(value) for value in request.form.getlist("registration_id") if value.isdigit()]
+    if status not in set(RegistrationStatus) or not ids:
+        flash(_("Tick at least one registration and choose what to do with them."), "danger")
+        return redirect(url_for("registrations.registration_list", slug=event.slug))
+    chosen = services.registrations_by_id(event, ids)
+    if request.form.get("confirmed") != "yes":
+        return render_template(
+            "registrations/manage/bulk_confirm.html",
+            event=event,
+            registrations=chosen,
+            status=RegistrationStatus(status),
+        )
+    refused = services.change_many(
+        chosen, RegistrationStatus(status), current_user, request.form.get("reason")
+    )
+    db.session.commit()
+    changed = len(chosen) - len(refused)
+    flash(
+        ngettext("%(num)d registration changed.", "%(num)d registrations changed.", changed),
+        "success",
+    )
+    for registration, reason in refused:
+        flash(_("%(name)s: %(reason)s", name=registration.full_name, reason=reason), "danger")
+    return redirect(url_for("registrations.registration_list", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
+@login_required
+def registration_detail(slug: str, registration_id: int):
+    event = events.managed_event(slug, current_user)
+    registration = services.registration_in_event(event, registration_id)
+    notes_form = NotesForm(obj=registration)
+    if notes_form.validate_on_submit():
+        registration.internal_notes = notes_form.internal_notes.data or None
+        db.session.commit()
+        flash(_("The notes are saved."), "success")
+        return redirect(request.path)
+    return render_template(
+        "registrations/manage/detail.html",
+        event=event,
+        registration=registration,
+        notes_form=notes_form,
+        status_form=StatusChangeForm(status=registration.status.value, formdata=None),
+    )
+
+
+@bp.route("/manage/events/<slug>/registrations/<int:registration_id>/status", methods=["POST"])
+@login_required
+def change_status(slug: str, registration_id: int):
+    event = events.managed_event(slug, current_user)
+    registration = services.registration_in_event(event, registration_id)
+    form = StatusChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(
+                registration, RegistrationStatus(form.status.data), current_user, form.reason.data
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The registration is now: %(status)s. We have emailed the participant.",
+                    status=registration.status.label,
+                ),
+                "success",
+            )
+    return redirect(
+        url_for(
+            "registrations.registration_detail", slug=event.slug, registration_id=registration.id
+        )
+    )
+
+
+@bp.route("/manage/events/<slug>/emails/<int:message_id>/resend", methods=["POST"])
+@login_required
+def resend_email(slug: str, message_id: int):
+    event = events.managed_event(slug, current_user)
+    services.resend_failed_email(event, message_id)
+    db.session.commit()
+    flash(_("The email is back in the outbox."), "success")
+    return redirect(url_for("registrations.registration_list", slug=event.slug))

@@ -1,0 +1,178 @@
+import pytest
+import sqlalchemy as sa
+
+from consultation.accounts.models import Role
+from consultation.db import db
+from consultation.events.models import TeamRole
+from consultation.mail import OutboxMessage, OutboxStatus
+from consultation.registrations.models import Moderation, RegistrationStatus
+from tests.test_registrations import configure, form, registrations
+
+
+@pytest.fixture
+def event(app, make_event, make_organisation, themes):
+    event = make_event()
+    make_organisation("Amel Association", "AMEL")
+    configure(app, event, capacity=3, moderation=Moderation.APPROVAL)
+    return event
+
+
+@pytest.fixture
+def organiser(client, make_user, add_to_team, event):
+    user = make_user(Role.ORGANISER)
+    add_to_team(event, user)
+    client.login(user.email)
+    return user
+
+
+def register(app, event, *emails, **changes):
+    visitor = app.test_client()
+    for email in emails:
+        assert (
+            visitor.submit(f"/events/{event.slug}/register", form(email, **changes)).status_code
+            == 200
+        )
+
+
+def test_the_table_searches_filters_and_sorts(app, client, event, organiser):
+    register(app, event, "zaid@ngo.example", full_name="Zaid Khoury", country_of_work="JO")
+    register(app, event, "amal@ngo.example", full_name="Amal Said", country_of_work="LB")
+    url = f"/manage/events/{event.slug}/registrations"
+    by_name = client.get(f"{url}?sort=name").get_data(as_text=True)
+    assert by_name.index("Amal Said") < by_name.index("Zaid Khoury")
+    reverse = client.get(f"{url}?sort=name&order=desc").get_data(as_text=True)
+    assert reverse.index("Zaid Khoury") < reverse.index("Amal Said")
+    assert client.get(f"{url}?sort=password_hash").status_code == 200
+    jordan = client.get(f"{url}?country=JO").get_data(as_text=True)
+    assert "Zaid Khoury" in jordan and "Amal Said" not in jordan
+    found = client.get(f"{url}?q=AMAL@").get_data(as_text=True)
+    assert "Amal Said" in found and "Zaid Khoury" not in found
+    local = client.get(f"{url}?type=local_ngo&level=local&status=pending").get_data(as_text=True)
+    assert "Amal Said" in local and "Zaid Khoury" in local
+    assert "No registration matches these filters." in client.get(
+        f"{url}?status=declined"
+    ).get_data(as_text=True)
+
+
+def test_bulk_changes_ask_first_then_apply_and_respect_capacity(
+    app, client, event, organiser, outbox
+):
+    register(app, event, *(f"p{n}@ngo.example" for n in range(4)))
+    ids = [str(r.id) for r in registrations(app, event)]
+    url = f"/manage/events/{event.slug}/registrations/bulk"
+    confirm_page = client.submit(url, {"status": "confirmed", "registration_id": ids})
+    assert confirm_page.status_code == 200
+    assert "4 registrations will move to: Confirmed" in confirm_page.get_data(as_text=True)
+    assert {r.status for r in registrations(app, event)} == {RegistrationStatus.PENDING}
+
+    outbox.clear()
+    done = client.submit(
+        url,
+        {"status": "confirmed", "registration_id": ids, "confirmed": "yes", "reason": "Selected"},
+        follow_redirects=True,
+    )
+    page = done.get_data(as_text=True)
+    assert "3 registrations changed." in page
+    assert "The event is full" in page
+    statuses = sorted(r.status for r in registrations(app, event))
+    assert statuses.count(RegistrationStatus.CONFIRMED) == 3
+    assert len(outbox) == 3
+
+
+def test_an_organiser_changes_a_status_with_a_reason_and_it_is_in_the_history(
+    app, client, event, organiser, outbox
+):
+    register(app, event, "leila@ngo.example")
+    [registration] = registrations(app, event)
+    url = f"/manage/events/{event.slug}/registrations/{registration.id}"
+    client.submit(f"{url}/status", {"status": "declined", "reason": "Not in the region"})
+    page = client.get(url).get_data(as_text=True)
+    assert "Not in the region" in page and "Declined" in page
+    assert outbox[-1]["Subject"].startswith("Your registration was not accepted")
+    client.submit(url, {"internal_notes": "Called on Tuesday"})
+    assert "Called on Tuesday" in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("team_role", [TeamRole.RAPPORTEUR, TeamRole.POLICY])
+def test_sensitive_answers_stay_with_the_organisers(
+    app, client, event, make_user, add_to_team, team_role
+):
+    register(app, event, "leila@ngo.example")
+    [registration] = registrations(app, event)
+    member = make_user(Role.RAPPORTEUR if team_role is TeamRole.RAPPORTEUR else Role.POLICY)
+    add_to_team(event, member, team_role)
+    client.login(member.email)
+    for url in (
+        f"/manage/events/{event.slug}/registrations",
+        f"/manage/events/{event.slug}/registrations/{registration.id}",
+        f"/manage/events/{event.slug}/registration",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Step-free access" not in response.get_data(as_text=True)
+
+
+def test_a_participant_sees_nothing_of_the_others(app, client, event, make_user):
+    register(app, event, "leila@ngo.example")
+    client.login(make_user().email)
+    assert client.get(f"/manage/events/{event.slug}/registrations").status_code == 403
+
+
+def test_failed_emails_are_shown_and_can_be_sent_again(app, client, event, organiser, outbox):
+    register(app, event, "leila@ngo.example")
+    with app.app_context():
+        db.session.execute(
+            sa.update(OutboxMessage).values(
+                status=OutboxStatus.FAILED, last_error="550 no such user"
+            )
+        )
+        db.session.commit()
+        message_id = db.session.scalar(sa.select(OutboxMessage.id))
+    page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
+    assert "1 email could not be delivered" in page and "550 no such user" in page
+    outbox.clear()
+    client.submit(f"/manage/events/{event.slug}/emails/{message_id}/resend")
+    assert [m["To"] for m in outbox] == ["leila@ngo.example"]
+
+
+def test_settings_save_and_the_capacity_cannot_drop_below_the_confirmed(
+    app, client, event, organiser
+):
+    register(app, event, "a@ngo.example", "b@ngo.example")
+    client.submit(
+        f"/manage/events/{event.slug}/registrations/bulk",
+        {
+            "status": "confirmed",
+            "registration_id": [str(r.id) for r in registrations(app, event)],
+            "confirmed": "yes",
+        },
+    )
+    settings = {
+        "opens_at": "2026-01-01T09:00",
+        "closes_at": "2030-01-01T09:00",
+        "capacity": "1",
+        "waitlist_enabled": "y",
+        "moderation": "automatic",
+        "questions": ["gender"],
+        "privacy_notice": "New notice",
+        "retention_days": "90",
+    }
+    response = client.submit(f"/manage/events/{event.slug}/registration", settings)
+    assert response.status_code == 422
+    assert "2 participants are already confirmed" in response.get_data(as_text=True)
+    assert (
+        client.submit(
+            f"/manage/events/{event.slug}/registration", {**settings, "capacity": "5"}
+        ).status_code
+        == 302
+    )
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "version 2" in page, re.findall(r"<h1[^>]*>(.*?)</h1>|(version \d)", page)
+
+
+def test_the_registration_table_uses_constant_queries(app, client, event, organiser, count_queries):
+    register(app, event, "a@ngo.example")
+    few = count_queries(lambda: client.get(f"/manage/events/{event.slug}/registrations"))
+    register(app, event, *(f"p{n}@ngo.example" for n in range(25)))
+    many = count_queries(lambda: client.get(f"/manage/events/{event.slug}/registrations"))
+    assert few == many
