@@ -167,7 +167,7 @@ def test_settings_save_and_the_capacity_cannot_drop_below_the_confirmed(
         == 302
     )
     page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    assert "version 2" in page, re.findall(r"<h1[^>]*>(.*?)</h1>|(version \d)", page)
+    assert "version 2" in page
 
 
 def test_the_registration_table_uses_constant_queries(app, client, event, organiser, count_queries):
