@@ -33,6 +33,7 @@ from consultation.organisations.models import (
     comparison_key,
 )
 from consultation.organisations.services import save_organisation
+from consultation.registrations.demo import seed_registrations
 
 DEMO_EMAIL_DOMAIN = "demo.consultation.example"
 
@@ -67,6 +68,7 @@ def seed_demo() -> list[CreatedAccount]:
         event = create_demo_event(organisations)
         db.session.flush()
         seed_agenda(event, organisations)
+        seed_registrations(event)
     db.session.flush()
     return created
 

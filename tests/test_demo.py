@@ -3,6 +3,8 @@ import sqlalchemy as sa
 from consultation.accounts.models import Role, User
 from consultation.db import db
 from consultation.events.models import Event
+from consultation.organisations.models import Organisation, OrganisationLevel
+from consultation.registrations.models import Registration, RegistrationStatus
 
 
 def table_snapshot(app):
@@ -59,3 +61,22 @@ def test_if_empty_leaves_a_database_with_data_alone(app, make_user):
     assert "not loaded" in result.output
     users, events = table_snapshot(app)
     assert len(users) == 1 and events == []
+
+
+def test_the_demo_has_65_fictional_registrations_at_every_level(app):
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Registration.status, Organisation.level, Registration.email).join(
+                Organisation
+            )
+        ).all()
+    assert len(rows) >= 65
+    assert {status for status, _, _ in rows} == {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.PENDING,
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.CANCELLED,
+    }
+    assert {level for _, level, _ in rows} == set(OrganisationLevel)
+    assert all(email.endswith("@example.org") for _, _, email in rows)
