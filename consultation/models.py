@@ -21,6 +21,7 @@ from consultation.events.models import (
 )
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.registrations.exports import RegistrationExport
 from consultation.registrations.models import (
     Gender,
     Moderation,
@@ -48,6 +49,7 @@ __all__ = [
     "Region",
     "Registration",
     "RegistrationChange",
+    "RegistrationExport",
     "RegistrationSettings",
     "RegistrationStatus",
     "Role",

@@ -1,3 +1,7 @@
+import csv
+import io
+
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -5,6 +9,7 @@ from consultation.accounts.models import Role
 from consultation.db import db
 from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
+from consultation.registrations.exports import RegistrationExport
 from consultation.registrations.models import Moderation, RegistrationStatus
 from tests.test_registrations import configure, form, registrations
 
@@ -176,3 +181,64 @@ def test_the_registration_table_uses_constant_queries(app, client, event, organi
     register(app, event, *(f"p{n}@ngo.example" for n in range(25)))
     many = count_queries(lambda: client.get(f"/manage/events/{event.slug}/registrations"))
     assert few == many
+
+
+def test_exports_neutralise_formulas_and_are_recorded(app, client, event, organiser):
+    register(
+        app,
+        event,
+        "a@ngo.example",
+        full_name='=HYPERLINK("https://evil.example")',
+        job_title="+1 cell",
+        accessibility_needs="@SUM(A1)",
+    )
+    url = f"/manage/events/{event.slug}/registrations/export"
+    response = client.submit(
+        url,
+        {
+            "columns": ["full_name", "job_title", "accessibility_needs", "status"],
+            "file_format": "csv",
+            "status": "",
+        },
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    # Columns come in the export's fixed order, whatever the order they were ticked in.
+    assert rows[0] == ["Full name", "Job title", "Status", "Accessibility needs"]
+    assert rows[1] == [
+        '\'=HYPERLINK("https://evil.example")',
+        "'+1 cell",
+        "Awaiting approval",
+        "'@SUM(A1)",
+    ]
+
+    response = client.submit(
+        url, {"columns": ["full_name", "email"], "file_format": "xlsx", "status": "pending"}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values == [
+        ["Full name", "Email address"],
+        ['\'=HYPERLINK("https://evil.example")', "a@ngo.example"],
+    ]
+    assert sheet["A2"].data_type == "s"
+
+    with app.app_context():
+        records = db.session.scalars(
+            sa.select(RegistrationExport).order_by(RegistrationExport.id)
+        ).all()
+    assert [(r.user_id, r.file_format, r.columns, r.row_count) for r in records] == [
+        (organiser.id, "csv", ["full_name", "job_title", "status", "accessibility_needs"], 1),
+        (organiser.id, "xlsx", ["full_name", "email"], 1),
+    ]
+    assert "2 rows" not in client.get(url).get_data(as_text=True)
+    assert "1 row, xlsx" in client.get(url).get_data(as_text=True)
+
+
+def test_an_export_needs_a_column(client, event, organiser):
+    response = client.submit(
+        f"/manage/events/{event.slug}/registrations/export", {"file_format": "csv"}
+    )
+    assert response.status_code == 422
+    assert "Tick at least one column." in response.get_data(as_text=True)

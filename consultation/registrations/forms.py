@@ -17,6 +17,7 @@ from consultation.events.models import Event
 from consultation.forms import DateTimeLocalField
 from consultation.i18n import LANGUAGE_NAMES, country_choices
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.registrations.exports import COLUMNS, DEFAULT_COLUMNS
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
     Gender,
@@ -276,4 +277,24 @@ class NotesForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("Seen only by the event's organisers."),
         render_kw={"rows": 3},
+    )
+
+
+class ExportForm(FlaskForm):
+    columns = CheckboxListField(
+        _l("Columns"),
+        choices=[SelectChoice(key, heading) for key, (heading, _value) in COLUMNS.items()],
+        default=list(DEFAULT_COLUMNS),
+        validators=[DataRequired(_l("Tick at least one column."))],
+        description=_l("Export only what you need: every export is recorded, with its columns."),
+    )
+    status = SelectField(
+        _l("Registrations"),
+        choices=[SelectChoice("", _l("All")), *RegistrationStatus.choices()],
+        validators=[Optional()],
+    )
+    file_format = RadioField(
+        _l("Format"),
+        choices=[SelectChoice("xlsx", _l("Excel (.xlsx)")), SelectChoice("csv", _l("CSV (.csv)"))],
+        default="xlsx",
     )

@@ -22,8 +22,9 @@ from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import all_organisations
-from consultation.registrations import services
+from consultation.registrations import exports, services
 from consultation.registrations.forms import (
+    ExportForm,
     NotesForm,
     RegistrationForm,
     RegistrationSettingsForm,
@@ -334,3 +335,30 @@ def resend_email(slug: str, message_id: int):
     db.session.commit()
     flash(_("The email is back in the outbox."), "success")
     return redirect(url_for("registrations.registration_list", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/registrations/export", methods=["GET", "POST"])
+@login_required
+def export(slug: str):
+    event = events.managed_event(slug, current_user)
+    form = ExportForm()
+    if form.validate_on_submit():
+        status = RegistrationStatus(form.status.data) if form.status.data else None
+        content = exports.export_registrations(
+            event, current_user, form.columns.data, form.file_format.data, status
+        )
+        db.session.commit()
+        mimetypes = {
+            "csv": "text/csv",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        return Response(
+            content,
+            mimetype=mimetypes[form.file_format.data],
+            headers={
+                "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{form.file_format.data}"'
+            },
+        )
+    return render_form(
+        "registrations/manage/export.html", form, event=event, exports=exports.recent_exports(event)
+    )

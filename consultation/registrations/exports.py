@@ -1,0 +1,153 @@
+"""CSV and XLSX exports of an event's registrations, with the columns the organiser ticks.
+
+A cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
+carriage return) is prefixed with an apostrophe, so that a registrant cannot plant one.
+Every export is recorded: who, when, which columns, how many rows.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from consultation.accounts.models import User
+from consultation.db import db, now_utc
+from consultation.events.models import Event
+from consultation.i18n import country_name
+from consultation.registrations.models import Registration, RegistrationStatus
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _yes_no(value: bool) -> str:
+    return str(_l("yes") if value else _l("no"))
+
+
+# column key -> (heading, value of a registration)
+COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
+    "full_name": (_l("Full name"), lambda r: r.full_name),
+    "email": (_l("Email address"), lambda r: r.email),
+    "organisation": (_l("Organisation"), lambda r: r.organisation.name),
+    "organisation_acronym": (_l("Acronym"), lambda r: r.organisation.acronym or ""),
+    "organisation_type": (_l("Type of organisation"), lambda r: str(r.organisation.type.label)),
+    "organisation_level": (_l("Level"), lambda r: str(r.organisation.level.label)),
+    "job_title": (_l("Job title"), lambda r: r.job_title or ""),
+    "country_of_work": (_l("Country of work"), lambda r: country_name(r.country_of_work)),
+    "status": (_l("Status"), lambda r: str(r.status.label)),
+    "registered_at": (_l("Registered"), lambda r: r.created_at.strftime("%Y-%m-%d %H:%M UTC")),
+    "gender": (_l("Gender"), lambda r: str(r.gender.label) if r.gender else ""),
+    "theme_interests": (
+        _l("Themes of interest"),
+        lambda r: ", ".join(t.name for t in r.theme_interests),
+    ),
+    "interpretation_languages": (
+        _l("Interpretation into"),
+        lambda r: ", ".join(r.interpretation_languages),
+    ),
+    "accessibility_needs": (_l("Accessibility needs"), lambda r: r.accessibility_needs or ""),
+    "dietary_requirements": (_l("Dietary requirements"), lambda r: r.dietary_requirements or ""),
+    "needs_visa_letter": (_l("Visa support letter"), lambda r: _yes_no(r.needs_visa_letter)),
+    "listed_to_participants": (
+        _l("Listed to participants"),
+        lambda r: _yes_no(r.listed_to_participants),
+    ),
+    "agrees_to_photography": (
+        _l("Agrees to be photographed"),
+        lambda r: _yes_no(r.agrees_to_photography),
+    ),
+}
+DEFAULT_COLUMNS = ("full_name", "organisation", "country_of_work", "status")
+
+
+class RegistrationExport(db.Model):
+    """A record of personal data leaving the application."""
+
+    __tablename__ = "registration_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    file_format: Mapped[str] = mapped_column(sa.String(4))
+    columns: Mapped[list[str]] = mapped_column(sa.JSON)
+    status_filter: Mapped[str | None] = mapped_column(sa.String(10))
+    row_count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+def export_registrations(
+    event: Event,
+    user: User,
+    columns: list[str],
+    file_format: str,
+    status: RegistrationStatus | None = None,
+) -> bytes:
+    columns = [key for key in COLUMNS if key in columns]
+    statement = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.theme_interests))
+        .order_by(Registration.full_name, Registration.id)
+    )
+    if status:
+        statement = statement.where(Registration.status == status)
+    registrations = list(db.session.scalars(statement))
+    header = [str(COLUMNS[key][0]) for key in columns]
+    rows = [[neutralise(COLUMNS[key][1](r)) for key in columns] for r in registrations]
+    db.session.add(
+        RegistrationExport(
+            event_id=event.id,
+            user_id=user.id,
+            file_format=file_format,
+            columns=columns,
+            status_filter=status.value if status else None,
+            row_count=len(rows),
+        )
+    )
+    return _xlsx(header, rows) if file_format == "xlsx" else _csv(header, rows)
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # With a byte-order mark, spreadsheet programs read Arabic and accents as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def _xlsx(header: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Registrations"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def recent_exports(event: Event) -> list[RegistrationExport]:
+    return list(
+        db.session.scalars(
+            sa.select(RegistrationExport)
+            .where(RegistrationExport.event_id == event.id)
+            .order_by(RegistrationExport.created_at.desc())
+            .limit(20)
+        )
+    )
