@@ -60,7 +60,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-# Refreshes static/vendor/ from the npm registry (needs npm; running the app does not).
+# Refreshes static/vendor/ and static/fonts/ from the npm registry (needs npm; running the app does not).
 vendor-assets:
 	scripts/vendor-assets
 
