@@ -28,7 +28,10 @@ from consultation.i18n import (
 )
 from consultation.markdown import render_markdown
 from consultation.organisations.views import bp as organisations_bp
+from consultation.outcomes.views import bp as outcomes_bp
 from consultation.registrations.views import bp as registrations_bp
+from consultation.reports.pdf import route_weasyprint_logs
+from consultation.reports.views import bp as reports_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.debug:
         logging.basicConfig(level=logging.INFO)
+    route_weasyprint_logs()
 
     register_extensions(app)
     jobs.init_app(app)
@@ -56,6 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         agenda_bp,
         organisations_bp,
         registrations_bp,
+        outcomes_bp,
+        reports_bp,
         accounts_bp,
         api_bp,
     ):

@@ -1,5 +1,6 @@
 """Command groups of ``flask --app consultation``."""
 
+import shutil
 from pathlib import Path
 
 import click
@@ -12,13 +13,42 @@ from consultation.accounts.models import Role
 from consultation.config import LANGUAGES
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.events.themes import seed_themes
 from consultation.mail import deliver_due_messages
+from consultation.reports import services as reports
+from consultation.reports.models import Audience, ReportKind
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")
 mail_cli = AppGroup("mail", help="The outbox of emails.")
 themes_cli = AppGroup("themes", help="The global theme taxonomy.")
+reports_cli = AppGroup("reports", help="PDF reports.")
+
+
+@reports_cli.command("render")
+@click.argument("slug")
+@click.option(
+    "--kind",
+    type=click.Choice([kind.value for kind in ReportKind]),
+    default=ReportKind.OUTCOME.value,
+)
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="en")
+@click.option(
+    "--audience", type=click.Choice([audience.value for audience in Audience]), default="public"
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def render_report_command(slug: str, kind: str, language: str, audience: str, output: str) -> None:
+    """Write an event's report to a PDF file (recorded like a download from the site)."""
+    try:
+        event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
+        export = reports.record_export(event, ReportKind(kind), Audience(audience), language, None)
+        reports.produce(export, event)
+    except ConsultationError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    shutil.copyfile(reports.stored_pdf(export), output)
+    click.echo(f"{output}: {export.page_count} page(s), SHA-256 {export.sha256}")
 
 
 @themes_cli.command("seed")
@@ -97,3 +127,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(themes_cli)
+    app.cli.add_command(reports_cli)

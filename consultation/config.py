@@ -124,4 +124,9 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "EVENTS_PER_PAGE": 20,
         "ORGANISATIONS_PER_PAGE": 25,
         "REGISTRATIONS_PER_PAGE": 50,
+        # Generated PDFs, named by their SHA-256 (several app machines must share it).
+        "REPORT_STORE_DIR": environ.get("REPORT_STORE_DIR", str(instance_path / "reports")),
+        # Reports with more rows (participants, sessions, recommendations) than this are
+        # made in the background, with a page that waits for them.
+        "REPORT_BACKGROUND_THRESHOLD": int(environ.get("REPORT_BACKGROUND_THRESHOLD", 1500)),
     }

@@ -4,6 +4,7 @@ Work that must not slow a request down, or must not reveal by its duration what 
 (sending an email only when an account exists), goes through ``enqueue``.
 """
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,26 @@ def enqueue(function: Callable[..., Any], *args: Any) -> None:
         function(*args)
     else:
         queue.enqueue(function, *args)
+
+
+def enqueue_background(function: Callable[..., Any], *args: Any) -> None:
+    """Long work that must not hold the request: on the queue, or else in a thread of this
+    process with its own application context (and so its own database session)."""
+    queue: Queue | None = current_app.extensions.get("job_queue")
+    if queue is not None:
+        queue.enqueue(function, *args, job_timeout=30 * 60)
+        return
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            function(*args)
+
+    thread = threading.Thread(target=run, name=f"job-{function.__name__}", daemon=True)
+    # Kept so that tests and a shutting-down process can wait for them.
+    running = [each for each in app.extensions.get("job_threads", []) if each.is_alive()]
+    app.extensions["job_threads"] = [*running, thread]
+    thread.start()
 
 
 def enqueue_in(delay: timedelta, function: Callable[..., Any], *args: Any) -> None:

@@ -21,6 +21,18 @@ from consultation.events.models import (
 )
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.outcomes.models import (
+    Addressee,
+    Commitment,
+    CommitmentStatus,
+    CommitmentStatusChange,
+    EventOutcome,
+    KeyPoint,
+    Priority,
+    Recommendation,
+    ReviewStatus,
+    SessionOutcome,
+)
 from consultation.registrations.exports import RegistrationExport
 from consultation.registrations.models import (
     Gender,
@@ -30,14 +42,23 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
+from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 
 __all__ = [
+    "Addressee",
     "Attribution",
+    "Audience",
+    "Commitment",
+    "CommitmentStatus",
+    "CommitmentStatusChange",
     "Event",
     "EventMember",
+    "EventOutcome",
     "EventPartner",
     "EventStatus",
+    "ExportState",
     "Gender",
+    "KeyPoint",
     "Moderation",
     "Organisation",
     "OrganisationLevel",
@@ -46,16 +67,22 @@ __all__ = [
     "OutboxStatus",
     "PartnerRole",
     "Permission",
+    "Priority",
+    "Recommendation",
     "Region",
     "Registration",
     "RegistrationChange",
     "RegistrationExport",
     "RegistrationSettings",
     "RegistrationStatus",
+    "ReportExport",
+    "ReportKind",
+    "ReviewStatus",
     "Role",
     "Series",
     "Session",
     "SessionKind",
+    "SessionOutcome",
     "SessionSpeaker",
     "SpeakerRole",
     "TeamRole",

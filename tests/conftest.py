@@ -122,6 +122,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             database_url,
             MAIL_OUTBOX_DIR=str(instance / "outbox"),
             DEMO_CREDENTIALS_FILE=str(instance / "demo-accounts.txt"),
+            REPORT_STORE_DIR=str(instance / "reports"),
         )
     )
     app.test_client_class = Client

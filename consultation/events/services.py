@@ -184,6 +184,12 @@ def all_themes() -> list[Theme]:
 class ManagedEvent:
     event: Event
     session_count: int
+    # None for administrators, who are on no team but manage every event.
+    role: TeamRole | None
+
+    @property
+    def organised(self) -> bool:
+        return self.role in (None, TeamRole.ORGANISER)
 
 
 def managed_events(user: User) -> list[ManagedEvent]:
@@ -193,8 +199,17 @@ def managed_events(user: User) -> list[ManagedEvent]:
         .correlate(Event)
         .scalar_subquery()
     )
+    if user.role is Role.ADMIN:
+        role = sa.null()
+    else:
+        role = (
+            sa.select(EventMember.role)
+            .where(EventMember.event_id == Event.id, EventMember.user_id == user.id)
+            .correlate(Event)
+            .scalar_subquery()
+        )
     statement = (
-        sa.select(Event, session_count)
+        sa.select(Event, session_count, role)
         .options(joinedload(Event.series))
         .order_by(Event.start_date.desc(), Event.id)
     )
@@ -202,7 +217,10 @@ def managed_events(user: User) -> list[ManagedEvent]:
         statement = statement.where(
             Event.id.in_(sa.select(EventMember.event_id).where(EventMember.user_id == user.id))
         )
-    return [ManagedEvent(event, count) for event, count in db.session.execute(statement)]
+    return [
+        ManagedEvent(event, count, TeamRole(role) if role else None)
+        for event, count, role in db.session.execute(statement)
+    ]
 
 
 # Creating and changing events ---------------------------------------------------------------

@@ -1,0 +1,262 @@
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.events.models import Theme
+from consultation.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from consultation.accounts.models import User
+    from consultation.agenda.models import Session
+    from consultation.events.models import Event
+
+
+class ReviewStatus(LabelledEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.IN_REVIEW: _l("In review"),
+            cls.APPROVED: _l("Approved"),
+            cls.PUBLISHED: _l("Published"),
+        }
+
+    @property
+    def is_public(self) -> bool:
+        """Only reviewed content may leave the team."""
+        return self in (ReviewStatus.APPROVED, ReviewStatus.PUBLISHED)
+
+
+class Addressee(LabelledEnum):
+    IOM = "iom"
+    NGOS = "ngos"
+    DONORS = "donors"
+    STATES = "states"
+    ALL_ACTORS = "all_actors"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.IOM: _l("IOM"),
+            cls.NGOS: _l("NGOs"),
+            cls.DONORS: _l("Donors"),
+            cls.STATES: _l("States"),
+            cls.ALL_ACTORS: _l("All actors"),
+        }
+
+
+class Priority(LabelledEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @classmethod
+    def labels(cls):
+        return {cls.HIGH: _l("High"), cls.MEDIUM: _l("Medium"), cls.LOW: _l("Low")}
+
+
+class CommitmentStatus(LabelledEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.PLANNED: _l("Planned"),
+            cls.IN_PROGRESS: _l("In progress"),
+            cls.DONE: _l("Done"),
+            cls.DROPPED: _l("Dropped"),
+        }
+
+
+class EventOutcome(db.Model):
+    """What the whole consultation concluded, and the counters behind the stable references."""
+
+    __tablename__ = "event_outcomes"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Markdown, shown through the sanitiser
+    executive_summary: Mapped[str | None] = mapped_column(sa.Text)
+    conclusions: Mapped[str | None] = mapped_column(sa.Text)
+    next_steps: Mapped[str | None] = mapped_column(sa.Text)
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        enum_type(ReviewStatus, "review_status"), default=ReviewStatus.DRAFT
+    )
+    review_note: Mapped[str | None] = mapped_column(sa.Text)
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status_changed_at: Mapped[datetime | None]
+    # The last number given to a recommendation and to a commitment of this event. Numbers
+    # are taken with one UPDATE ... RETURNING, never reused, and never follow the display
+    # order, so a reference (MENA-2027-R07) stays the same whatever is moved or deleted.
+    last_recommendation_number: Mapped[int] = mapped_column(default=0)
+    last_commitment_number: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    event: Mapped["Event"] = relationship()
+    status_changed_by: Mapped["User | None"] = relationship(lazy="joined")
+
+
+class SessionOutcome(db.Model):
+    """A session's summary and the status of its outcomes: key points, recommendations and
+    commitments are reviewed together with it."""
+
+    __tablename__ = "session_outcomes"
+
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    # Markdown, shown through the sanitiser
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        enum_type(ReviewStatus, "review_status"), default=ReviewStatus.DRAFT
+    )
+    review_note: Mapped[str | None] = mapped_column(sa.Text)
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status_changed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    session: Mapped["Session"] = relationship()
+    status_changed_by: Mapped["User | None"] = relationship(lazy="joined")
+    key_points: Mapped[list["KeyPoint"]] = relationship(
+        cascade="all, delete-orphan", order_by="KeyPoint.position", lazy="raise_on_sql"
+    )
+    recommendations: Mapped[list["Recommendation"]] = relationship(
+        back_populates="outcome",
+        cascade="all, delete-orphan",
+        order_by="Recommendation.position",
+        lazy="raise_on_sql",
+    )
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="outcome",
+        cascade="all, delete-orphan",
+        order_by="Commitment.position",
+        lazy="raise_on_sql",
+    )
+
+
+class KeyPoint(db.Model):
+    __tablename__ = "key_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session_outcomes.session_id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+
+recommendation_themes = sa.Table(
+    "recommendation_themes",
+    db.metadata,
+    sa.Column(
+        "recommendation_id",
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session_outcomes.session_id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    # Written once, when the recommendation is made: MENA-2027-R07
+    reference: Mapped[str] = mapped_column(sa.String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text)
+    # Values of Addressee
+    addressees: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    other_addressee: Mapped[str | None] = mapped_column(sa.String(200))
+    priority: Mapped[Priority] = mapped_column(
+        enum_type(Priority, "priority"), default=Priority.MEDIUM
+    )
+
+    outcome: Mapped[SessionOutcome] = relationship(back_populates="recommendations")
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=recommendation_themes, order_by=Theme.position, lazy="raise_on_sql"
+    )
+
+    @property
+    def addressed_to(self) -> list[str]:
+        """Translated labels of whom the recommendation addresses, the free text last."""
+        labels = [str(Addressee(value).label) for value in self.addressees]
+        return [*labels, self.other_addressee] if self.other_addressee else labels
+
+
+class Commitment(db.Model):
+    """An action point someone took on, tracked after the event."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session_outcomes.session_id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    reference: Mapped[str] = mapped_column(sa.String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text)
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None]
+    status: Mapped[CommitmentStatus] = mapped_column(
+        enum_type(CommitmentStatus, "status"), default=CommitmentStatus.PLANNED
+    )
+
+    outcome: Mapped[SessionOutcome] = relationship(back_populates="commitments")
+    owner: Mapped[Organisation | None] = relationship(lazy="joined")
+    history: Mapped[list["CommitmentStatusChange"]] = relationship(
+        back_populates="commitment",
+        cascade="all, delete-orphan",
+        order_by="CommitmentStatusChange.created_at",
+        lazy="raise_on_sql",
+    )
+
+
+class CommitmentStatusChange(db.Model):
+    __tablename__ = "commitment_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[CommitmentStatus | None] = mapped_column(
+        enum_type(CommitmentStatus, "from_status")
+    )
+    to_status: Mapped[CommitmentStatus] = mapped_column(enum_type(CommitmentStatus, "to_status"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="history")
+    actor: Mapped["User | None"] = relationship(lazy="joined")

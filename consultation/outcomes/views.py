@@ -1,0 +1,323 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+
+from consultation.agenda.models import Session
+from consultation.db import db
+from consultation.errors import ConsultationError, NotAllowed
+from consultation.events.models import Event
+from consultation.forms import UNPROCESSABLE, attach_error, render_form
+from consultation.organisations.services import all_organisations
+from consultation.outcomes import services
+from consultation.outcomes.forms import (
+    CommitmentForm,
+    CommitmentStatusForm,
+    ConclusionsForm,
+    KeyPointForm,
+    RecommendationForm,
+    ReviewForm,
+    SummaryForm,
+)
+from consultation.outcomes.models import CommitmentStatus, SessionOutcome
+from consultation.outcomes.services import OutcomeAccess
+
+bp = Blueprint("outcomes", __name__, url_prefix="/manage/events/<slug>/outcomes")
+
+COLLECTION = "<any('key-points', 'recommendations', 'commitments'):collection>"
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed(_("Your role on this event's team does not allow this."))
+
+
+def item_form(collection: str, event: Event, item=None, **kwargs) -> FlaskForm:
+    """The form for one kind of item, filled from ``item`` when editing one."""
+    if collection == "key-points":
+        return KeyPointForm.of(item) if item else KeyPointForm(**kwargs)
+    if collection == "recommendations":
+        themes = event.themes
+        return RecommendationForm.of(item, themes) if item else RecommendationForm(themes, **kwargs)
+    organisations = all_organisations()
+    return (
+        CommitmentForm.of(item, organisations) if item else CommitmentForm(organisations, **kwargs)
+    )
+
+
+def _add(collection: str, event: Event, outcome: SessionOutcome, form: FlaskForm):
+    if collection == "key-points":
+        return services.add_key_point(outcome, form.details())
+    if collection == "recommendations":
+        return services.add_recommendation(event, outcome, form.details())
+    return services.add_commitment(event, outcome, form.details(), current_user)
+
+
+def _update(collection: str, outcome: SessionOutcome, item, form: FlaskForm) -> None:
+    if collection == "key-points":
+        services.update_key_point(outcome, item, form.details())
+    elif collection == "recommendations":
+        services.update_recommendation(outcome, item, form.details())
+    else:
+        services.update_commitment(outcome, item, form.details())
+
+
+def _event_with_themes(slug: str) -> tuple[Event, OutcomeAccess]:
+    return services.outcomes_event(slug, current_user, selectinload(Event.themes))
+
+
+def _session_page(
+    event: Event,
+    access: OutcomeAccess,
+    session: Session,
+    outcome: SessionOutcome,
+    status: int = 200,
+    **forms: FlaskForm,
+):
+    add_forms = {
+        collection: forms.get(collection) or item_form(collection, event, formdata=None)
+        for collection in services.ITEM_COLLECTIONS
+    }
+    status_forms = {
+        commitment.id: CommitmentStatusForm(
+            prefix=f"commitment-{commitment.id}",
+            formdata=None,
+            data={"status": commitment.status.value},
+        )
+        for commitment in outcome.commitments
+    }
+    return (
+        render_template(
+            "outcomes/session.html",
+            event=event,
+            access=access,
+            session=session,
+            outcome=outcome,
+            summary_form=forms.get("summary") or SummaryForm(data={"summary": outcome.summary}),
+            add_forms=add_forms,
+            status_forms=status_forms,
+            review_form=forms.get("review") or ReviewForm(formdata=None),
+            review_steps=services.review_steps(outcome.review_status, access),
+        ),
+        status,
+    )
+
+
+@bp.route("/")
+@login_required
+def overview(slug: str):
+    event, access = services.outcomes_event(slug, current_user)
+    return render_template(
+        "outcomes/overview.html",
+        event=event,
+        access=access,
+        conclusions=services.event_outcome(event),
+        sessions=services.outcomes_overview(event),
+    )
+
+
+@bp.route("/conclusions", methods=["GET", "POST"])
+@login_required
+def conclusions(slug: str):
+    event, access = services.outcomes_event(slug, current_user)
+    outcome = services.event_outcome(event)
+    if request.method == "POST":
+        _require(access.can_record)
+        services.check_editable(outcome.review_status)
+    form = ConclusionsForm(
+        data={
+            "executive_summary": outcome.executive_summary,
+            "conclusions": outcome.conclusions,
+            "next_steps": outcome.next_steps,
+        }
+    )
+    if request.method == "POST" and form.validate():
+        try:
+            services.save_conclusions(
+                event, form.executive_summary.data, form.conclusions.data, form.next_steps.data
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The conclusions are saved."), "success")
+            return redirect(url_for("outcomes.conclusions", slug=event.slug))
+    return render_form(
+        "outcomes/conclusions.html",
+        form,
+        event=event,
+        access=access,
+        outcome=outcome,
+        review_form=ReviewForm(formdata=None),
+        review_steps=services.review_steps(outcome.review_status, access),
+    )
+
+
+@bp.route("/conclusions/review", methods=["POST"])
+@login_required
+def review_conclusions(slug: str):
+    event, access = services.outcomes_event(slug, current_user)
+    form = ReviewForm()
+    if form.validate():
+        status = services.review_event_outcome(
+            event, request.form.get("step", ""), access, current_user, form.note.data
+        )
+        db.session.commit()
+        flash(_("The conclusions are now %(status)s.", status=status.label), "success")
+    else:
+        flash(" ".join(form.note.errors), "danger")
+    return redirect(url_for("outcomes.conclusions", slug=event.slug))
+
+
+@bp.route("/sessions/<int:session_id>")
+@login_required
+def session_outcome(slug: str, session_id: int):
+    event, access = _event_with_themes(slug)
+    session, outcome = services.outcome_for_session(event, session_id)
+    return _session_page(event, access, session, outcome)
+
+
+def _back_to_session(event: Event, session: Session, anchor: str | None = None):
+    return redirect(
+        url_for("outcomes.session_outcome", slug=event.slug, session_id=session.id)
+        + (f"#{anchor}" if anchor else "")
+    )
+
+
+@bp.route("/sessions/<int:session_id>/summary", methods=["POST"])
+@login_required
+def save_summary(slug: str, session_id: int):
+    event, access = _event_with_themes(slug)
+    _require(access.can_record)
+    session, outcome = services.outcome_for_session(event, session_id)
+    services.check_editable(outcome.review_status)
+    form = SummaryForm()
+    if form.validate():
+        try:
+            services.save_session_summary(outcome, form.summary.data)
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The summary is saved."), "success")
+            return _back_to_session(event, session, "summary")
+    return _session_page(event, access, session, outcome, UNPROCESSABLE, summary=form)
+
+
+@bp.route(f"/sessions/<int:session_id>/{COLLECTION}", methods=["POST"])
+@login_required
+def add_item(slug: str, session_id: int, collection: str):
+    event, access = _event_with_themes(slug)
+    _require(access.can_record)
+    session, outcome = services.outcome_for_session(event, session_id)
+    services.check_editable(outcome.review_status)
+    form = item_form(collection, event)
+    if form.validate():
+        try:
+            _add(collection, event, outcome, form)
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            session, outcome = services.outcome_for_session(event, session_id)
+        else:
+            db.session.commit()
+            flash(_("Added."), "success")
+            return _back_to_session(event, session, collection)
+    return _session_page(event, access, session, outcome, UNPROCESSABLE, **{collection: form})
+
+
+@bp.route(f"/sessions/<int:session_id>/{COLLECTION}/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(slug: str, session_id: int, collection: str, item_id: int):
+    event, access = _event_with_themes(slug)
+    _require(access.can_record)
+    session, outcome = services.outcome_for_session(event, session_id)
+    item = services.outcome_item(outcome, collection, item_id)
+    services.check_editable(outcome.review_status)
+    form = item_form(collection, event, item if request.method == "GET" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            _update(collection, outcome, item, form)
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _back_to_session(event, session, collection)
+    return render_form("outcomes/item_form.html", form, event=event, session=session, item=item)
+
+
+@bp.route(f"/sessions/<int:session_id>/{COLLECTION}/<int:item_id>/delete", methods=["POST"])
+@login_required
+def delete_item(slug: str, session_id: int, collection: str, item_id: int):
+    event, access = _event_with_themes(slug)
+    _require(access.can_record)
+    session, outcome = services.outcome_for_session(event, session_id)
+    services.delete_item(outcome, collection, item_id)
+    db.session.commit()
+    flash(_("Deleted."), "success")
+    return _back_to_session(event, session, collection)
+
+
+@bp.route(f"/sessions/<int:session_id>/{COLLECTION}/<int:item_id>/move", methods=["POST"])
+@login_required
+def move_item(slug: str, session_id: int, collection: str, item_id: int):
+    event, access = _event_with_themes(slug)
+    _require(access.can_record)
+    session, outcome = services.outcome_for_session(event, session_id)
+    step = -1 if request.form.get("direction") == "up" else 1
+    services.move_item(outcome, collection, item_id, step)
+    db.session.commit()
+    return _back_to_session(event, session, collection)
+
+
+@bp.route("/sessions/<int:session_id>/commitments/<int:item_id>/status", methods=["POST"])
+@login_required
+def commitment_status(slug: str, session_id: int, item_id: int):
+    event, access = _event_with_themes(slug)
+    _require(access.can_record)
+    session, outcome = services.outcome_for_session(event, session_id)
+    commitment = services.outcome_item(outcome, "commitments", item_id)
+    form = CommitmentStatusForm(prefix=f"commitment-{commitment.id}")
+    if form.validate():
+        try:
+            services.set_commitment_status(
+                commitment, CommitmentStatus(form.status.data), form.note.data, current_user
+            )
+        except ConsultationError as error:
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(reference)s is now %(status)s.",
+                    reference=commitment.reference,
+                    status=commitment.status.label,
+                ),
+                "success",
+            )
+    else:
+        flash(
+            " ".join(message for messages in form.errors.values() for message in messages), "danger"
+        )
+    return _back_to_session(event, session, "commitments")
+
+
+@bp.route("/sessions/<int:session_id>/review", methods=["POST"])
+@login_required
+def review_session(slug: str, session_id: int):
+    event, access = _event_with_themes(slug)
+    session, outcome = services.outcome_for_session(event, session_id)
+    form = ReviewForm()
+    if not form.validate():
+        return _session_page(event, access, session, outcome, UNPROCESSABLE, review=form)
+    status = services.take_review_step(
+        outcome, request.form.get("step", ""), access, current_user, form.note.data
+    )
+    db.session.commit()
+    flash(_("The outcomes of this session are now %(status)s.", status=status.label), "success")
+    return _back_to_session(event, session)

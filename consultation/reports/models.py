@@ -1,0 +1,86 @@
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultation.db import LabelledEnum, db, enum_type, now_utc
+
+if TYPE_CHECKING:
+    from consultation.accounts.models import User
+    from consultation.events.models import Event
+
+
+class ReportKind(LabelledEnum):
+    OUTCOME = "outcome"
+    SUMMARY = "summary"
+    AGENDA = "agenda"
+    PARTICIPANTS = "participants"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.OUTCOME: _l("Outcome report"),
+            cls.SUMMARY: _l("Executive summary"),
+            cls.AGENDA: _l("Agenda"),
+            cls.PARTICIPANTS: _l("List of participants"),
+        }
+
+
+class Audience(LabelledEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.PUBLIC: _l("Public: reviewed content only, for circulation"),
+            cls.INTERNAL: _l("Internal: drafts and closed sessions included, for the team"),
+        }
+
+
+class ExportState(LabelledEnum):
+    QUEUED = "queued"
+    READY = "ready"
+    FAILED = "failed"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.QUEUED: _l("Being prepared"),
+            cls.READY: _l("Ready"),
+            cls.FAILED: _l("Failed"),
+        }
+
+
+class ReportExport(db.Model):
+    """One PDF generated from an event: who asked for it, when, and the SHA-256 of the file,
+    which is also its name in the report store."""
+
+    __tablename__ = "report_exports"
+    __table_args__ = (sa.Index("ix_report_exports_event_id_created_at", "event_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    # None for anonymous visitors (the public agenda) and the command line.
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[ReportKind] = mapped_column(enum_type(ReportKind, "kind"))
+    audience: Mapped[Audience] = mapped_column(enum_type(Audience, "audience"))
+    language: Mapped[str] = mapped_column(sa.String(5))
+    state: Mapped[ExportState] = mapped_column(
+        enum_type(ExportState, "state"), default=ExportState.QUEUED
+    )
+    # SHA-256 of the HTML the PDF was made from: an identical one reuses the stored PDF.
+    source_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    page_count: Mapped[int | None]
+    size_bytes: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    finished_at: Mapped[datetime | None]
+
+    event: Mapped["Event"] = relationship()
+    user: Mapped["User | None"] = relationship(lazy="joined")

@@ -1,0 +1,504 @@
+"""The reports: what each one shows to whom, gathered in a fixed number of queries, rendered
+from Jinja templates, turned into PDF, recorded, and kept by content hash."""
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+import weasyprint
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from consultation import jobs
+from consultation.accounts.models import User
+from consultation.agenda.models import Attribution, Session
+from consultation.agenda.services import agenda_by_day, agenda_sessions
+from consultation.db import db, now_utc
+from consultation.errors import ConsultationError, NotAllowed, NotFound
+from consultation.events.models import Event, Theme
+from consultation.events.services import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
+from consultation.i18n import country_name
+from consultation.organisations.models import Organisation
+from consultation.outcomes.models import (
+    Commitment,
+    EventOutcome,
+    Priority,
+    Recommendation,
+    SessionOutcome,
+)
+from consultation.outcomes.services import (
+    event_outcome,
+    outcome_access,
+    outcome_sessions,
+    session_outcomes,
+)
+from consultation.registrations.models import Registration, RegistrationStatus
+from consultation.reports import charts
+from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from consultation.reports.pdf import STATIC_ROOT, RenderedPDF, render_pdf
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_MAX_PAGES = 2
+
+# Access --------------------------------------------------------------------------------------
+
+
+def can_export(event: Event, user: User, kind: ReportKind) -> bool:
+    """The agenda is public like the agenda page; lists of participants are for the event's
+    organisers; outcome reports for its whole team."""
+    if kind is ReportKind.AGENDA:
+        return can_see(event, user)
+    if kind is ReportKind.PARTICIPANTS:
+        return can_manage(event, user)
+    return outcome_access(event, user).can_read
+
+
+def report_event(slug: str, user: User, kind: ReportKind) -> Event:
+    event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
+    if not can_export(event, user, kind):
+        if kind is ReportKind.AGENDA:
+            raise NotFound(_l("There is no event at this address."))
+        raise NotAllowed(_l("This report is for the event's team."))
+    return event
+
+
+# Gathering -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionReport:
+    session: Session
+    outcome: SessionOutcome
+    # Speakers named next to the outcomes: only on-the-record sessions have any.
+    named_speakers: list
+    is_draft: bool
+
+
+@dataclass
+class ThemeChapter:
+    theme: Theme | None
+    sessions: list[SessionReport]
+
+
+@dataclass
+class Breakdown:
+    title: str
+    bars: list[charts.Bar]
+
+    @property
+    def chart(self) -> Markup:
+        return charts.bar_chart_svg(self.bars, self.title)
+
+
+@dataclass
+class Participation:
+    total: int
+    organisations: int
+    countries: int
+    breakdowns: list[Breakdown]
+
+    @property
+    def total_shown(self) -> str:
+        return charts.Bar("", self.total).shown
+
+
+@dataclass
+class ReportData:
+    event: Event
+    kind: ReportKind
+    audience: Audience
+    language: str
+    conclusions: EventOutcome | None = None
+    chapters: list[ThemeChapter] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    participation: Participation | None = None
+    organisations: list[Organisation] = field(default_factory=list)
+    participants: list[Registration] = field(default_factory=list)
+    days: list = field(default_factory=list)
+    agenda: list[Session] = field(default_factory=list)
+    recommendation_count: int = 0
+    has_drafts: bool = False
+
+    @property
+    def internal(self) -> bool:
+        return self.audience is Audience.INTERNAL
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind.label} — {self.event.title}"
+
+
+def _included(outcome_status, audience: Audience) -> bool:
+    return audience is Audience.INTERNAL or outcome_status.is_public
+
+
+def _session_reports(
+    event: Event, sessions: list[Session], audience: Audience
+) -> list[SessionReport]:
+    outcomes = session_outcomes(event)
+    reports = []
+    for session in sessions:
+        outcome = outcomes.get(session.id)
+        if outcome is None or not _included(outcome.review_status, audience):
+            continue
+        if session.attribution is Attribution.CLOSED and audience is Audience.PUBLIC:
+            continue
+        named = session.speakers if session.attribution is Attribution.ON_RECORD else []
+        reports.append(SessionReport(session, outcome, named, not outcome.review_status.is_public))
+    return reports
+
+
+def _chapters(session_reports: list[SessionReport]) -> list[ThemeChapter]:
+    """One chapter per theme, each session under its first theme, so nothing is repeated."""
+    by_theme: dict[int | None, ThemeChapter] = {}
+    for report in session_reports:
+        theme = report.session.themes[0] if report.session.themes else None
+        key = theme.id if theme else None
+        by_theme.setdefault(key, ThemeChapter(theme, [])).sessions.append(report)
+    return sorted(
+        by_theme.values(),
+        key=lambda chapter: (chapter.theme is None, chapter.theme.position if chapter.theme else 0),
+    )
+
+
+def _confirmed(event: Event):
+    return sa.and_(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+
+
+def participation(event: Event) -> Participation:
+    """Confirmed participants counted by organisation type, level, country and gender."""
+    rows = db.session.execute(
+        sa.select(
+            Organisation.type,
+            Organisation.level,
+            Registration.country_of_work,
+            Registration.gender,
+            Registration.organisation_id,
+        )
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .where(_confirmed(event))
+    ).all()
+    by_type = Counter(str(row.type.label) for row in rows)
+    by_level = Counter(str(row.level.label) for row in rows)
+    by_country = Counter(country_name(row.country_of_work) for row in rows)
+    by_gender = Counter(
+        str(row.gender.label) if row.gender else _("Not asked or not answered") for row in rows
+    )
+    return Participation(
+        total=len(rows),
+        organisations=len({row.organisation_id for row in rows}),
+        countries=len(by_country),
+        breakdowns=[
+            Breakdown(_("By type of organisation"), charts.breakdown(by_type)),
+            Breakdown(_("By level of organisation"), charts.breakdown(by_level)),
+            Breakdown(
+                _("By country of work"),
+                charts.breakdown(by_country, limit=12, other_label=_("Other countries")),
+            ),
+            Breakdown(_("By gender"), charts.breakdown(by_gender)),
+        ],
+    )
+
+
+def _participating_organisations(event: Event) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(
+                Organisation.id.in_(
+                    sa.select(Registration.organisation_id).where(_confirmed(event))
+                )
+            )
+            .order_by(Organisation.name_key)
+        )
+    )
+
+
+def _participants(event: Event, consenting_only: bool) -> list[Registration]:
+    statement = (
+        sa.select(Registration)
+        .where(_confirmed(event))
+        .options(joinedload(Registration.organisation))
+        .order_by(sa.func.lower(Registration.full_name), Registration.id)
+    )
+    if consenting_only:
+        statement = statement.where(Registration.listed_to_participants.is_(True))
+    return list(db.session.scalars(statement))
+
+
+def gather(event: Event, kind: ReportKind, audience: Audience, language: str) -> ReportData:
+    data = ReportData(event, kind, audience, language)
+    if kind is ReportKind.AGENDA:
+        data.days = agenda_by_day(event, agenda_sessions(event))
+        return data
+    if kind is ReportKind.PARTICIPANTS:
+        data.participants = _participants(event, consenting_only=audience is Audience.PUBLIC)
+        return data
+    conclusions = event_outcome(event)
+    data.conclusions = conclusions if _included(conclusions.review_status, audience) else None
+    data.agenda = outcome_sessions(event)
+    session_reports = _session_reports(event, data.agenda, audience)
+    draft_conclusions = not conclusions.review_status.is_public and any(
+        (conclusions.executive_summary, conclusions.conclusions, conclusions.next_steps)
+    )
+    data.has_drafts = any(report.is_draft for report in session_reports) or (
+        data.conclusions is not None and draft_conclusions
+    )
+    data.chapters = _chapters(session_reports)
+    data.recommendations = sorted(
+        (item for report in session_reports for item in report.outcome.recommendations),
+        key=lambda item: item.number,
+    )
+    data.commitments = sorted(
+        (item for report in session_reports for item in report.outcome.commitments),
+        key=lambda item: item.number,
+    )
+    data.participation = participation(event)
+    if kind is ReportKind.OUTCOME:
+        data.organisations = _participating_organisations(event)
+        data.participants = _participants(event, consenting_only=True)
+    return data
+
+
+def report_size(event: Event, kind: ReportKind) -> int:
+    """Rows the report may hold, counted cheaply, to choose where to render it."""
+    participants = (
+        sa.select(sa.func.count(Registration.id)).where(_confirmed(event)).scalar_subquery()
+    )
+    sessions = (
+        sa.select(sa.func.count(Session.id)).where(Session.event_id == event.id).scalar_subquery()
+    )
+    recommendations = (
+        sa.select(sa.func.count(Recommendation.id))
+        .where(Recommendation.event_id == event.id)
+        .scalar_subquery()
+    )
+    counted = {
+        ReportKind.AGENDA: sessions,
+        ReportKind.PARTICIPANTS: participants,
+        ReportKind.SUMMARY: recommendations,
+    }.get(kind, participants + sessions + recommendations)
+    return db.session.scalar(sa.select(counted))
+
+
+# Rendering -----------------------------------------------------------------------------------
+
+
+def page_counter_css() -> Markup:
+    """The footer's "page X of Y" as a CSS ``content`` value, in the report's language."""
+    message = _("Page %(page)s of %(pages)s", page="\x00page\x00", pages="\x00pages\x00")
+    parts = []
+    for index, piece in enumerate(message.split("\x00")):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            escaped = piece.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            # "<" escaped too, so that no translation can close the <style> element early.
+            parts.append('"' + escaped.replace("<", "\\3c ") + '"')
+    # Inside <style>, HTML escaping would corrupt the CSS: the value is made safe above.
+    return Markup(" ".join(parts))  # noqa: S704
+
+
+TEMPLATES = {
+    ReportKind.OUTCOME: "reports/outcome.html",
+    ReportKind.SUMMARY: "reports/summary.html",
+    ReportKind.AGENDA: "reports/agenda.html",
+    ReportKind.PARTICIPANTS: "reports/participants.html",
+}
+
+
+def report_html(
+    event: Event,
+    kind: ReportKind,
+    audience: Audience,
+    language: str,
+    preview: bool = False,
+    summary_limit: int | None = None,
+) -> str:
+    """The report as HTML. It holds no date of generation, so that the same content always
+    gives the same HTML, and the stored PDF made from it can be reused."""
+    with force_locale(language):
+        data = gather(event, kind, audience, language)
+        if kind is ReportKind.SUMMARY:
+            data.recommendation_count = len(data.recommendations)
+            data.recommendations = _most_urgent_first(data.recommendations)[:summary_limit]
+        return render_template(
+            TEMPLATES[kind], report=data, preview=preview, page_counter=page_counter_css()
+        )
+
+
+def _most_urgent_first(recommendations: list[Recommendation]) -> list[Recommendation]:
+    order = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+    return sorted(recommendations, key=lambda item: (order[item.priority], item.number))
+
+
+def render_report(
+    event: Event, kind: ReportKind, audience: Audience, language: str, html: str
+) -> RenderedPDF:
+    """The PDF of ``html``. The summary drops its least urgent recommendations until it
+    fits on two pages."""
+    if kind is not ReportKind.SUMMARY:
+        return render_pdf(html)
+    while (rendered := render_pdf(html, max_pages=SUMMARY_MAX_PAGES)) is None:
+        shown = html.count('class="summary-recommendation"')
+        if shown == 0:
+            return render_pdf(html)
+        html = report_html(event, kind, audience, language, summary_limit=shown - 1 - shown // 4)
+    return rendered
+
+
+# Storing and recording -----------------------------------------------------------------------
+
+
+def report_store() -> Path:
+    path = Path(current_app.config["REPORT_STORE_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_pdf(export: ReportExport) -> Path:
+    if export.state is not ExportState.READY or not export.sha256:
+        raise NotFound(_l("This report is not ready."))
+    path = report_store() / f"{export.sha256}.pdf"
+    if not path.is_file():
+        raise NotFound(_l("This report file is no longer kept; generate it again."))
+    return path
+
+
+def _source_hash(html: str) -> str:
+    """Identifies the PDF before it is made: the HTML, and the stylesheet it is printed with."""
+    digest = hashlib.sha256(html.encode())
+    digest.update((STATIC_ROOT / "css" / "report.css").read_bytes())
+    digest.update(weasyprint.__version__.encode())
+    return digest.hexdigest()
+
+
+def _reuse(export: ReportExport, source_sha256: str) -> bool:
+    """An earlier PDF made from the same HTML is the same PDF: reuse it."""
+    earlier = db.session.scalar(
+        sa.select(ReportExport)
+        .where(
+            ReportExport.source_sha256 == source_sha256,
+            ReportExport.state == ExportState.READY,
+        )
+        .order_by(ReportExport.id.desc())
+        .limit(1)
+    )
+    if earlier is None or not (report_store() / f"{earlier.sha256}.pdf").is_file():
+        return False
+    export.sha256, export.page_count, export.size_bytes = (
+        earlier.sha256,
+        earlier.page_count,
+        earlier.size_bytes,
+    )
+    return True
+
+
+def produce(export: ReportExport, event: Event) -> None:
+    """Makes the export's PDF, or reuses the stored one made from identical HTML."""
+    html = report_html(event, export.kind, export.audience, export.language)
+    source_sha256 = _source_hash(html)
+    export.source_sha256 = source_sha256
+    if not _reuse(export, source_sha256):
+        rendered = render_report(event, export.kind, export.audience, export.language, html)
+        export.sha256 = hashlib.sha256(rendered.content).hexdigest()
+        export.page_count = rendered.page_count
+        export.size_bytes = len(rendered.content)
+        target = report_store() / f"{export.sha256}.pdf"
+        if not target.exists():
+            partial = target.with_suffix(f".{export.id}.part")
+            partial.write_bytes(rendered.content)
+            partial.replace(target)
+    export.state = ExportState.READY
+    export.finished_at = now_utc()
+
+
+def record_export(
+    event: Event, kind: ReportKind, audience: Audience, language: str, user: User | None
+) -> ReportExport:
+    if language not in current_app.config["LANGUAGES"]:
+        raise ConsultationError(_l("Choose one of the offered languages."), field="language")
+    export = ReportExport(
+        event_id=event.id,
+        kind=kind,
+        audience=audience,
+        language=language,
+        user_id=user.id if user is not None and user.is_authenticated else None,
+        state=ExportState.QUEUED,
+    )
+    db.session.add(export)
+    db.session.flush()
+    return export
+
+
+def request_export(
+    event: Event, kind: ReportKind, audience: Audience, language: str, user: User | None
+) -> ReportExport:
+    """Records the export and makes the PDF now, or queues it when the event is large
+    (``export.state`` says which). The caller commits, then calls ``start_queued``."""
+    export = record_export(event, kind, audience, language, user)
+    if report_size(event, kind) <= current_app.config["REPORT_BACKGROUND_THRESHOLD"]:
+        produce(export, event)
+    return export
+
+
+def start_queued(export: ReportExport) -> None:
+    if export.state is ExportState.QUEUED:
+        jobs.enqueue_background(produce_queued_export, export.id)
+
+
+def produce_queued_export(export_id: int) -> None:
+    """The background job: renders one queued export and records the outcome."""
+    export = db.session.get(ReportExport, export_id)
+    if export is None or export.state is not ExportState.QUEUED:
+        return
+    event = event_by_slug(export.event.slug, *EVENT_PAGE_OPTIONS)
+    try:
+        produce(export, event)
+    except Exception as error:
+        logger.exception("Report export %s failed", export_id)
+        db.session.rollback()
+        export = db.session.get(ReportExport, export_id)
+        export.state = ExportState.FAILED
+        export.error = type(error).__name__
+        export.finished_at = now_utc()
+    db.session.commit()
+
+
+def export_for(event: Event, export_id: int, user: User) -> ReportExport:
+    export = db.session.scalar(
+        sa.select(ReportExport).where(
+            ReportExport.id == export_id, ReportExport.event_id == event.id
+        )
+    )
+    if export is None:
+        raise NotFound(_l("There is no such report."))
+    if not can_export(event, user, export.kind):
+        raise NotAllowed(_l("This report is for the event's team."))
+    return export
+
+
+def recent_exports(event: Event, limit: int = 20) -> list[ReportExport]:
+    return list(
+        db.session.scalars(
+            sa.select(ReportExport)
+            .where(ReportExport.event_id == event.id)
+            .order_by(ReportExport.created_at.desc(), ReportExport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def pdf_filename(export: ReportExport) -> str:
+    return f"{export.event.slug}-{export.kind.value}-{export.audience.value}-{export.language}.pdf"

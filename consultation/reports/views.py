@@ -1,0 +1,135 @@
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from consultation.db import db
+from consultation.errors import ConsultationError
+from consultation.events.models import Event
+from consultation.events.services import can_manage
+from consultation.forms import attach_error, render_form
+from consultation.reports import services
+from consultation.reports.forms import ReportForm
+from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+
+bp = Blueprint("reports", __name__)
+
+
+def _kinds_for(event: Event) -> list[ReportKind]:
+    return [kind for kind in ReportKind if services.can_export(event, current_user, kind)]
+
+
+def _team_event(slug: str) -> Event:
+    return services.report_event(slug, current_user, ReportKind.OUTCOME)
+
+
+def report_form(event: Event, **kwargs) -> ReportForm:
+    return ReportForm(_kinds_for(event), event.working_languages, **kwargs)
+
+
+def _pdf_response(export: ReportExport):
+    response = send_file(
+        services.stored_pdf(export),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=services.pdf_filename(export),
+        etag=export.sha256,
+    )
+    # Outcome reports and participant lists name people: no copy is kept on the way.
+    response.headers["Cache-Control"] = (
+        "no-store" if export.kind is not ReportKind.AGENDA else "public, max-age=300"
+    )
+    return response
+
+
+@bp.route("/manage/events/<slug>/reports", methods=["GET", "POST"])
+@login_required
+def report_list(slug: str):
+    event = _team_event(slug)
+    form = report_form(event)
+    if form.validate_on_submit():
+        try:
+            export = services.request_export(
+                event,
+                ReportKind(form.kind.data),
+                Audience(form.audience.data),
+                form.language.data,
+                current_user,
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            services.start_queued(export)
+            if export.state is ExportState.READY:
+                return redirect(
+                    url_for("reports.download", slug=event.slug, export_id=export.id), 303
+                )
+            return redirect(url_for("reports.progress", slug=event.slug, export_id=export.id), 303)
+    return render_form(
+        "reports/manage/list.html",
+        form,
+        event=event,
+        can_manage=can_manage(event, current_user),
+        exports=services.recent_exports(event),
+    )
+
+
+@bp.route("/manage/events/<slug>/reports/preview")
+@login_required
+def preview(slug: str):
+    event = _team_event(slug)
+    form = report_form(event, formdata=request.args, meta={"csrf": False})
+    if not form.validate():
+        return render_form(
+            "reports/manage/list.html",
+            form,
+            event=event,
+            can_manage=can_manage(event, current_user),
+            exports=services.recent_exports(event),
+        )
+    return services.report_html(
+        event,
+        ReportKind(form.kind.data),
+        Audience(form.audience.data),
+        form.language.data,
+        preview=True,
+    ), {"Cache-Control": "no-store"}
+
+
+@bp.route("/manage/events/<slug>/reports/<int:export_id>")
+@login_required
+def progress(slug: str, export_id: int):
+    event = _team_event(slug)
+    export = services.export_for(event, export_id, current_user)
+    return render_template(
+        "reports/manage/progress.html",
+        event=event,
+        export=export,
+        can_manage=can_manage(event, current_user),
+    )
+
+
+@bp.route("/manage/events/<slug>/reports/<int:export_id>.pdf")
+@login_required
+def download(slug: str, export_id: int):
+    event = _team_event(slug)
+    export = services.export_for(event, export_id, current_user)
+    if export.state is not ExportState.READY:
+        return redirect(url_for("reports.progress", slug=event.slug, export_id=export.id))
+    return _pdf_response(export)
+
+
+@bp.route("/events/<slug>/agenda.pdf")
+def agenda_pdf(slug: str):
+    event = services.report_event(slug, current_user, ReportKind.AGENDA)
+    locale = str(get_locale())
+    language = locale if locale in event.working_languages else event.working_languages[0]
+    export = services.request_export(
+        event, ReportKind.AGENDA, Audience.PUBLIC, language, current_user
+    )
+    db.session.commit()
+    if export.state is not ExportState.READY:
+        # An agenda is never large enough to be queued; refuse rather than hang.
+        abort(503)
+    return _pdf_response(export)
