@@ -1,14 +1,18 @@
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from consultation.accounts.models import Role
 
 
 def post_urls(app) -> list[str]:
+    def sample_value(converter) -> int | str:
+        if isinstance(converter, IntegerConverter):
+            return 1
+        if isinstance(converter, AnyConverter):
+            return min(converter.items)
+        return "sample"
+
     def sample_url(rule: Rule) -> str:
-        values = {
-            name: 1 if isinstance(converter, IntegerConverter) else "sample"
-            for name, converter in rule._converters.items()
-        }
+        values = {name: sample_value(converter) for name, converter in rule._converters.items()}
         return rule.build({**(rule.defaults or {}), **values})[1]
 
     return sorted(sample_url(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods)

@@ -1,9 +1,10 @@
+import itertools
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from consultation.accounts.models import Role
 from consultation.agenda.models import Session, SessionKind, SessionSpeaker, SpeakerRole
@@ -261,11 +262,17 @@ def manage_urls(app, slug: str, ids: dict[str, int]) -> list[tuple[str, str]]:
         if not rule.rule.startswith("/manage/events/<slug>"):
             continue
         values = {"slug": slug}
+        choices = {}
         for name, converter in rule._converters.items():
             if isinstance(converter, IntegerConverter):
                 values[name] = ids.get(name, 1)
-        path = rule.build({**(rule.defaults or {}), **values})[1]
-        urls.extend((method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+            elif isinstance(converter, AnyConverter):
+                choices[name] = sorted(converter.items)
+        for combination in itertools.product(*choices.values()):
+            path = rule.build(
+                {**(rule.defaults or {}), **values, **dict(zip(choices, combination, strict=True))}
+            )[1]
+            urls.extend((method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     return urls
 
 

@@ -1,0 +1,474 @@
+import hashlib
+import http.server
+import io
+import re
+import threading
+from datetime import UTC, datetime
+
+import pypdf
+import pytest
+import sqlalchemy as sa
+
+from consultation.accounts.models import Role
+from consultation.agenda.models import (
+    Attribution,
+    Session,
+    SessionKind,
+    SessionSpeaker,
+    SpeakerRole,
+)
+from consultation.db import db, now_utc
+from consultation.events.models import Event, EventStatus, Series, TeamRole
+from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.outcomes import services as outcomes
+from consultation.outcomes.models import Addressee, Priority, ReviewStatus
+from consultation.registrations.models import Registration, RegistrationStatus
+from consultation.reports import services as reports
+from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from consultation.reports.pdf import render_pdf
+
+SPEAKER = "Rania Haddad"
+SPEAKER_ORGANISATION = "Basmeh and Zeitooneh"
+ON_RECORD_SPEAKER = "Omar Farouk"
+
+
+def recommendation(text: str, priority: Priority = Priority.MEDIUM):
+    return outcomes.RecommendationDetails(text, [Addressee.IOM], None, priority, [])
+
+
+def pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def page_texts(content: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
+
+
+def make_organisation(name, kind=OrganisationType.NATIONAL_NGO, level=OrganisationLevel.NATIONAL):
+    organisation = Organisation(
+        name=name, name_key=name.casefold(), type=kind, level=level, country="JO"
+    )
+    db.session.add(organisation)
+    return organisation
+
+
+def make_registration(event, number, organisation, consent, country="JO"):
+    db.session.add(
+        Registration(
+            event_id=event.id,
+            status=RegistrationStatus.CONFIRMED,
+            full_name=f"Participant {number:03d}",
+            email=f"participant{number}@ngo.example",
+            email_key=f"participant{number}@ngo.example",
+            organisation=organisation,
+            country_of_work=country,
+            consented_at=now_utc(),
+            privacy_notice_version=1,
+            listed_to_participants=consent,
+            accessibility_needs="Wheelchair access" if number == 1 else None,
+            management_token_hash=f"{number:064d}",
+        )
+    )
+
+
+def add_session(event, title, attribution, hour, speaker=None, organisation=None):
+    session = Session(
+        event_id=event.id,
+        title=title,
+        kind=SessionKind.PANEL,
+        starts_at=datetime(2027, 3, 1, hour, tzinfo=UTC),
+        ends_at=datetime(2027, 3, 1, hour + 1, tzinfo=UTC),
+        attribution=attribution,
+    )
+    db.session.add(session)
+    if speaker:
+        session.speakers.append(
+            SessionSpeaker(name=speaker, organisation=organisation, role=SpeakerRole.SPEAKER)
+        )
+    db.session.flush()
+    return session
+
+
+def record(event, session, user, texts, status: ReviewStatus, priority=Priority.MEDIUM):
+    _, outcome = outcomes.outcome_for_session(event, session.id)
+    outcomes.save_session_summary(outcome, f"Summary of {session.title}.")
+    outcomes.add_key_point(outcome, f"Key point of {session.title}")
+    for text in texts:
+        outcomes.add_recommendation(event, outcome, recommendation(text, priority))
+    access = outcomes.OutcomeAccess(True, True)
+    for step in {
+        ReviewStatus.DRAFT: [],
+        ReviewStatus.IN_REVIEW: ["submit"],
+        ReviewStatus.APPROVED: ["submit", "approve"],
+        ReviewStatus.PUBLISHED: ["submit", "approve", "publish"],
+    }[status]:
+        outcomes.take_review_step(outcome, step, access, user)
+    return outcome
+
+
+@pytest.fixture
+def consultation(app, make_event, make_user, add_to_team):
+    """An event with an on-the-record, a Chatham House, a closed and a draft session, and
+    twelve confirmed participants of whom five agreed to be listed."""
+    event = make_event(title="Regional Humanitarian Consultation")
+    organiser = make_user(Role.ORGANISER, email="organiser@iom.example")
+    add_to_team(event, organiser)
+    with app.app_context():
+        stored = db.session.get(Event, event.id)
+        stored.series = Series(name="IOM–NGO Humanitarian Consultations", code="MENA")
+        user = db.session.merge(organiser)
+        speaker_organisation = make_organisation(SPEAKER_ORGANISATION)
+        international = make_organisation(
+            "Global Relief", OrganisationType.INTERNATIONAL_NGO, OrganisationLevel.INTERNATIONAL
+        )
+        open_session = add_session(
+            stored,
+            "Opening on the record",
+            Attribution.ON_RECORD,
+            6,
+            ON_RECORD_SPEAKER,
+            international,
+        )
+        chatham = add_session(
+            stored,
+            "Access to detention centres",
+            Attribution.CHATHAM_HOUSE,
+            8,
+            SPEAKER,
+            speaker_organisation,
+        )
+        closed = add_session(stored, "Security incidents debrief", Attribution.CLOSED, 10)
+        draft = add_session(stored, "Aid diversion", Attribution.CHATHAM_HOUSE, 12)
+        record(stored, open_session, user, ["Publish access data yearly."], ReviewStatus.PUBLISHED)
+        record(stored, chatham, user, ["Negotiate monitored access."], ReviewStatus.APPROVED)
+        record(
+            stored, closed, user, ["Share incident reports in confidence."], ReviewStatus.PUBLISHED
+        )
+        record(stored, draft, user, ["Unreviewed diversion idea."], ReviewStatus.DRAFT)
+        for number in range(1, 13):
+            organisation = international if number <= 7 else speaker_organisation
+            make_registration(
+                stored, number, organisation, consent=number % 2 == 0 and number <= 10
+            )
+        db.session.commit()
+    return event
+
+
+def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC) -> bytes:
+    with app.test_request_context():
+        event = reports.event_by_slug(event.slug, *reports.EVENT_PAGE_OPTIONS)
+        html = reports.report_html(event, kind, audience, "en")
+        return reports.render_report(event, kind, audience, "en", html).content
+
+
+def test_the_public_outcome_report_holds_every_section_and_only_reviewed_content(app, consultation):
+    content = render(app, consultation)
+    text = pdf_text(content)
+    for heading in (
+        "Contents",
+        "Executive summary",
+        "About the consultation",
+        "Participation at a glance",
+        "Agenda",
+        "Recommendations",
+        "Commitments and action points",
+        "Conclusions and next steps",
+        "Annex 1: Participating organisations",
+        "Annex 2: Participants",
+    ):
+        assert heading in text, heading
+    assert "MENA-2027-R01" in text and "Publish access data yearly." in text
+    assert "Negotiate monitored access." in text
+    # Drafts and closed sessions stay inside the team.
+    assert "Unreviewed diversion idea." not in text
+    assert "Share incident reports in confidence." not in text
+    assert "Draft" not in text
+    # "Page X of Y" in the footer; bookmarks lead to the pages the contents announce.
+    pages = page_texts(content)
+    assert f"Page 2 of {len(pages)}" in pages[1]
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    bookmarks = [item for item in reader.outline if not isinstance(item, list)]
+    assert [item.title for item in bookmarks][:4] == [
+        "Contents",
+        "Executive summary",
+        "About the consultation",
+        "Participation at a glance",
+    ]
+    for item in bookmarks:
+        assert item.title in pages[reader.get_destination_page_number(item)]
+
+
+def test_the_internal_report_marks_drafts_and_adds_closed_sessions(app, consultation):
+    text = pdf_text(render(app, consultation, audience=Audience.INTERNAL))
+    assert "Unreviewed diversion idea." in text
+    assert "Share incident reports in confidence." in text
+    assert "Draft" in text and "Do not circulate" in text
+
+
+def test_statistics_equal_the_database_and_hide_small_groups(app, consultation):
+    text = pdf_text(render(app, consultation))
+    with app.app_context():
+        confirmed = db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.status == RegistrationStatus.CONFIRMED
+            )
+        )
+    assert confirmed == 12
+    assert re.search(rf"Participants\s*{confirmed}\b", text)
+    assert re.search(r"Organisations\s*2\b", text)
+    # 7 from an international NGO, 5 from a national one; one country of work.
+    assert re.search(r"International NGO\s*7\b", text)
+    assert re.search(r"National NGO\s*5\b", text)
+
+
+def test_small_groups_are_shown_as_fewer_than_five(app, consultation):
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        lone = make_organisation(
+            "Tiny Local Group", OrganisationType.LOCAL_NGO, OrganisationLevel.LOCAL
+        )
+        make_registration(event, 50, lone, consent=False, country="LB")
+        db.session.commit()
+    text = pdf_text(render(app, consultation))
+    assert re.search(r"Local NGO / community-based organisation\s*<5", text)
+    assert not re.search(r"Local NGO / community-based organisation\s*1\b", text)
+
+
+def test_only_consenting_participants_are_named(app, consultation):
+    text = pdf_text(render(app, consultation))
+    for number in range(1, 13):
+        name = f"Participant {number:03d}"
+        consented = number % 2 == 0 and number <= 10
+        assert (name in text) is consented, name
+    assert "@" not in text
+    assert "Wheelchair" not in text
+
+
+def test_chatham_house_outcomes_name_nobody(app, consultation):
+    pages = page_texts(render(app, consultation, audience=Audience.INTERNAL))
+    chatham_pages = [
+        page
+        for page in pages
+        if "Negotiate monitored access." in page and "Key point of Access" in page
+    ]
+    assert chatham_pages
+    for page in chatham_pages:
+        assert SPEAKER not in page and SPEAKER_ORGANISATION not in page
+    on_record = next(page for page in pages if "Key point of Opening on the record" in page)
+    assert ON_RECORD_SPEAKER in on_record
+
+
+def test_pdf_metadata_has_title_and_language_and_no_personal_data(app, consultation):
+    reader = pypdf.PdfReader(io.BytesIO(render(app, consultation)))
+    metadata = reader.metadata
+    assert metadata.title == "Outcome report — Regional Humanitarian Consultation"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    values = " ".join(str(value) for value in metadata.values())
+    assert "@" not in values and "Participant" not in values and "organiser" not in values
+    assert not reader.attachments
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that records every request it gets."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", requests
+    server.shutdown()
+
+
+HOSTILE = """<img src="file:///etc/hostname"> <link rel="attachment" href="file:///etc/passwd">
+<link rel="stylesheet" href="{url}/style.css"> <img src="{url}/pixel.png">
+<div style="background: url({url}/background.png)">x</div>
+<style>@import url("{url}/import.css"); body {{ background: url("file:///etc/hostname") }}</style>"""
+
+
+def test_the_fetcher_refuses_files_and_the_network(app, listener):
+    url, requests = listener
+    html = f"<html><body><p>Report</p>{HOSTILE.format(url=url)}</body></html>"
+    rendered = render_pdf(html)
+    reader = pypdf.PdfReader(io.BytesIO(rendered.content))
+    assert requests == []
+    assert not reader.attachments
+    # Nothing but the page's own text: no file's content came in.
+    assert pdf_text(rendered.content).split() == ["Report", "x"]
+
+
+def test_html_in_user_text_reaches_the_pdf_only_as_text(app, consultation, listener):
+    url, requests = listener
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        session = db.session.scalar(
+            sa.select(Session).where(Session.title == "Opening on the record")
+        )
+        _, outcome = outcomes.outcome_for_session(event, session.id)
+        outcome.summary = HOSTILE.format(url=url)
+        db.session.commit()
+    content = render(app, consultation)
+    assert requests == []
+    assert not pypdf.PdfReader(io.BytesIO(content)).attachments
+
+
+def test_the_summary_never_exceeds_two_pages(app, consultation):
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        session = db.session.scalar(
+            sa.select(Session).where(Session.title == "Opening on the record")
+        )
+        _, outcome = outcomes.outcome_for_session(event, session.id)
+        outcome.review_status = ReviewStatus.DRAFT
+        for number in range(60):
+            priority = Priority.HIGH if number < 3 else Priority.LOW
+            outcomes.add_recommendation(
+                event,
+                outcome,
+                recommendation(f"Recommendation {number} " + "with detail " * 12, priority),
+            )
+        outcome.review_status = ReviewStatus.PUBLISHED
+        db.session.commit()
+    pages = page_texts(render(app, consultation, kind=ReportKind.SUMMARY))
+    assert len(pages) <= 2
+    text = "\n".join(pages)
+    assert "Recommendation 0 " in text and "Recommendation 2 " in text
+    assert "Recommendation 59 " not in text
+
+
+def test_gathering_a_report_takes_the_same_queries_whatever_its_size(
+    app, consultation, count_queries
+):
+    def build():
+        with app.test_request_context():
+            event = reports.event_by_slug(consultation.slug, *reports.EVENT_PAGE_OPTIONS)
+            reports.report_html(event, ReportKind.OUTCOME, Audience.INTERNAL, "en")
+
+    before = count_queries(build)
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        for hour in (14, 15, 16):
+            session = add_session(
+                event, f"Extra {hour}", Attribution.ON_RECORD, hour, "Extra Speaker"
+            )
+            record(event, session, None, ["One", "Two"], ReviewStatus.PUBLISHED)
+        extra = make_organisation("Another NGO")
+        for number in range(100, 130):
+            make_registration(event, number, extra, consent=True)
+        db.session.commit()
+    assert count_queries(build) == before
+
+
+@pytest.fixture
+def team_client(app, consultation, make_user, add_to_team):
+    def team_client(role: Role, team_role: TeamRole | None):
+        user = make_user(role)
+        if team_role:
+            add_to_team(consultation, user, team_role)
+        client = app.test_client()
+        client.login(user.email)
+        return client
+
+    return team_client
+
+
+def test_the_team_downloads_reports_and_each_download_is_recorded(app, consultation, team_client):
+    client = team_client(Role.POLICY, TeamRole.POLICY)
+    page = f"/manage/events/{consultation.slug}/reports"
+    response = client.submit(page, {"kind": "summary", "audience": "public", "language": "en"})
+    assert response.status_code == 303
+    download = client.get(response.headers["Location"])
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        export = db.session.scalar(sa.select(ReportExport))
+        assert export.kind is ReportKind.SUMMARY and export.state is ExportState.READY
+        assert export.user.role is Role.POLICY
+        assert export.sha256 == hashlib.sha256(download.data).hexdigest()
+    # The same content again is served from the stored file.
+    again = client.submit(page, {"kind": "summary", "audience": "public", "language": "en"})
+    assert client.get(again.headers["Location"]).data == download.data
+    assert "1 page" in client.get(page).get_data(as_text=True)
+    # Participant lists are for organisers.
+    refused = client.submit(
+        page, {"kind": "participants", "audience": "internal", "language": "en"}
+    )
+    assert refused.status_code == 422
+    preview = client.get(f"{page}/preview?kind=outcome&audience=internal&language=en")
+    assert preview.status_code == 200 and "Unreviewed diversion idea." in preview.get_data(
+        as_text=True
+    )
+
+
+def test_people_outside_the_team_get_no_report(
+    app, consultation, team_client, make_event, add_to_team
+):
+    page = f"/manage/events/{consultation.slug}/reports"
+    assert app.test_client().get(page).status_code == 302
+    for client in (team_client(Role.PARTICIPANT, None), team_client(Role.ORGANISER, None)):
+        assert client.get(page).status_code == 403
+        assert (
+            client.get(f"{page}/preview?kind=outcome&audience=internal&language=en").status_code
+            == 403
+        )
+    organiser = team_client(Role.ORGANISER, TeamRole.ORGANISER)
+    response = organiser.submit(
+        page, {"kind": "participants", "audience": "internal", "language": "en"}
+    )
+    export_url = response.headers["Location"]
+    assert organiser.get(export_url).status_code == 200
+    # A rapporteur of the event may not fetch the organisers' participant list by its address.
+    assert team_client(Role.RAPPORTEUR, TeamRole.RAPPORTEUR).get(export_url).status_code == 403
+
+
+def test_anyone_downloads_the_agenda_of_a_published_event(app, consultation, make_event):
+    response = app.test_client().get(f"/events/{consultation.slug}/agenda.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Access to detention centres" in text and ON_RECORD_SPEAKER in text
+    draft = make_event(status=EventStatus.DRAFT)
+    assert app.test_client().get(f"/events/{draft.slug}/agenda.pdf").status_code == 404
+
+
+def test_large_reports_are_made_in_the_background(app, consultation, team_client):
+    client = team_client(Role.ORGANISER, TeamRole.ORGANISER)
+    app.config["REPORT_BACKGROUND_THRESHOLD"] = 0
+    try:
+        response = client.submit(
+            f"/manage/events/{consultation.slug}/reports",
+            {"kind": "agenda", "audience": "public", "language": "en"},
+        )
+    finally:
+        app.config["REPORT_BACKGROUND_THRESHOLD"] = 1500
+    progress = response.headers["Location"]
+    assert progress.endswith(tuple("0123456789"))
+    for thread in app.extensions.get("job_threads", []):
+        thread.join(timeout=60)
+    page = client.get(progress).get_data(as_text=True)
+    assert "The report is ready." in page
+    download = re.search(r'href="([^"]+\.pdf)"', page).group(1)
+    assert client.get(download).mimetype == "application/pdf"
+
+
+def test_the_command_line_writes_the_report(app, consultation, tmp_path):
+    target = tmp_path / "report.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["reports", "render", consultation.slug, "--kind", "agenda", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Access to detention centres" in pdf_text(target.read_bytes())
+    with app.app_context():
+        export = db.session.scalar(sa.select(ReportExport))
+        assert export.user_id is None and export.kind is ReportKind.AGENDA
+    missing = app.test_cli_runner().invoke(args=["reports", "render", "nope", "-o", str(target)])
+    assert missing.exit_code != 0 and "no event" in missing.output
