@@ -9,11 +9,13 @@ import base64
 import binascii
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from flask_babel import lazy_gettext as _l
+
+from consultation.errors import ConsultationError
 
 STATIC_ROOT = Path(__file__).resolve().parent.parent.parent / "static"
 STATIC_SCHEME = "static:"
@@ -37,43 +39,66 @@ class RefusedURL(ValueError):
     pass
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves ``static:<path>`` from static/ and small ``data:image/...`` URLs; refuses the rest."""
+class PDFUnavailable(ConsultationError):
+    status_code = 503
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        if url.startswith(STATIC_SCHEME):
-            return self._static(url)
-        if url.startswith("data:"):
-            return self._data(url)
-        logger.warning("PDF rendering refused to fetch %.200s", url)
-        raise RefusedURL(f"refused: {url[:200]}")
 
-    def _static(self, url: str) -> URLFetcherResponse:
-        relative = unquote(url.removeprefix(STATIC_SCHEME).split("?")[0].split("#")[0])
-        path = (STATIC_ROOT / relative.lstrip("/")).resolve()
-        if not path.is_relative_to(STATIC_ROOT) or not path.is_file():
+@cache
+def _weasyprint():
+    """WeasyPrint, imported when the first PDF is made: it loads Pango as it is imported, and
+    the rest of the application runs on a machine without it."""
+    try:
+        import weasyprint
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except OSError as error:
+        logger.error("WeasyPrint cannot load its system libraries: %s", error)
+        raise PDFUnavailable(
+            _l(
+                "PDF output is not available on this server: the system libraries it needs "
+                "are missing. Ask the administrators to install them."
+            )
+        ) from error
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``static:<path>`` from static/ and small ``data:image/...`` URLs; refuses
+        the rest."""
+
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            if url.startswith(STATIC_SCHEME):
+                return URLFetcherResponse(url, *_static_file(url))
+            if url.startswith("data:"):
+                return URLFetcherResponse(url, *_small_image(url))
             logger.warning("PDF rendering refused to fetch %.200s", url)
             raise RefusedURL(f"refused: {url[:200]}")
-        content_type = CONTENT_TYPES.get(path.suffix.lower())
-        if content_type is None:
-            raise RefusedURL(f"refused type: {path.suffix}")
-        return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": content_type})
 
-    def _data(self, url: str) -> URLFetcherResponse:
-        header, _, payload = url.removeprefix("data:").partition(",")
-        media_type, *parameters = header.split(";")
-        if not media_type.startswith("image/") or len(payload) > MAX_DATA_URL_BYTES * 4 // 3:
-            logger.warning("PDF rendering refused a data: URL of type %.60s", media_type)
-            raise RefusedURL("refused data URL")
-        try:
-            body = (
-                base64.b64decode(payload, validate=True)
-                if "base64" in parameters
-                else unquote(payload).encode()
-            )
-        except binascii.Error as error:
-            raise RefusedURL("malformed data URL") from error
-        return URLFetcherResponse(url, body, headers={"Content-Type": media_type})
+    return weasyprint, StaticOnlyFetcher
+
+
+def _static_file(url: str) -> tuple[bytes, dict[str, str]]:
+    relative = unquote(url.removeprefix(STATIC_SCHEME).split("?")[0].split("#")[0])
+    path = (STATIC_ROOT / relative.lstrip("/")).resolve()
+    content_type = CONTENT_TYPES.get(path.suffix.lower())
+    if not path.is_relative_to(STATIC_ROOT) or not path.is_file() or content_type is None:
+        logger.warning("PDF rendering refused to fetch %.200s", url)
+        raise RefusedURL(f"refused: {url[:200]}")
+    return path.read_bytes(), {"Content-Type": content_type}
+
+
+def _small_image(url: str) -> tuple[bytes, dict[str, str]]:
+    header, _, payload = url.removeprefix("data:").partition(",")
+    media_type, *parameters = header.split(";")
+    if not media_type.startswith("image/") or len(payload) > MAX_DATA_URL_BYTES * 4 // 3:
+        logger.warning("PDF rendering refused a data: URL of type %.60s", media_type)
+        raise RefusedURL("refused data URL")
+    try:
+        body = (
+            base64.b64decode(payload, validate=True)
+            if "base64" in parameters
+            else unquote(payload).encode()
+        )
+    except binascii.Error as error:
+        raise RefusedURL("malformed data URL") from error
+    return body, {"Content-Type": media_type}
 
 
 def route_weasyprint_logs() -> None:
@@ -92,7 +117,8 @@ class RenderedPDF:
 
 def render_pdf(html: str, max_pages: int | None = None) -> RenderedPDF | None:
     """Renders ``html``; returns None when it needs more than ``max_pages`` pages."""
-    document = weasyprint.HTML(string=html, url_fetcher=StaticOnlyFetcher()).render()
+    weasyprint, fetcher_class = _weasyprint()
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher_class()).render()
     if max_pages is not None and len(document.pages) > max_pages:
         return None
     content = document.write_pdf()

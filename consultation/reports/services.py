@@ -2,13 +2,13 @@
 from Jinja templates, turned into PDF, recorded, and kept by content hash."""
 
 import hashlib
+import importlib.metadata
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -47,6 +47,9 @@ from consultation.reports.pdf import STATIC_ROOT, RenderedPDF, render_pdf
 logger = logging.getLogger(__name__)
 
 SUMMARY_MAX_PAGES = 2
+# A PDF annex of thousands of names costs minutes to render and nobody reads it: above this,
+# the annex points to the participant list and the spreadsheet export instead.
+PARTICIPANT_ANNEX_LIMIT = 500
 
 # Access --------------------------------------------------------------------------------------
 
@@ -126,6 +129,8 @@ class ReportData:
     days: list = field(default_factory=list)
     agenda: list[Session] = field(default_factory=list)
     recommendation_count: int = 0
+    annex_too_long: bool = False
+    annex_limit: int = PARTICIPANT_ANNEX_LIMIT
     has_drafts: bool = False
 
     @property
@@ -225,7 +230,9 @@ def _participating_organisations(event: Event) -> list[Organisation]:
     )
 
 
-def _participants(event: Event, consenting_only: bool) -> list[Registration]:
+def _participants(
+    event: Event, consenting_only: bool, limit: int | None = None
+) -> list[Registration]:
     statement = (
         sa.select(Registration)
         .where(_confirmed(event))
@@ -234,6 +241,8 @@ def _participants(event: Event, consenting_only: bool) -> list[Registration]:
     )
     if consenting_only:
         statement = statement.where(Registration.listed_to_participants.is_(True))
+    if limit is not None:
+        statement = statement.limit(limit)
     return list(db.session.scalars(statement))
 
 
@@ -267,7 +276,9 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
     data.participation = participation(event)
     if kind is ReportKind.OUTCOME:
         data.organisations = _participating_organisations(event)
-        data.participants = _participants(event, consenting_only=True)
+        listed = _participants(event, consenting_only=True, limit=PARTICIPANT_ANNEX_LIMIT + 1)
+        data.annex_too_long = len(listed) > PARTICIPANT_ANNEX_LIMIT
+        data.participants = [] if data.annex_too_long else listed
     return data
 
 
@@ -380,7 +391,7 @@ def _source_hash(html: str) -> str:
     """Identifies the PDF before it is made: the HTML, and the stylesheet it is printed with."""
     digest = hashlib.sha256(html.encode())
     digest.update((STATIC_ROOT / "css" / "report.css").read_bytes())
-    digest.update(weasyprint.__version__.encode())
+    digest.update(importlib.metadata.version("weasyprint").encode())
     return digest.hexdigest()
 
 
