@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, registry
 from wtforms.fields.choices import SelectChoice
@@ -113,9 +113,12 @@ def _begin_sqlite(connection: sa.Connection) -> None:
     """A transaction that may write takes SQLite's write lock as it starts. One that read first
     and tried to write later could fail at once with "database is locked" when another
     writer got there in between; starting with the lock, writers queue instead. Reads (GET
-    requests, connections with the ``read_only`` execution option) do not take it."""
+    requests, connections with the ``read_only`` execution option) do not take it, unless
+    the GET view set ``g.writes`` first (a download that is recorded)."""
     if connection.dialect.name == "sqlite":
         reading_only = connection.get_execution_options().get("read_only") or (
-            has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+            has_request_context()
+            and request.method in ("GET", "HEAD", "OPTIONS")
+            and not g.get("writes")
         )
         connection.exec_driver_sql("BEGIN" if reading_only else "BEGIN IMMEDIATE")

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -122,6 +122,8 @@ def download(slug: str, export_id: int):
 
 @bp.route("/events/<slug>/agenda.pdf")
 def agenda_pdf(slug: str):
+    # Each download is recorded: a write, though the request is a GET.
+    g.writes = True
     event = services.report_event(slug, current_user, ReportKind.AGENDA)
     locale = str(get_locale())
     language = locale if locale in event.working_languages else event.working_languages[0]
