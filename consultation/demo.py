@@ -33,6 +33,7 @@ from consultation.organisations.models import (
     comparison_key,
 )
 from consultation.organisations.services import save_organisation
+from consultation.outcomes.demo import seed_outcomes
 from consultation.registrations.demo import seed_registrations
 
 DEMO_EMAIL_DOMAIN = "demo.consultation.example"
@@ -69,6 +70,12 @@ def seed_demo() -> list[CreatedAccount]:
         db.session.flush()
         seed_agenda(event, organisations)
         seed_registrations(event)
+    seed_outcomes(
+        db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG)),
+        organisations,
+        rapporteur=accounts.find_user_by_email(demo_email(Role.RAPPORTEUR)),
+        reviewer=accounts.find_user_by_email(demo_email(Role.POLICY)),
+    )
     db.session.flush()
     return created
 

@@ -1,9 +1,24 @@
+import re
+
 import sqlalchemy as sa
 
 from consultation.accounts.models import Role, User
+from consultation.agenda.models import Attribution, Session, SessionKind
 from consultation.db import db
+from consultation.demo import DEMO_ACCOUNTS, DEMO_AGENDA, DEMO_EVENT_SLUG, DEMO_ORGANISATIONS
 from consultation.events.models import Event
 from consultation.organisations.models import Organisation, OrganisationLevel
+from consultation.outcomes.models import (
+    Commitment,
+    CommitmentStatus,
+    EventOutcome,
+    KeyPoint,
+    Priority,
+    Recommendation,
+    ReviewStatus,
+    SessionOutcome,
+)
+from consultation.registrations.demo import DEMO_NGOS
 from consultation.registrations.models import Registration, RegistrationStatus
 
 
@@ -80,3 +95,104 @@ def test_the_demo_has_65_fictional_registrations_at_every_level(app):
     }
     assert {level for _, level, _ in rows} == set(OrganisationLevel)
     assert all(email.endswith("@example.org") for _, _, email in rows)
+
+
+def outcome_snapshot(app):
+    with app.app_context():
+        event_id = db.session.scalar(sa.select(Event.id).where(Event.slug == DEMO_EVENT_SLUG))
+        return {
+            model.__name__: db.session.execute(
+                sa.select(*model.__table__.columns).order_by(*model.__table__.primary_key)
+            ).all()
+            for model in (SessionOutcome, KeyPoint, Recommendation, Commitment, EventOutcome)
+        }, event_id
+
+
+def test_the_demo_has_reviewed_outcomes_for_every_session(app):
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+        sessions = db.session.scalars(
+            sa.select(Session).where(
+                Session.event_id == event.id, Session.kind != SessionKind.BREAK
+            )
+        ).all()
+        outcomes = {
+            outcome.session_id: outcome
+            for outcome in db.session.scalars(
+                sa.select(SessionOutcome).where(SessionOutcome.event_id == event.id)
+            )
+        }
+        recommendations = db.session.scalars(
+            sa.select(Recommendation).where(Recommendation.event_id == event.id)
+        ).all()
+        commitments = db.session.scalars(
+            sa.select(Commitment).where(Commitment.event_id == event.id)
+        ).all()
+        conclusions = db.session.get(EventOutcome, event.id)
+        key_points = db.session.execute(sa.select(KeyPoint.session_id, KeyPoint.text)).all()
+
+        assert {session.id for session in sessions} == set(outcomes)
+        assert all(outcome.summary for outcome in outcomes.values())
+        for session in sessions:
+            assert 2 <= sum(1 for id_, _ in key_points if id_ == session.id) <= 4
+        statuses = [outcome.review_status for outcome in outcomes.values()]
+        assert sum(status.is_public for status in statuses) > len(statuses) / 2
+        assert ReviewStatus.PUBLISHED in statuses and ReviewStatus.APPROVED in statuses
+        assert ReviewStatus.DRAFT in statuses and ReviewStatus.IN_REVIEW in statuses
+
+        assert 25 <= len(recommendations) <= 40
+        assert 8 <= len(commitments) <= 14
+        references = sorted(item.reference for item in recommendations)
+        assert references[0] == "MENA-2027-R01"
+        assert all(re.fullmatch(r"MENA-2027-R\d{2}", ref) for ref in references)
+        assert len(set(references)) == len(references)
+        assert all(re.fullmatch(r"MENA-2027-C\d{2}", item.reference) for item in commitments)
+        assert all(
+            item.owner_id is not None and item.due_on > event.end_date for item in commitments
+        )
+        assert {item.status for item in commitments} >= {
+            CommitmentStatus.PLANNED,
+            CommitmentStatus.IN_PROGRESS,
+            CommitmentStatus.DONE,
+        }
+        assert {item.priority for item in recommendations} == set(Priority)
+        assert any(item.other_addressee for item in recommendations)
+
+        assert conclusions.review_status is ReviewStatus.APPROVED
+        assert conclusions.executive_summary and conclusions.conclusions
+        assert conclusions.next_steps
+
+
+def test_chatham_house_outcomes_name_no_person_and_no_organisation(app):
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    names = {name for _, name, _ in DEMO_ACCOUNTS}
+    names |= {person[0] for *_, people in DEMO_AGENDA for person in people}
+    names |= {name for name, acronym, *_ in (*DEMO_ORGANISATIONS, *DEMO_NGOS)}
+    acronyms = {acronym for _, acronym, *_ in (*DEMO_ORGANISATIONS, *DEMO_NGOS)}
+    with app.app_context():
+        rule = sa.select(Session.id).where(Session.attribution == Attribution.CHATHAM_HOUSE)
+        texts = [
+            *db.session.scalars(
+                sa.select(SessionOutcome.summary).where(SessionOutcome.session_id.in_(rule))
+            ),
+            *db.session.scalars(sa.select(KeyPoint.text).where(KeyPoint.session_id.in_(rule))),
+            *db.session.scalars(
+                sa.select(Recommendation.text).where(Recommendation.session_id.in_(rule))
+            ),
+            *db.session.scalars(sa.select(Commitment.text).where(Commitment.session_id.in_(rule))),
+        ]
+    assert len(texts) > 30
+    for text in texts:
+        assert not [name for name in names if name.lower() in text.lower()], text
+        assert not [a for a in acronyms if re.search(rf"\b{re.escape(a)}\b", text)], text
+
+
+def test_seeding_twice_does_not_duplicate_outcomes(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "seed"])
+    before = outcome_snapshot(app)
+    assert before[0]["Recommendation"]
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    assert outcome_snapshot(app) == before
