@@ -4,6 +4,7 @@ Groups of fewer than ``SMALL_GROUP`` people are never shown with their count, an
 has one fixed length, so that neither the label nor the drawing singles anyone out.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -13,14 +14,22 @@ SMALL_GROUP = 5
 FONT = "Noto Sans, Noto Naskh Arabic, sans-serif"
 LABEL_WIDTH = 200
 VALUE_WIDTH = 36
-MAX_LABEL = 26
+MAX_LABEL = 28
 SUPPRESSED_SHARE = 0.04
+# Only a plain colour may reach the fill attribute: anything else could be url(...).
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# Characters that XML 1.0 forbids even when escaped; a label pasted from elsewhere may hold them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     count: int
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError(f"a count of people cannot be negative: {self.count}")
 
     @property
     def suppressed(self) -> bool:
@@ -43,7 +52,13 @@ def breakdown(
 
 
 def _largest_first(bar: Bar) -> tuple[int, str]:
-    return (-bar.count, bar.label)
+    # Small groups rank as equals: ordering them by count would tell which one is bigger.
+    rank = 1 if bar.suppressed else bar.count
+    return (-rank, bar.label)
+
+
+def _clean(text: str) -> str:
+    return NOT_XML.sub("", str(text))
 
 
 def _short(label: str) -> str:
@@ -51,7 +66,7 @@ def _short(label: str) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{round(value, 1):g}"
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def bar_chart_svg(
@@ -63,18 +78,27 @@ def bar_chart_svg(
     gap: int = 6,
     colour: str = "#1f5f8b",
 ) -> Markup:
+    """One labelled bar per group, in the order given, scaled to the largest group shown."""
     area = width - LABEL_WIDTH - VALUE_WIDTH
+    if area <= 0:
+        raise ValueError(f"a chart needs to be wider than {LABEL_WIDTH + VALUE_WIDTH}: {width}")
+    if not COLOUR.fullmatch(colour):
+        raise ValueError(f"not a hexadecimal colour: {colour!r}")
     rows = max(len(bars), 1)
     height = rows * (bar_height + gap) + gap
     text = f'font-family="{FONT}" font-size="11"'
+    heading = escape(_clean(title))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{heading}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{heading}</title>",
     ]
     if not bars:
-        parts.append(f'<text x="{LABEL_WIDTH}" y="{gap + bar_height * 0.7:g}" {text}>—</text>')
-    largest = max((bar.count for bar in bars if not bar.suppressed), default=0)
+        baseline = _number(gap + bar_height * 0.7)
+        parts.append(f'<text x="{LABEL_WIDTH}" y="{baseline}" {text}>—</text>')
+    # A small group can never set the scale, so the other bars do not betray its size:
+    # any group shown with its count is either empty or larger.
+    largest = max((bar.count for bar in bars), default=0)
     for index, bar in enumerate(bars):
         top = gap + index * (bar_height + gap)
         baseline = _number(top + bar_height * 0.7)
@@ -85,12 +109,12 @@ def bar_chart_svg(
         opacity = ' fill-opacity="0.45"' if bar.suppressed else ""
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{baseline}" text-anchor="end" '
-            f'unicode-bidi="plaintext" {text}>{escape(_short(bar.label))}</text>'
+            f'unicode-bidi="plaintext" {text}>{escape(_short(_clean(bar.label)))}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{top}" width="{_number(length)}" '
-            f'height="{bar_height}" fill="{escape(colour)}"{opacity}/>'
+            f'height="{bar_height}" fill="{colour}"{opacity}/>'
             f'<text x="{_number(LABEL_WIDTH + length + 4)}" y="{baseline}" {text}>'
             f"{escape(bar.shown)}</text>"
         )
     parts.append("</svg>")
-    # Every piece of text above went through escape().
+    # Every piece of text above went through escape(), and the colour through COLOUR.
     return Markup("".join(parts))  # noqa: S704
