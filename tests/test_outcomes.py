@@ -78,8 +78,17 @@ RECOMMENDATION = {
 }
 
 
+PREFIXES = {
+    "key-points": "key-point",
+    "recommendations": "recommendation",
+    "commitments": "commitment",
+}
+
+
 def add(client, event, session_id, collection, **fields):
-    return client.submit(url(event, session_id, f"/{collection}"), fields)
+    prefix = PREFIXES[collection]
+    data = {f"{prefix}-{name}": value for name, value in fields.items()}
+    return client.submit(url(event, session_id, f"/{collection}"), data)
 
 
 def items(app, model, **filters):

@@ -43,8 +43,8 @@ class KeyPointForm(FlaskForm):
     text = TextAreaField(_l("Key point"), validators=ITEM_TEXT, render_kw={"rows": 3})
 
     @classmethod
-    def of(cls, item: KeyPoint) -> "KeyPointForm":
-        return cls(data={"text": item.text})
+    def of(cls, item: KeyPoint, **kwargs) -> "KeyPointForm":
+        return cls(data={"text": item.text}, **kwargs)
 
     def details(self) -> str:
         return self.text.data
@@ -68,9 +68,10 @@ class RecommendationForm(FlaskForm):
         self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in themes]
 
     @classmethod
-    def of(cls, item: Recommendation, themes) -> "RecommendationForm":
+    def of(cls, item: Recommendation, themes, **kwargs) -> "RecommendationForm":
         return cls(
             themes,
+            **kwargs,
             data={
                 "text": item.text,
                 "addressees": item.addressees,
@@ -107,10 +108,11 @@ class CommitmentForm(FlaskForm):
         ]
 
     @classmethod
-    def of(cls, item: Commitment, organisations) -> "CommitmentForm":
+    def of(cls, item: Commitment, organisations, **kwargs) -> "CommitmentForm":
         return cls(
             organisations,
             data={"text": item.text, "owner_id": item.owner_id, "due_on": item.due_on},
+            **kwargs,
         )
 
     def details(self) -> CommitmentDetails:

@@ -33,17 +33,28 @@ def _require(allowed: bool) -> None:
         raise NotAllowed(_("Your role on this event's team does not allow this."))
 
 
+# Each kind of item has its own prefix: the three forms share a page, and ids must not repeat.
+ITEM_PREFIXES = {
+    "key-points": "key-point",
+    "recommendations": "recommendation",
+    "commitments": "commitment",
+}
+
+
 def item_form(collection: str, event: Event, item=None, **kwargs) -> FlaskForm:
     """The form for one kind of item, filled from ``item`` when editing one."""
+    kwargs["prefix"] = ITEM_PREFIXES[collection]
     if collection == "key-points":
-        return KeyPointForm.of(item) if item else KeyPointForm(**kwargs)
+        return KeyPointForm.of(item, **kwargs) if item else KeyPointForm(**kwargs)
     if collection == "recommendations":
         themes = event.themes
-        return RecommendationForm.of(item, themes) if item else RecommendationForm(themes, **kwargs)
+        if item:
+            return RecommendationForm.of(item, themes, **kwargs)
+        return RecommendationForm(themes, **kwargs)
     organisations = all_organisations()
-    return (
-        CommitmentForm.of(item, organisations) if item else CommitmentForm(organisations, **kwargs)
-    )
+    if item:
+        return CommitmentForm.of(item, organisations, **kwargs)
+    return CommitmentForm(organisations, **kwargs)
 
 
 def _add(collection: str, event: Event, outcome: SessionOutcome, form: FlaskForm):
@@ -203,7 +214,7 @@ def save_summary(slug: str, session_id: int):
         else:
             db.session.commit()
             flash(_("The summary is saved."), "success")
-            return _back_to_session(event, session, "summary")
+            return _back_to_session(event, session, "session-summary")
     return _session_page(event, access, session, outcome, UNPROCESSABLE, summary=form)
 
 
