@@ -128,5 +128,5 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "REPORT_STORE_DIR": environ.get("REPORT_STORE_DIR", str(instance_path / "reports")),
         # Reports with more rows (participants, sessions, recommendations) than this are
         # made in the background, with a page that waits for them.
-        "REPORT_BACKGROUND_THRESHOLD": int(environ.get("REPORT_BACKGROUND_THRESHOLD", 1500)),
+        "REPORT_BACKGROUND_THRESHOLD": int(environ.get("REPORT_BACKGROUND_THRESHOLD", 400)),
     }

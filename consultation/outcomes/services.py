@@ -1,6 +1,7 @@
 """Outcomes: who records and reviews them, the review workflow, and the references that never
 change once given."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import Role, User
-from consultation.agenda.models import Session, SessionKind, SessionSpeaker
+from consultation.agenda.models import Session, SessionKind, SessionSpeaker, session_themes
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
 from consultation.events.models import Event, TeamRole, Theme
@@ -28,6 +29,7 @@ from consultation.outcomes.models import (
     Recommendation,
     ReviewStatus,
     SessionOutcome,
+    recommendation_themes,
 )
 
 # Access --------------------------------------------------------------------------------------
@@ -80,34 +82,105 @@ def _outcome_options():
     )
 
 
+def _grouped(pairs) -> defaultdict:
+    groups = defaultdict(list)
+    for key, value in pairs:
+        groups[key].append(value)
+    return groups
+
+
+# The two readers below load each collection with one query on the event's id, never with
+# lists of ids: SQLAlchemy splits those into batches of 500, so the number of queries would
+# grow with the size of the event.
+
+
 def outcome_sessions(event: Event) -> list[Session]:
-    """The sessions that can have outcomes (not breaks), in agenda order, with their people."""
+    """The sessions that can have outcomes (not breaks), in agenda order, with their themes
+    and people, in three queries whatever their number."""
+    in_event = sa.and_(Session.event_id == event.id, Session.kind != SessionKind.BREAK)
     sessions = list(
         db.session.scalars(
-            sa.select(Session)
-            .where(Session.event_id == event.id, Session.kind != SessionKind.BREAK)
-            .options(
-                selectinload(Session.themes),
-                selectinload(Session.speakers).options(
-                    joinedload(SessionSpeaker.user), joinedload(SessionSpeaker.organisation)
-                ),
-            )
-            .order_by(Session.starts_at, Session.room, Session.id)
+            sa.select(Session).where(in_event).order_by(Session.starts_at, Session.room, Session.id)
+        )
+    )
+    themes = _grouped(
+        db.session.execute(
+            sa.select(session_themes.c.session_id, Theme)
+            .join(Theme, Theme.id == session_themes.c.theme_id)
+            .join(Session, Session.id == session_themes.c.session_id)
+            .where(in_event)
+            .order_by(Theme.position)
+        )
+    )
+    speakers = _grouped(
+        (speaker.session_id, speaker)
+        for speaker in db.session.scalars(
+            sa.select(SessionSpeaker)
+            .join(Session, Session.id == SessionSpeaker.session_id)
+            .where(in_event)
+            .options(joinedload(SessionSpeaker.user), joinedload(SessionSpeaker.organisation))
+            .order_by(SessionSpeaker.position, SessionSpeaker.id)
         )
     )
     for session in sessions:
         set_committed_value(session, "event", event)
+        set_committed_value(session, "themes", themes[session.id])
+        set_committed_value(session, "speakers", speakers[session.id])
     return sessions
 
 
 def session_outcomes(event: Event) -> dict[int, SessionOutcome]:
-    """Every recorded session outcome of the event with all its items, by session id."""
-    outcomes = db.session.scalars(
-        sa.select(SessionOutcome)
-        .where(SessionOutcome.event_id == event.id)
-        .options(*_outcome_options())
+    """Every recorded session outcome of the event with its key points, recommendations (and
+    their themes) and commitments, by session id, in five queries whatever their number."""
+    outcomes = {
+        outcome.session_id: outcome
+        for outcome in db.session.scalars(
+            sa.select(SessionOutcome).where(SessionOutcome.event_id == event.id)
+        )
+    }
+    key_points = _grouped(
+        (point.session_id, point)
+        for point in db.session.scalars(
+            sa.select(KeyPoint)
+            .join(SessionOutcome, SessionOutcome.session_id == KeyPoint.session_id)
+            .where(SessionOutcome.event_id == event.id)
+            .order_by(KeyPoint.position, KeyPoint.id)
+        )
     )
-    return {outcome.session_id: outcome for outcome in outcomes}
+    recommendations = list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.event_id == event.id)
+            .order_by(Recommendation.position, Recommendation.id)
+        )
+    )
+    recommendation_theme_lists = _grouped(
+        db.session.execute(
+            sa.select(recommendation_themes.c.recommendation_id, Theme)
+            .join(Theme, Theme.id == recommendation_themes.c.theme_id)
+            .join(Recommendation, Recommendation.id == recommendation_themes.c.recommendation_id)
+            .where(Recommendation.event_id == event.id)
+            .order_by(Theme.position)
+        )
+    )
+    commitments = list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.event_id == event.id)
+            .order_by(Commitment.position, Commitment.id)
+        )
+    )
+    for item in recommendations:
+        set_committed_value(item, "themes", recommendation_theme_lists[item.id])
+    by_session = {
+        "key_points": key_points,
+        "recommendations": _grouped((item.session_id, item) for item in recommendations),
+        "commitments": _grouped((item.session_id, item) for item in commitments),
+    }
+    for session_id, outcome in outcomes.items():
+        for name, groups in by_session.items():
+            set_committed_value(outcome, name, groups[session_id])
+    return outcomes
 
 
 def event_outcome(event: Event) -> EventOutcome:
