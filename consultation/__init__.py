@@ -5,9 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, abort, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 from consultation import jobs, mail, models
 from consultation.accounts.views import bp as accounts_bp
@@ -18,6 +19,7 @@ from consultation.config import build_config
 from consultation.errors import register_error_handlers
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, csrf, db, login_manager, migrate
+from consultation.forms import LARGEST_ID
 from consultation.i18n import (
     LANGUAGE_NAMES,
     country_name,
@@ -52,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO)
     route_weasyprint_logs()
 
+    # Before any blueprint adds its rules: every <int:...> in a URL is bounded.
+    app.url_map.converters["int"] = BoundedInteger
     register_extensions(app)
     jobs.init_app(app)
     mail.init_app(app)
@@ -68,9 +72,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_templates(app)
     register_security_headers(app)
+    register_input_checks(app)
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+class BoundedInteger(IntegerConverter):
+    """Ids larger than a database INTEGER are a 404, not an overflow error in the query."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def register_input_checks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # Nobody types a NUL character, and PostgreSQL refuses to store one in text.
+        values = [request.path, *(value for _, value in request.values.items(multi=True))]
+        if any("\x00" in value for value in values):
+            abort(400)
 
 
 def register_extensions(app: Flask) -> None:

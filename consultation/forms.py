@@ -9,6 +9,17 @@ from consultation.errors import ConsultationError, InvalidInput
 
 # Invalid input re-renders the form with this status and the values the user typed.
 UNPROCESSABLE = 422
+# Ids and page numbers fit a 32-bit INTEGER column; larger numbers in a URL match nothing.
+LARGEST_ID = 2**31 - 1
+
+
+def query_int(value: str) -> int:
+    """For ``request.args.get(name, default, type=query_int)``: a number out of range, like
+    one that is not a number, gives the default instead of a database error."""
+    number = int(value)
+    if not 0 <= number <= LARGEST_ID:
+        raise ValueError(value)
+    return number
 
 
 def attach_error(form: FlaskForm, error: ConsultationError) -> None:

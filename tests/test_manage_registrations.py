@@ -10,7 +10,7 @@ from consultation.db import db
 from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.registrations.exports import RegistrationExport
-from consultation.registrations.models import Moderation, RegistrationStatus
+from consultation.registrations.models import Moderation, RegistrationSettings, RegistrationStatus
 from tests.test_registrations import configure, form, registrations
 
 
@@ -242,3 +242,79 @@ def test_an_export_needs_a_column(client, event, organiser):
     )
     assert response.status_code == 422
     assert "Tick at least one column." in response.get_data(as_text=True)
+
+
+def status_change(client, event, registration_id, status, reason="Because"):
+    url = f"/manage/events/{event.slug}/registrations/{registration_id}"
+    return client.submit(
+        f"{url}/status", {"status": status, "reason": reason}, follow_redirects=True
+    )
+
+
+def test_organisers_put_back_to_pending_but_never_cancel_for_the_participant(
+    app, client, event, organiser, outbox
+):
+    register(app, event, "leila@ngo.example")
+    [registration] = registrations(app, event)
+    status_change(client, event, registration.id, "declined")
+    page = status_change(client, event, registration.id, "pending").get_data(as_text=True)
+    assert "The registration is now: Awaiting approval" in page
+    assert outbox[-1]["Subject"].startswith("We received your registration")
+    refused = status_change(client, event, registration.id, "cancelled").get_data(as_text=True)
+    assert "Only participants cancel their registration" in refused
+    same = status_change(client, event, registration.id, "pending").get_data(as_text=True)
+    assert "already: Awaiting approval" in same
+    assert registrations(app, event)[0].status is RegistrationStatus.PENDING
+
+
+def seats_taken(app, event):
+    with app.app_context():
+        return db.session.get(RegistrationSettings, event.id).confirmed_count
+
+
+def test_moving_people_to_the_waiting_list_does_not_give_them_their_seat_back(
+    app, client, event, organiser, outbox
+):
+    register(app, event, "a@ngo.example", "b@ngo.example")
+    first, second = registrations(app, event)
+    status_change(client, event, first.id, "confirmed")
+    status_change(client, event, first.id, "waitlisted")
+    assert registrations(app, event)[0].status is RegistrationStatus.WAITLISTED
+    assert seats_taken(app, event) == 0
+
+    status_change(client, event, first.id, "confirmed")
+    status_change(client, event, second.id, "waitlisted")
+    outbox.clear()
+    # Declining the confirmed one frees a seat for the waiting list, once.
+    client.submit(
+        f"/manage/events/{event.slug}/registrations/bulk",
+        {"status": "declined", "registration_id": [str(first.id)], "confirmed": "yes"},
+    )
+    assert [r.status for r in registrations(app, event)] == [
+        RegistrationStatus.DECLINED,
+        RegistrationStatus.CONFIRMED,
+    ]
+    assert sorted(m["Subject"].split(":")[0] for m in outbox) == [
+        "A place is now yours",
+        "Your registration was not accepted",
+    ]
+    assert seats_taken(app, event) == 1
+
+
+def test_a_bulk_action_never_promotes_the_people_it_moves(app, client, event, organiser, outbox):
+    register(app, event, "a@ngo.example", "b@ngo.example")
+    first, second = registrations(app, event)
+    status_change(client, event, first.id, "confirmed")
+    status_change(client, event, second.id, "waitlisted")
+    outbox.clear()
+    client.submit(
+        f"/manage/events/{event.slug}/registrations/bulk",
+        {
+            "status": "waitlisted",
+            "registration_id": [str(first.id), str(second.id)],
+            "confirmed": "yes",
+        },
+    )
+    assert [r.status for r in registrations(app, event)] == [RegistrationStatus.WAITLISTED] * 2
+    assert [m["Subject"].split(":")[0] for m in outbox] == ["You are on the waiting list"]
+    assert seats_taken(app, event) == 0

@@ -174,7 +174,11 @@ def test_full_events_fill_the_waiting_list_and_a_cancellation_promotes_in_order(
     outbox.clear()
 
     cancel_url = first_link + "/cancel"
-    assert client.submit(cancel_url).status_code == 302
+    cancelled = client.submit(cancel_url, follow_redirects=True)
+    # The link the participant used still works: they land on their cancelled registration.
+    assert cancelled.status_code == 200
+    assert "Your registration is cancelled." in cancelled.get_data(as_text=True)
+    assert client.get(first_link).status_code == 200
     statuses = [r.status for r in registrations(app, open_event)]
     assert statuses == [
         RegistrationStatus.CANCELLED,

@@ -28,7 +28,7 @@ from consultation.accounts.forms import (
 from consultation.accounts.models import Permission, Role, User
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.forms import UNPROCESSABLE, attach_error, render_form
+from consultation.forms import UNPROCESSABLE, attach_error, query_int, render_form
 
 bp = Blueprint("accounts", __name__)
 
@@ -166,7 +166,7 @@ def user_or_404(user_id: int) -> User:
 @permission_required(Permission.MANAGE_USERS)
 def user_list():
     query = request.args.get("q", "").strip()
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     return render_template(
         "accounts/admin/users.html", users=services.search_users(query, page), query=query
     )

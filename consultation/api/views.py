@@ -7,6 +7,7 @@ from consultation.agenda.models import Session
 from consultation.agenda.services import agenda_sessions
 from consultation.events import services as events
 from consultation.events.models import Event
+from consultation.forms import query_int
 from consultation.mail import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,7 +58,7 @@ def session_record(session: Session) -> dict:
 
 @bp.route("/events")
 def event_list():
-    page = events.public_events(events.EventFilters(), request.args.get("page", 1, type=int))
+    page = events.public_events(events.EventFilters(), request.args.get("page", 1, type=query_int))
     return {
         "events": [event_summary(event) for event in page.items],
         "page": page.page,

@@ -28,7 +28,7 @@ from consultation.events.forms import (
     ThemeForm,
 )
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
-from consultation.forms import attach_error, render_form
+from consultation.forms import attach_error, query_int, render_form
 from consultation.organisations.services import all_organisations, organisation_or_404
 
 bp = Blueprint("events", __name__)
@@ -39,7 +39,7 @@ bp = Blueprint("events", __name__)
 
 def filters_from_request() -> services.EventFilters:
     region = request.args.get("region")
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=query_int)
     when = request.args.get("when")
     return services.EventFilters(
         region=Region(region) if region in set(Region) else None,
@@ -55,7 +55,7 @@ def home():
     filters = filters_from_request()
     return render_template(
         "events/list.html",
-        events=services.public_events(filters, request.args.get("page", 1, type=int)),
+        events=services.public_events(filters, request.args.get("page", 1, type=query_int)),
         filters=filters,
         regions=list(Region),
         themes=services.all_themes(),

@@ -5,7 +5,7 @@ from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.forms import attach_error, render_form
+from consultation.forms import attach_error, query_int, render_form
 from consultation.organisations import services
 from consultation.organisations.forms import OrganisationForm
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
@@ -19,7 +19,9 @@ def organisation_list():
     query = request.args.get("q", "").strip()
     return render_template(
         "organisations/list.html",
-        organisations=services.search_organisations(query, request.args.get("page", 1, type=int)),
+        organisations=services.search_organisations(
+            query, request.args.get("page", 1, type=query_int)
+        ),
         query=query,
     )
 

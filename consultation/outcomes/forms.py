@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
-from consultation.forms import DateField
+from consultation.forms import DateField, query_int
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Addressee,
@@ -95,7 +95,7 @@ class CommitmentForm(FlaskForm):
     text = TextAreaField(_l("Commitment or action point"), validators=ITEM_TEXT)
     owner_id = SelectField(
         _l("Owner"),
-        coerce=lambda value: int(value) if value else None,
+        coerce=lambda value: query_int(value) if value else None,
         validate_choice=False,
         description=_l("The organisation that takes it on. Add missing ones under Organisations."),
     )

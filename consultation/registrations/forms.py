@@ -200,7 +200,9 @@ class RegistrationSettingsForm(FlaskForm):
         _l("Capacity"),
         validators=[
             Optional(),
-            NumberRange(min=0, message=_l("Enter a number of places, 0 or more.")),
+            NumberRange(
+                min=0, max=1_000_000, message=_l("Enter a number of places, from 0 to 1,000,000.")
+            ),
         ],
         description=_l("Confirmed places. Leave empty for no limit."),
     )

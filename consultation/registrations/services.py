@@ -221,17 +221,41 @@ def _move(
     )
 
 
+# The email each new status sends; a registration put back to pending hears it was received.
+EMAIL_KINDS = {RegistrationStatus.PENDING: "received"}
+
+
 def change_status(
     registration: Registration,
     to_status: RegistrationStatus,
     actor: User | None,
     reason: str | None = None,
     notify: bool = True,
+    token: str | None = None,
+    promote: bool = True,
 ) -> None:
-    """Move a registration to another status, taking or freeing its seat, and tell them."""
+    """Move a registration to another status, taking or freeing its seat, and tell them.
+
+    ``actor`` is None for the participant's own changes. ``token`` keeps the participant's
+    current management link valid in the email. With ``promote`` false the caller gives a
+    freed seat to the waiting list itself (once, after several changes)."""
     from_status = registration.status
     if to_status is from_status:
-        return
+        raise ConsultationError(
+            _l("The registration is already: %(status)s.", status=to_status.label), field="status"
+        )
+    if actor is not None and to_status is RegistrationStatus.CANCELLED:
+        raise ConsultationError(
+            _l("Only participants cancel their registration; decline it instead."),
+            field="status",
+        )
+    if (
+        to_status is RegistrationStatus.WAITLISTED
+        and not settings_for(registration.event).waitlist_enabled
+    ):
+        raise ConsultationError(
+            _l("The waiting list is turned off in the registration settings."), field="status"
+        )
     if to_status is RegistrationStatus.CONFIRMED and not take_seat(registration.event_id):
         raise Conflict(
             _l("The event is full: raise the capacity or move someone off the list first."),
@@ -241,19 +265,20 @@ def change_status(
     if from_status is RegistrationStatus.CONFIRMED:
         free_seat(registration.event_id)
     if notify:
-        email_registrant(registration, to_status.value)
-    if from_status is RegistrationStatus.CONFIRMED:
-        promote_waitlist(registration.event)
+        email_registrant(registration, EMAIL_KINDS.get(to_status, to_status.value), token)
+    if from_status is RegistrationStatus.CONFIRMED and promote:
+        promote_waitlist(registration.event, skip={registration.id})
 
 
-def promote_waitlist(event: Event) -> list[Registration]:
-    """Give free seats to the waiting list, first come first served, and tell each one."""
+def promote_waitlist(event: Event, skip: set[int] | None = None) -> list[Registration]:
+    """Give free seats to the waiting list, first come first served, and tell each one.
+    Registrations in ``skip`` were just put where they are by an organiser: left there."""
     settings = settings_for(event)
     if not settings.waitlist_enabled:
         return []
     promoted = []
     while True:
-        first = db.session.scalar(
+        statement = (
             sa.select(Registration)
             .where(
                 Registration.event_id == event.id,
@@ -262,6 +287,9 @@ def promote_waitlist(event: Event) -> list[Registration]:
             .order_by(Registration.waitlisted_at, Registration.id)
             .limit(1)
         )
+        if skip:
+            statement = statement.where(Registration.id.not_in(skip))
+        first = db.session.scalar(statement)
         if first is None or not take_seat(event.id):
             return promoted
         _move(first, RegistrationStatus.CONFIRMED, None, None)
@@ -389,10 +417,19 @@ def _apply_answers(
     registration.agrees_to_photography = answers.agrees_to_photography
 
 
+def email_key(email: str) -> str:
+    """The address as compared for uniqueness. ``lower()``, not ``casefold()``: case folding
+    would make "straße@" and "strasse@" one address, and can lengthen it."""
+    key = email.strip().lower()
+    if len(key) > 254:
+        raise ConsultationError(_l("This email address is too long."), field="email")
+    return key
+
+
 def find_registration(event: Event, email: str) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.email_key == comparison_key(email)
+            Registration.event_id == event.id, Registration.email_key == email_key(email)
         )
     )
 
@@ -410,7 +447,7 @@ def register(
         registration = Registration(
             event=event,
             email=email.strip(),
-            email_key=comparison_key(email),
+            email_key=email_key(email),
             language=language,
             user_id=user.id if user and user.is_authenticated else None,
             status=RegistrationStatus.PENDING,
@@ -483,10 +520,11 @@ def update_answers(registration: Registration, answers: Answers) -> None:
     _apply_answers(registration, answers, settings_for(registration.event))
 
 
-def cancel(registration: Registration) -> None:
+def cancel(registration: Registration, token: str) -> None:
+    """The participant cancels through their link, which stays valid afterwards."""
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
         raise Conflict(_l("This registration is already closed."))
-    change_status(registration, RegistrationStatus.CANCELLED, actor=None, reason=None)
+    change_status(registration, RegistrationStatus.CANCELLED, actor=None, token=token)
 
 
 # Settings -----------------------------------------------------------------------------------
@@ -707,14 +745,21 @@ def change_many(
     reason: str | None,
 ) -> list[tuple[Registration, str]]:
     """Change each registration; the ones that cannot change (the event is full, say) are
-    returned with the reason, and the others changed nonetheless."""
+    returned with the reason, and the others changed nonetheless. Seats freed go to the
+    waiting list once, at the end, and never to someone the organiser chose in this action."""
     refused = []
+    freed = False
     for registration in registrations:
+        was_confirmed = registration.status is RegistrationStatus.CONFIRMED
         try:
             with db.session.begin_nested():
-                change_status(registration, to_status, actor, reason)
+                change_status(registration, to_status, actor, reason, promote=False)
         except ConsultationError as error:
             refused.append((registration, str(error.message)))
+        else:
+            freed = freed or was_confirmed
+    if freed:
+        promote_waitlist(registrations[0].event, skip={each.id for each in registrations})
     return refused
 
 

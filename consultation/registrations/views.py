@@ -19,7 +19,7 @@ from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.events.models import Event
-from consultation.forms import attach_error, render_form
+from consultation.forms import attach_error, query_int, render_form
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import all_organisations
 from consultation.registrations import exports, services
@@ -127,7 +127,7 @@ def manage(registration_id: int, token: str):
 @bp.route("/registrations/<int:registration_id>/<token>/cancel", methods=["POST"])
 def cancel(registration_id: int, token: str):
     registration = services.registration_by_token(registration_id, token)
-    services.cancel(registration)
+    services.cancel(registration, token)
     db.session.commit()
     flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
     return redirect(url_for("registrations.manage", registration_id=registration.id, token=token))
@@ -215,7 +215,7 @@ def filters_from_request() -> services.RegistrationFilters:
         organisation_type=member(OrganisationType, args.get("type")),
         organisation_level=member(OrganisationLevel, args.get("level")),
         country=args.get("country") or None,
-        theme_id=args.get("theme", type=int),
+        theme_id=args.get("theme", type=query_int),
         sort=sort if sort in services.SORTABLE else "registered",
         descending=args.get("order") == "desc",
     )
@@ -234,7 +234,7 @@ def registration_list(slug: str):
         registrations=services.search_registrations(
             event,
             filters,
-            request.args.get("page", 1, type=int),
+            request.args.get("page", 1, type=query_int),
             current_app.config["REGISTRATIONS_PER_PAGE"],
         ),
         counts=services.registration_counts(event),
@@ -251,7 +251,11 @@ def bulk_change(slug: str):
     """First POST: show what will change and ask to confirm; second POST (confirmed): do it."""
     event = events.managed_event(slug, current_user)
     status = request.form.get("status")
-    ids = [int(value) for value in request.form.getlist("registration_id") if value.isdigit()]
+    ids = [
+        int(value)
+        for value in request.form.getlist("registration_id")
+        if value.isascii() and value.isdigit() and len(value) <= 9
+    ]
     if status not in set(RegistrationStatus) or not ids:
         flash(_("Tick at least one registration and choose what to do with them."), "danger")
         return redirect(url_for("registrations.registration_list", slug=event.slug))
