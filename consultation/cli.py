@@ -17,7 +17,7 @@ from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.events.themes import seed_themes
 from consultation.mail import deliver_due_messages
 from consultation.reports import services as reports
-from consultation.reports.models import Audience, ReportKind
+from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")
@@ -43,10 +43,13 @@ def render_report_command(slug: str, kind: str, language: str, audience: str, ou
     try:
         event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
         export = reports.record_export(event, ReportKind(kind), Audience(audience), language, None)
-        reports.produce(export, event)
     except ConsultationError as error:
         raise click.ClickException(str(error.message)) from error
+    export_id = export.id
     db.session.commit()
+    if reports.produce(export_id) is not ExportState.READY:
+        raise click.ClickException("The report could not be made; the log says why.")
+    export = db.session.get(ReportExport, export_id)
     shutil.copyfile(reports.stored_pdf(export), output)
     click.echo(f"{output}: {export.page_count} page(s), SHA-256 {export.sha256}")
 

@@ -237,7 +237,10 @@ def test_breakdown_orders_small_groups_by_label_only():
         "z",
         "none",
     ]
-    assert breakdown({"a": 1, "b": 4}) == [Bar("a", 1), Bar("b", 4)]
+    assert [(bar.label, bar.shown) for bar in breakdown({"a": 1, "b": 4})] == [
+        ("a", "<5"),
+        ("b", "<5"),
+    ]
 
 
 def test_breakdown_merges_the_smallest_groups_beyond_the_limit():
@@ -259,5 +262,18 @@ def test_breakdown_keeps_everything_within_the_limit():
 def test_merged_group_is_still_suppressed_when_small():
     bars = breakdown({"A": 9, "B": 1, "C": 2}, limit=2)
 
-    assert bars == [Bar("A", 9), Bar("Other", 3)]
-    assert bars[-1].shown == "<5"
+    assert [(bar.label, bar.shown) for bar in bars] == [("A", "≈10"), ("Other", "<5")]
+
+
+def test_a_hidden_group_cannot_be_found_by_subtraction():
+    # 13 people in all: with 7 and 5 shown exactly, the hidden group would be 1.
+    bars = breakdown({"International": 7, "National": 5, "Local": 1})
+    assert [bar.shown for bar in bars] == ["≈5", "≈5", "<5"]
+    assert [bar.value for bar in bars] == [5, 5, 1]
+    # Without a hidden group, every count is exact.
+    assert [bar.shown for bar in breakdown({"International": 7, "National": 5})] == ["7", "5"]
+
+
+def test_rounded_bars_are_drawn_at_their_rounded_length():
+    exact_seven = bar_chart_svg([Bar("a", 7, rounded=True), Bar("b", 5, rounded=True)], "t")
+    assert exact_seven == bar_chart_svg([Bar("a", 6, rounded=True), Bar("b", 5, rounded=True)], "t")

@@ -3,7 +3,7 @@ import http.server
 import io
 import re
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pypdf
 import pytest
@@ -203,7 +203,10 @@ def test_the_internal_report_marks_drafts_and_adds_closed_sessions(app, consulta
     text = pdf_text(render(app, consultation, audience=Audience.INTERNAL))
     assert "Unreviewed diversion idea." in text
     assert "Share incident reports in confidence." in text
+    assert "Security incidents debrief" in text
     assert "Draft" in text and "Do not circulate" in text
+    # Outside the team, a closed session is not even named.
+    assert "Security incidents debrief" not in pdf_text(render(app, consultation))
 
 
 def test_statistics_equal_the_database_and_hide_small_groups(app, consultation):
@@ -233,6 +236,13 @@ def test_small_groups_are_shown_as_fewer_than_five(app, consultation):
     text = pdf_text(render(app, consultation))
     assert re.search(r"Local NGO / community-based organisation\s*<5", text)
     assert not re.search(r"Local NGO / community-based organisation\s*1\b", text)
+    # 13 in all: the other groups (7 and 5) are rounded, or subtraction would give the 1.
+    assert re.search(r"Participants\s*13\b", text)
+    assert re.search(r"International NGO\s*≈5", text)
+    assert not re.search(r"International NGO\s*7\b", text)
+    # Its organisation has one participant, who did not agree to be listed: not named.
+    assert "Tiny Local Group" not in text
+    assert "Global Relief" in text
 
 
 def test_only_consenting_participants_are_named(app, consultation):
@@ -257,6 +267,31 @@ def test_chatham_house_outcomes_name_nobody(app, consultation):
         assert SPEAKER not in page and SPEAKER_ORGANISATION not in page
     on_record = next(page for page in pages if "Key point of Opening on the record" in page)
     assert ON_RECORD_SPEAKER in on_record
+
+
+def test_chatham_house_commitments_are_listed_without_their_owner(app, consultation):
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        owner = db.session.scalar(
+            sa.select(Organisation).where(Organisation.name == SPEAKER_ORGANISATION)
+        )
+        for title, text in (
+            ("Access to detention centres", "Open a monitoring desk"),
+            ("Opening on the record", "Publish the access map"),
+        ):
+            session = db.session.scalar(sa.select(Session).where(Session.title == title))
+            _, outcome = outcomes.outcome_for_session(event, session.id)
+            status, outcome.review_status = outcome.review_status, ReviewStatus.DRAFT
+            outcomes.add_commitment(
+                event, outcome, outcomes.CommitmentDetails(text, owner.id, None), None
+            )
+            outcome.review_status = status
+        db.session.commit()
+    pages = page_texts(render(app, consultation))
+    table = next(page for page in pages if "Open a monitoring desk" in page)
+    assert "Publish the access map" in table
+    assert "Not attributed" in table
+    assert " ".join(table.split()).count(SPEAKER_ORGANISATION) == 1  # the on-the-record one
 
 
 def test_pdf_metadata_has_title_and_language_and_no_personal_data(app, consultation):
@@ -468,6 +503,30 @@ def test_large_reports_are_made_in_the_background(app, consultation, team_client
     assert "The report is ready." in page
     download = re.search(r'href="([^"]+\.pdf)"', page).group(1)
     assert client.get(download).mimetype == "application/pdf"
+
+
+def test_a_failed_or_abandoned_export_says_so(app, consultation, team_client, monkeypatch):
+    client = team_client(Role.ORGANISER, TeamRole.ORGANISER)
+
+    def broken_renderer(*args, **kwargs):
+        raise RuntimeError("the renderer broke")
+
+    monkeypatch.setattr(reports, "render_pdf", broken_renderer)
+    response = client.submit(
+        f"/manage/events/{consultation.slug}/reports",
+        {"kind": "agenda", "audience": "public", "language": "en"},
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The report could not be made." in page
+    with app.app_context():
+        export = db.session.scalar(sa.select(ReportExport))
+        assert export.state is ExportState.FAILED and export.error == "RuntimeError"
+        # A queued export whose job never ended is shown as failed, not "being prepared".
+        export.state = ExportState.QUEUED
+        export.created_at = now_utc() - timedelta(hours=2)
+        db.session.commit()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The report could not be made." in page and "http-equiv" not in page
 
 
 def test_the_command_line_writes_the_report(app, consultation, tmp_path):

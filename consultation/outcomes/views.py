@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -280,7 +280,9 @@ def move_item(slug: str, session_id: int, collection: str, item_id: int):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
     session, outcome = services.outcome_for_session(event, session_id)
-    step = -1 if request.form.get("direction") == "up" else 1
+    step = {"up": -1, "down": 1}.get(request.form.get("direction"))
+    if step is None:
+        abort(400)
     services.move_item(outcome, collection, item_id, step)
     db.session.commit()
     return _back_to_session(event, session, collection)

@@ -26,6 +26,9 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 class Bar:
     label: str
     count: int
+    # Shown rounded to the nearest 5, so that a hidden small group cannot be worked out by
+    # subtracting the other groups from the total.
+    rounded: bool = False
 
     def __post_init__(self) -> None:
         if self.count < 0:
@@ -36,19 +39,31 @@ class Bar:
         return 0 < self.count < SMALL_GROUP
 
     @property
+    def value(self) -> int:
+        """The count as it may be shown (and drawn)."""
+        if self.rounded and not self.suppressed:
+            return SMALL_GROUP * round(self.count / SMALL_GROUP)
+        return self.count
+
+    @property
     def shown(self) -> str:
-        return f"<{SMALL_GROUP}" if self.suppressed else str(self.count)
+        if self.suppressed:
+            return f"<{SMALL_GROUP}"
+        return f"≈{self.value}" if self.rounded and self.count else str(self.count)
 
 
 def breakdown(
     counts: Mapping[str, int], *, limit: int | None = None, other_label: str = "Other"
 ) -> list[Bar]:
-    """Largest groups first; beyond ``limit`` groups, the smallest are merged into one."""
+    """Largest groups first; beyond ``limit`` groups, the smallest are merged into one. When a
+    group is too small to show, the others are rounded (see ``Bar.rounded``)."""
     bars = sorted((Bar(label, count) for label, count in counts.items()), key=_largest_first)
-    if limit is None or len(bars) <= limit:
-        return bars
-    kept, merged = bars[: limit - 1], bars[limit - 1 :]
-    return [*kept, Bar(other_label, sum(bar.count for bar in merged))]
+    if limit is not None and len(bars) > limit:
+        kept, merged = bars[: limit - 1], bars[limit - 1 :]
+        bars = [*kept, Bar(other_label, sum(bar.count for bar in merged))]
+    if any(bar.suppressed for bar in bars):
+        bars = [Bar(bar.label, bar.count, rounded=True) for bar in bars]
+    return bars
 
 
 def _largest_first(bar: Bar) -> tuple[int, str]:
@@ -98,14 +113,14 @@ def bar_chart_svg(
         parts.append(f'<text x="{LABEL_WIDTH}" y="{baseline}" {text}>—</text>')
     # A small group can never set the scale, so the other bars do not betray its size:
     # any group shown with its count is either empty or larger.
-    largest = max((bar.count for bar in bars), default=0)
+    largest = max((bar.value for bar in bars), default=0)
     for index, bar in enumerate(bars):
         top = gap + index * (bar_height + gap)
         baseline = _number(top + bar_height * 0.7)
         if bar.suppressed:
             length = area * SUPPRESSED_SHARE
         else:
-            length = area * bar.count / largest if largest else 0
+            length = area * bar.value / largest if largest else 0
         opacity = ' fill-opacity="0.45"' if bar.suppressed else ""
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{baseline}" text-anchor="end" '

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -10,6 +10,10 @@ from consultation.db import LabelledEnum, db, enum_type, now_utc
 if TYPE_CHECKING:
     from consultation.accounts.models import User
     from consultation.events.models import Event
+
+
+# Background jobs are stopped after 30 minutes; a queued export older than this never ends.
+JOB_DEADLINE = timedelta(minutes=40)
 
 
 class ReportKind(LabelledEnum):
@@ -84,3 +88,8 @@ class ReportExport(db.Model):
 
     event: Mapped["Event"] = relationship()
     user: Mapped["User | None"] = relationship(lazy="joined")
+
+    @property
+    def abandoned(self) -> bool:
+        """Still queued long after any job would have ended (a worker restarted, say)."""
+        return self.state is ExportState.QUEUED and now_utc() - self.created_at > JOB_DEADLINE

@@ -4,6 +4,7 @@ from Jinja templates, turned into PDF, recorded, and kept by content hash."""
 import hashlib
 import importlib.metadata
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,8 @@ class ReportData:
     days: list = field(default_factory=list)
     agenda: list[Session] = field(default_factory=list)
     recommendation_count: int = 0
+    # Sessions whose commitments are listed without their owner (Chatham House rule).
+    unattributed: set[int] = field(default_factory=set)
     annex_too_long: bool = False
     annex_limit: int = PARTICIPANT_ANNEX_LIMIT
     has_drafts: bool = False
@@ -217,14 +220,23 @@ def participation(event: Event) -> Participation:
 
 
 def _participating_organisations(event: Event) -> list[Organisation]:
+    """Organisations named in the annex: those with a participant who agreed to be listed, or
+    with enough participants that naming the organisation singles nobody out."""
+    listed_or_many = (
+        sa.select(Registration.organisation_id)
+        .where(_confirmed(event))
+        .group_by(Registration.organisation_id)
+        .having(
+            sa.or_(
+                sa.func.count(Registration.id) >= charts.SMALL_GROUP,
+                sa.func.max(sa.case((Registration.listed_to_participants, 1), else_=0)) == 1,
+            )
+        )
+    )
     return list(
         db.session.scalars(
             sa.select(Organisation)
-            .where(
-                Organisation.id.in_(
-                    sa.select(Registration.organisation_id).where(_confirmed(event))
-                )
-            )
+            .where(Organisation.id.in_(listed_or_many))
             .order_by(Organisation.name_key)
         )
     )
@@ -256,7 +268,16 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         return data
     conclusions = event_outcome(event)
     data.conclusions = conclusions if _included(conclusions.review_status, audience) else None
-    data.agenda = outcome_sessions(event)
+    sessions = outcome_sessions(event)
+    # A closed session is not even named outside the team.
+    data.agenda = [
+        session
+        for session in sessions
+        if audience is Audience.INTERNAL or session.attribution is not Attribution.CLOSED
+    ]
+    data.unattributed = {
+        session.id for session in sessions if session.attribution is Attribution.CHATHAM_HOUSE
+    }
     session_reports = _session_reports(event, data.agenda, audience)
     draft_conclusions = not conclusions.review_status.is_public and any(
         (conclusions.executive_summary, conclusions.conclusions, conclusions.next_steps)
@@ -395,8 +416,8 @@ def _source_hash(html: str) -> str:
     return digest.hexdigest()
 
 
-def _reuse(export: ReportExport, source_sha256: str) -> bool:
-    """An earlier PDF made from the same HTML is the same PDF: reuse it."""
+def _earlier_pdf(source_sha256: str) -> ReportExport | None:
+    """An earlier PDF made from the same HTML is the same PDF: it is reused."""
     earlier = db.session.scalar(
         sa.select(ReportExport)
         .where(
@@ -407,37 +428,78 @@ def _reuse(export: ReportExport, source_sha256: str) -> bool:
         .limit(1)
     )
     if earlier is None or not (report_store() / f"{earlier.sha256}.pdf").is_file():
-        return False
-    export.sha256, export.page_count, export.size_bytes = (
-        earlier.sha256,
-        earlier.page_count,
-        earlier.size_bytes,
-    )
-    return True
+        return None
+    return earlier
 
 
-def produce(export: ReportExport, event: Event) -> None:
-    """Makes the export's PDF, or reuses the stored one made from identical HTML."""
-    html = report_html(event, export.kind, export.audience, export.language)
+@dataclass(frozen=True)
+class MadePDF:
+    source_sha256: str
+    sha256: str
+    page_count: int
+    size_bytes: int
+
+
+def _make_pdf(event_id: int, kind: ReportKind, audience: Audience, language: str) -> MadePDF:
+    """Reads what the report needs in a transaction that takes no write lock (on SQLite one
+    would stop every registration for as long as the render lasts), and renders outside it."""
+    db.session.connection(execution_options={"read_only": True})
+    event = db.session.get(Event, event_id, options=EVENT_PAGE_OPTIONS, populate_existing=True)
+    html = report_html(event, kind, audience, language)
     source_sha256 = _source_hash(html)
-    export.source_sha256 = source_sha256
-    if not _reuse(export, source_sha256):
-        rendered = render_report(event, export.kind, export.audience, export.language, html)
-        export.sha256 = hashlib.sha256(rendered.content).hexdigest()
-        export.page_count = rendered.page_count
-        export.size_bytes = len(rendered.content)
-        target = report_store() / f"{export.sha256}.pdf"
-        if not target.exists():
-            partial = target.with_suffix(f".{export.id}.part")
-            partial.write_bytes(rendered.content)
-            partial.replace(target)
-    export.state = ExportState.READY
-    export.finished_at = now_utc()
+    earlier = _earlier_pdf(source_sha256)
+    if earlier is not None:
+        made = MadePDF(source_sha256, earlier.sha256, earlier.page_count, earlier.size_bytes)
+        db.session.commit()
+        return made
+    if kind is not ReportKind.SUMMARY:
+        # Only the summary goes back to the database while rendering (to shorten itself).
+        db.session.commit()
+    rendered = render_report(event, kind, audience, language, html)
+    db.session.commit()
+    sha256 = hashlib.sha256(rendered.content).hexdigest()
+    target = report_store() / f"{sha256}.pdf"
+    if not target.exists():
+        partial = target.with_suffix(f".{threading.get_ident()}.part")
+        partial.write_bytes(rendered.content)
+        partial.replace(target)
+    return MadePDF(source_sha256, sha256, rendered.page_count, len(rendered.content))
+
+
+def produce(export_id: int) -> ExportState:
+    """Makes a recorded export's PDF (or reuses an identical one) and records the outcome,
+    failure included: an export never stays "being prepared" because its render failed."""
+    db.session.commit()
+    export = db.session.get(ReportExport, export_id)
+    if export is None or export.state is not ExportState.QUEUED:
+        return export.state if export else ExportState.FAILED
+    wanted = (export.event_id, export.kind, export.audience, export.language)
+    db.session.commit()
+    try:
+        made = _make_pdf(*wanted)
+    except Exception as error:
+        logger.exception("Report export %s failed", export_id)
+        db.session.rollback()
+        values = {"state": ExportState.FAILED, "error": type(error).__name__}
+    else:
+        values = {
+            "state": ExportState.READY,
+            "source_sha256": made.source_sha256,
+            "sha256": made.sha256,
+            "page_count": made.page_count,
+            "size_bytes": made.size_bytes,
+        }
+    export = db.session.get(ReportExport, export_id)
+    for name, value in {**values, "finished_at": now_utc()}.items():
+        setattr(export, name, value)
+    db.session.commit()
+    return export.state
 
 
 def record_export(
     event: Event, kind: ReportKind, audience: Audience, language: str, user: User | None
 ) -> ReportExport:
+    """Records a requested export, to be made by ``produce`` (the caller commits first)."""
     if language not in current_app.config["LANGUAGES"]:
         raise ConsultationError(_l("Choose one of the offered languages."), field="language")
     export = ReportExport(
@@ -453,38 +515,12 @@ def record_export(
     return export
 
 
-def request_export(
-    event: Event, kind: ReportKind, audience: Audience, language: str, user: User | None
-) -> ReportExport:
-    """Records the export and makes the PDF now, or queues it when the event is large
-    (``export.state`` says which). The caller commits, then calls ``start_queued``."""
-    export = record_export(event, kind, audience, language, user)
-    if report_size(event, kind) <= current_app.config["REPORT_BACKGROUND_THRESHOLD"]:
-        produce(export, event)
-    return export
+def runs_in_background(event: Event, kind: ReportKind) -> bool:
+    return report_size(event, kind) > current_app.config["REPORT_BACKGROUND_THRESHOLD"]
 
 
-def start_queued(export: ReportExport) -> None:
-    if export.state is ExportState.QUEUED:
-        jobs.enqueue_background(produce_queued_export, export.id)
-
-
-def produce_queued_export(export_id: int) -> None:
-    """The background job: renders one queued export and records the outcome."""
-    export = db.session.get(ReportExport, export_id)
-    if export is None or export.state is not ExportState.QUEUED:
-        return
-    event = event_by_slug(export.event.slug, *EVENT_PAGE_OPTIONS)
-    try:
-        produce(export, event)
-    except Exception as error:
-        logger.exception("Report export %s failed", export_id)
-        db.session.rollback()
-        export = db.session.get(ReportExport, export_id)
-        export.state = ExportState.FAILED
-        export.error = type(error).__name__
-        export.finished_at = now_utc()
-    db.session.commit()
+def start_in_background(export_id: int) -> None:
+    jobs.enqueue_background(produce, export_id)
 
 
 def export_for(event: Event, export_id: int, user: User) -> ReportExport:

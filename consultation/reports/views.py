@@ -47,25 +47,25 @@ def report_list(slug: str):
     event = _team_event(slug)
     form = report_form(event)
     if form.validate_on_submit():
+        kind = ReportKind(form.kind.data)
         try:
-            export = services.request_export(
-                event,
-                ReportKind(form.kind.data),
-                Audience(form.audience.data),
-                form.language.data,
-                current_user,
+            export = services.record_export(
+                event, kind, Audience(form.audience.data), form.language.data, current_user
             )
         except ConsultationError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
+            export_id = export.id
+            background = services.runs_in_background(event, kind)
             db.session.commit()
-            services.start_queued(export)
-            if export.state is ExportState.READY:
+            if background:
+                services.start_in_background(export_id)
+            elif services.produce(export_id) is ExportState.READY:
                 return redirect(
-                    url_for("reports.download", slug=event.slug, export_id=export.id), 303
+                    url_for("reports.download", slug=event.slug, export_id=export_id), 303
                 )
-            return redirect(url_for("reports.progress", slug=event.slug, export_id=export.id), 303)
+            return redirect(url_for("reports.progress", slug=event.slug, export_id=export_id), 303)
     return render_form(
         "reports/manage/list.html",
         form,
@@ -127,11 +127,12 @@ def agenda_pdf(slug: str):
     event = services.report_event(slug, current_user, ReportKind.AGENDA)
     locale = str(get_locale())
     language = locale if locale in event.working_languages else event.working_languages[0]
-    export = services.request_export(
+    export = services.record_export(
         event, ReportKind.AGENDA, Audience.PUBLIC, language, current_user
     )
+    export_id = export.id
     db.session.commit()
-    if export.state is not ExportState.READY:
-        # An agenda is never large enough to be queued; refuse rather than hang.
+    # An agenda is small: it is always made during the request.
+    if services.produce(export_id) is not ExportState.READY:
         abort(503)
-    return _pdf_response(export)
+    return _pdf_response(db.session.get(ReportExport, export_id))
