@@ -48,6 +48,7 @@ from consultation.reports.pdf import STATIC_ROOT, RenderedPDF, render_pdf
 logger = logging.getLogger(__name__)
 
 SUMMARY_MAX_PAGES = 2
+SUMMARY_FIRST_TRY = 20
 # A PDF annex of thousands of names costs minutes to render and nobody reads it: above this,
 # the annex points to the participant list and the spreadsheet export instead.
 PARTICIPANT_ANNEX_LIMIT = 500
@@ -382,6 +383,9 @@ def render_report(
     fits on two pages."""
     if kind is not ReportKind.SUMMARY:
         return render_pdf(html)
+    if html.count('class="summary-recommendation"') > SUMMARY_FIRST_TRY:
+        # Two pages never hold more: no need to render the whole list first.
+        html = report_html(event, kind, audience, language, summary_limit=SUMMARY_FIRST_TRY)
     while (rendered := render_pdf(html, max_pages=SUMMARY_MAX_PAGES)) is None:
         shown = html.count('class="summary-recommendation"')
         if shown == 0:
@@ -412,6 +416,8 @@ def _source_hash(html: str) -> str:
     """Identifies the PDF before it is made: the HTML, and the stylesheet it is printed with."""
     digest = hashlib.sha256(html.encode())
     digest.update((STATIC_ROOT / "css" / "report.css").read_bytes())
+    # The fonts' checksums: new fonts make new PDFs.
+    digest.update((STATIC_ROOT / "MANIFEST.txt").read_bytes())
     digest.update(importlib.metadata.version("weasyprint").encode())
     return digest.hexdigest()
 
