@@ -1,4 +1,5 @@
-"""Horizontal bar charts as inline SVG, drawn on the server so that PDFs need nothing else.
+"""Horizontal bar charts, drawn on the server so that PDFs need nothing else: each bar an
+inline SVG in a table row that holds its label and number.
 
 Groups of fewer than ``SMALL_GROUP`` people are never shown with their count, and their bar
 has one fixed length, so that neither the label nor the drawing singles anyone out.
@@ -8,18 +9,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 SMALL_GROUP = 5
-FONT = "Noto Sans, Noto Naskh Arabic, sans-serif"
-LABEL_WIDTH = 200
-VALUE_WIDTH = 36
-MAX_LABEL = 28
 SUPPRESSED_SHARE = 0.04
 # Only a plain colour may reach the fill attribute: anything else could be url(...).
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
-# Characters that XML 1.0 forbids even when escaped; a label pasted from elsewhere may hold them.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -72,64 +67,40 @@ def _largest_first(bar: Bar) -> tuple[int, str]:
     return (-rank, bar.label)
 
 
-def _clean(text: str) -> str:
-    return NOT_XML.sub("", str(text))
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
-
-
 def _number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def bar_chart_svg(
-    bars: Sequence[Bar],
-    title: str,
+def largest(bars: Sequence[Bar]) -> int:
+    """The value the bars are scaled to. A small group never sets it, so the other bars do
+    not betray its size: any group drawn at its value is either empty or larger."""
+    return max((bar.value for bar in bars), default=0)
+
+
+def bar_svg(
+    bar: Bar,
+    scale: int,
     *,
-    width: int = 480,
-    bar_height: int = 18,
-    gap: int = 6,
+    width: int = 240,
+    height: int = 12,
     colour: str = "#1f5f8b",
+    right_to_left: bool = False,
 ) -> Markup:
-    """One labelled bar per group, in the order given, scaled to the largest group shown."""
-    area = width - LABEL_WIDTH - VALUE_WIDTH
-    if area <= 0:
-        raise ValueError(f"a chart needs to be wider than {LABEL_WIDTH + VALUE_WIDTH}: {width}")
+    """One group's bar, drawn as a lone rectangle. Labels and numbers stay in the HTML around
+    it, where Arabic is shaped and set right to left; SVG text in PDFs is neither."""
     if not COLOUR.fullmatch(colour):
         raise ValueError(f"not a hexadecimal colour: {colour!r}")
-    rows = max(len(bars), 1)
-    height = rows * (bar_height + gap) + gap
-    text = f'font-family="{FONT}" font-size="11"'
-    heading = escape(_clean(title))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{heading}" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-        f"<title>{heading}</title>",
-    ]
-    if not bars:
-        baseline = _number(gap + bar_height * 0.7)
-        parts.append(f'<text x="{LABEL_WIDTH}" y="{baseline}" {text}>—</text>')
-    # A small group can never set the scale, so the other bars do not betray its size:
-    # any group shown with its count is either empty or larger.
-    largest = max((bar.value for bar in bars), default=0)
-    for index, bar in enumerate(bars):
-        top = gap + index * (bar_height + gap)
-        baseline = _number(top + bar_height * 0.7)
-        if bar.suppressed:
-            length = area * SUPPRESSED_SHARE
-        else:
-            length = area * bar.value / largest if largest else 0
-        opacity = ' fill-opacity="0.45"' if bar.suppressed else ""
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{baseline}" text-anchor="end" '
-            f'unicode-bidi="plaintext" {text}>{escape(_short(_clean(bar.label)))}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{top}" width="{_number(length)}" '
-            f'height="{bar_height}" fill="{colour}"{opacity}/>'
-            f'<text x="{_number(LABEL_WIDTH + length + 4)}" y="{baseline}" {text}>'
-            f"{escape(bar.shown)}</text>"
-        )
-    parts.append("</svg>")
-    # Every piece of text above went through escape(), and the colour through COLOUR.
-    return Markup("".join(parts))  # noqa: S704
+    if bar.suppressed:
+        length = width * SUPPRESSED_SHARE
+    else:
+        length = width * bar.value / scale if scale else 0
+    opacity = ' fill-opacity="0.45"' if bar.suppressed else ""
+    # In a right-to-left page the bar grows from the right, where the label is.
+    start = width - length if right_to_left else 0
+    # Built only from numbers and a checked colour: nothing here comes from users.
+    return Markup(  # noqa: S704
+        f'<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}">'
+        f'<rect x="{_number(start)}" y="0" width="{_number(length)}" height="{height}" fill="{colour}"{opacity}/>'
+        "</svg>"
+    )

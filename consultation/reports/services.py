@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -25,7 +25,7 @@ from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound
 from consultation.events.models import Event, Theme
 from consultation.events.services import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
-from consultation.i18n import country_name
+from consultation.i18n import country_name, text_direction
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Commitment,
@@ -99,8 +99,10 @@ class Breakdown:
     bars: list[charts.Bar]
 
     @property
-    def chart(self) -> Markup:
-        return charts.bar_chart_svg(self.bars, self.title)
+    def rows(self) -> list[tuple[charts.Bar, Markup]]:
+        scale = charts.largest(self.bars)
+        right_to_left = text_direction(str(get_locale())) == "rtl"
+        return [(bar, charts.bar_svg(bar, scale, right_to_left=right_to_left)) for bar in self.bars]
 
 
 @dataclass
