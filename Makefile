@@ -8,9 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run worker test lint format check-python install install-dev vendor-assets clean
+.PHONY: run worker test lint format check-python install install-dev vendor-assets clean translations compile-translations
 
-run: check-python $(VENV)/.installed
+run: check-python $(VENV)/.installed compile-translations
 	@$(PYTHON) scripts/check-system-libs --warn
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
@@ -22,7 +22,7 @@ worker: $(VENV)/.installed
 
 # Runs the suite on SQLite, then on PostgreSQL. Without a PostgreSQL server the second run
 # stops at once and says so; under CI=true that fails instead.
-test: check-python $(VENV)/.installed-dev
+test: check-python $(VENV)/.installed-dev compile-translations
 	@$(PYTHON) scripts/check-system-libs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -59,6 +59,20 @@ install-dev: $(VENV)/.installed-dev
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
+
+TRANSLATIONS := consultation/translations
+
+# Extracts every translatable string into messages.pot and merges it into the French and
+# Arabic catalogues; translate the new entries (the tests fail on any left empty or fuzzy).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+
+# The compiled catalogues (*.mo) are built, not committed.
+compile-translations: $(VENV)/.installed
+	@$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
 
 # Refreshes static/vendor/ and static/fonts/ from the npm registry (needs npm; running the app does not).
 vendor-assets:

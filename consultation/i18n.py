@@ -4,10 +4,14 @@ import zoneinfo
 from datetime import date, datetime, time
 from functools import cache
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_time, get_locale
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
+
+from consultation.db import db
+from consultation.events.models import Event
 
 # Each language is named in itself, whatever the interface language.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -23,8 +27,20 @@ def select_locale() -> str:
     if session.get("language") in languages:
         return session["language"]
     return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        request.accept_languages.best_match(languages)
+        or _event_language(languages)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def _event_language(languages) -> str | None:
+    """On an event's pages, a visitor whose browser names none of our languages gets the
+    event's first working language."""
+    slug = (request.view_args or {}).get("slug")
+    if not slug:
+        return None
+    working = db.session.scalar(sa.select(Event.working_languages).where(Event.slug == slug))
+    return next((code for code in working or [] if code in languages), None)
 
 
 def text_direction(locale: str) -> str:
