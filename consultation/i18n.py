@@ -37,7 +37,8 @@ def _event_language(languages) -> str | None:
     """On an event's pages, a visitor whose browser names none of our languages gets the
     event's first working language."""
     slug = (request.view_args or {}).get("slug")
-    if not slug:
+    # A slug with a NUL character is refused before any query (PostgreSQL cannot compare it).
+    if not slug or "\x00" in slug:
         return None
     working = db.session.scalar(sa.select(Event.working_languages).where(Event.slug == slug))
     return next((code for code in working or [] if code in languages), None)
