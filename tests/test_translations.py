@@ -9,6 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from consultation import PROJECT_ROOT
+from tests.test_registrations import configure, form
 
 TRANSLATIONS = PROJECT_ROOT / "consultation" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
@@ -109,3 +110,15 @@ def test_an_events_pages_fall_back_to_its_first_working_language(client, make_ev
     assert '<html lang="en"' in client.get("/", headers={"Accept-Language": "de"}).get_data(
         as_text=True
     )
+
+
+def test_emails_go_out_in_the_language_the_participant_registered_in(app, outbox, make_event):
+    event = make_event(working_languages=["ar", "fr", "en"])
+    configure(app, event, capacity=5)
+    client = app.test_client()
+    headers = {"Accept-Language": "ar"}
+    client.submit(f"/events/{event.slug}/register", form("amal@ngo.example"), headers=headers)
+    [message] = outbox
+    assert message["Content-Language"] == "ar"
+    subject = translated("ar", "We received your registration: %(event)s")
+    assert message["Subject"] == subject % {"event": event.title}
