@@ -1,9 +1,9 @@
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.events.models import Theme
@@ -177,9 +177,17 @@ recommendation_themes = sa.Table(
 )
 
 
-class Recommendation(db.Model):
-    __tablename__ = "recommendations"
-    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+class ReferencedItem:
+    """What recommendations and commitments share: a session, a place in its list, a text, and
+    a number of the event's own behind a reference that never changes (MENA-2027-R07)."""
+
+    # The reference's letter, and the EventOutcome counter its numbers come from
+    letter: ClassVar[str]
+    counter: ClassVar[str]
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (sa.UniqueConstraint("event_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
@@ -187,10 +195,17 @@ class Recommendation(db.Model):
         sa.ForeignKey("session_outcomes.session_id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int]
-    # Written once, when the recommendation is made: MENA-2027-R07
+    # Written once, when the item is made
     reference: Mapped[str] = mapped_column(sa.String(40))
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(sa.Text)
+
+
+class Recommendation(ReferencedItem, db.Model):
+    __tablename__ = "recommendations"
+    letter = "R"
+    counter = "last_recommendation_number"
+
     # Values of Addressee
     addressees: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     other_addressee: Mapped[str | None] = mapped_column(sa.String(200))
@@ -210,21 +225,13 @@ class Recommendation(db.Model):
         return [*labels, self.other_addressee] if self.other_addressee else labels
 
 
-class Commitment(db.Model):
+class Commitment(ReferencedItem, db.Model):
     """An action point someone took on, tracked after the event."""
 
     __tablename__ = "commitments"
-    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+    letter = "C"
+    counter = "last_commitment_number"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
-    session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("session_outcomes.session_id", ondelete="CASCADE"), index=True
-    )
-    number: Mapped[int]
-    reference: Mapped[str] = mapped_column(sa.String(40))
-    position: Mapped[int] = mapped_column(default=0)
-    text: Mapped[str] = mapped_column(sa.Text)
     owner_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )

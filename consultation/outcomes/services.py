@@ -321,18 +321,20 @@ def reference_prefix(event: Event) -> str:
     return f"{code}-{event.edition_year}"
 
 
-def _next_number(event: Event, column: sa.Column) -> int:
-    """Takes the next number with one UPDATE ... RETURNING: concurrent rapporteurs never get
-    the same one, on SQLite as on PostgreSQL."""
+def _give_reference(event: Event, item: Recommendation | Commitment) -> None:
+    """Takes the item's number with one UPDATE ... RETURNING: concurrent rapporteurs never
+    get the same one, on SQLite as on PostgreSQL."""
     _stored_event_outcome(event)
     db.session.flush()
-    return db.session.execute(
+    counter = getattr(EventOutcome, item.counter)
+    item.number = db.session.execute(
         sa.update(EventOutcome)
         .where(EventOutcome.event_id == event.id)
-        .values({column: column + 1})
-        .returning(column)
+        .values({counter: counter + 1})
+        .returning(counter)
         .execution_options(synchronize_session=False)
     ).scalar_one()
+    item.reference = f"{reference_prefix(event)}-{item.letter}{item.number:02d}"
 
 
 def _next_position(items: list) -> int:
@@ -387,8 +389,7 @@ def add_recommendation(
     item = Recommendation(event_id=event.id, position=_next_position(outcome.recommendations))
     set_committed_value(item, "themes", [])
     _apply_recommendation(item, details)
-    item.number = _next_number(event, EventOutcome.last_recommendation_number)
-    item.reference = f"{reference_prefix(event)}-R{item.number:02d}"
+    _give_reference(event, item)
     _stored(outcome).recommendations.append(item)
     return item
 
@@ -419,8 +420,7 @@ def add_commitment(
     )
     set_committed_value(item, "history", [])
     _apply_commitment(item, details)
-    item.number = _next_number(event, EventOutcome.last_commitment_number)
-    item.reference = f"{reference_prefix(event)}-C{item.number:02d}"
+    _give_reference(event, item)
     item.history.append(
         CommitmentStatusChange(from_status=None, to_status=CommitmentStatus.PLANNED, actor=actor)
     )
