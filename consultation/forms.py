@@ -22,6 +22,17 @@ def query_int(value: str) -> int:
     return number
 
 
+def query_ints(values: list[str]) -> list[int]:
+    """The values that ``query_int`` accepts, the others left out (ticked ids, say)."""
+    numbers = []
+    for value in values:
+        try:
+            numbers.append(query_int(value))
+        except ValueError:
+            continue
+    return numbers
+
+
 def attach_error(form: FlaskForm, error: ConsultationError) -> None:
     """Show a domain error next to its field, or above the form when it has none."""
     errors = error.errors if isinstance(error, InvalidInput) else {error.field: [error.message]}

@@ -19,7 +19,7 @@ from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.events.models import Event
-from consultation.forms import attach_error, query_int, render_form
+from consultation.forms import attach_error, query_int, query_ints, render_form
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import all_organisations
 from consultation.registrations import exports, services
@@ -251,11 +251,7 @@ def bulk_change(slug: str):
     """First POST: show what will change and ask to confirm; second POST (confirmed): do it."""
     event = events.managed_event(slug, current_user)
     status = request.form.get("status")
-    ids = [
-        int(value)
-        for value in request.form.getlist("registration_id")
-        if value.isascii() and value.isdigit() and len(value) <= 9
-    ]
+    ids = query_ints(request.form.getlist("registration_id"))
     if status not in set(RegistrationStatus) or not ids:
         flash(_("Tick at least one registration and choose what to do with them."), "danger")
         return redirect(url_for("registrations.registration_list", slug=event.slug))

@@ -66,6 +66,10 @@ def report_list(slug: str):
                     url_for("reports.download", slug=event.slug, export_id=export_id), 303
                 )
             return redirect(url_for("reports.progress", slug=event.slug, export_id=export_id), 303)
+    return _list_page(event, form)
+
+
+def _list_page(event: Event, form: ReportForm):
     return render_form(
         "reports/manage/list.html",
         form,
@@ -81,13 +85,7 @@ def preview(slug: str):
     event = _team_event(slug)
     form = report_form(event, formdata=request.args, meta={"csrf": False})
     if not form.validate():
-        return render_form(
-            "reports/manage/list.html",
-            form,
-            event=event,
-            can_manage=can_manage(event, current_user),
-            exports=services.recent_exports(event),
-        )
+        return _list_page(event, form)
     return services.report_html(
         event,
         ReportKind(form.kind.data),
