@@ -113,7 +113,7 @@ def test_the_event_calendar_has_every_session_with_stable_uids_and_escaped_text(
         end=time(13),
     )
     first = client.get(f"/events/{event.slug}/agenda.ics").get_data(as_text=True)
-    assert r"SUMMARY:Access\; risks\, and duty of care" in first
+    assert r"SUMMARY;LANGUAGE=en:Access\; risks\, and duty of care" in first
     entries = icalendar.Calendar.from_ical(first).walk("VEVENT")
     assert [str(entry["summary"]) for entry in entries] == [
         "Access; risks, and duty of care",

@@ -18,19 +18,25 @@ def _uid(kind: str, record_id: int) -> str:
     return f"{kind}-{record_id}@{host}"
 
 
+def _add_text(component, name: str, subject: Event | Session, field: str) -> None:
+    """The text in the visitor's language, or the original, tagged with its language."""
+    text = subject.text(field)
+    if text:
+        component.add(name, text.text, parameters={"language": text.language})
+
+
 def _session_entry(event: Event, session: Session) -> icalendar.Event:
     entry = icalendar.Event()
     entry.add("uid", _uid("session", session.id))
     entry.add("dtstamp", now_utc())
-    entry.add("summary", session.title)
+    _add_text(entry, "summary", session, "title")
     entry.add("dtstart", session.local_start)
     entry.add("dtend", session.local_end)
     entry.add("last-modified", session.updated_at)
     location = ", ".join(part for part in (session.room, event.venue, event.city) if part)
     entry.add("location", location)
     entry.add("url", external_url("agenda.session_page", slug=event.slug, session_id=session.id))
-    if session.description:
-        entry.add("description", session.description)
+    _add_text(entry, "description", session, "description")
     return entry
 
 
@@ -39,7 +45,7 @@ def calendar_for(event: Event, sessions: list[Session]) -> bytes:
     calendar.add("prodid", "-//Consultation//Agenda//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", event.title)
+    calendar.add("x-wr-calname", event.text("title").text)
     calendar.add("x-wr-timezone", event.timezone)
     if sessions:
         for session in sessions:
@@ -48,7 +54,7 @@ def calendar_for(event: Event, sessions: list[Session]) -> bytes:
         entry = icalendar.Event()
         entry.add("uid", _uid("event", event.id))
         entry.add("dtstamp", now_utc())
-        entry.add("summary", event.title)
+        _add_text(entry, "summary", event, "title")
         entry.add("dtstart", event.start_date)
         entry.add("dtend", event.end_date + timedelta(days=1))
         entry.add("location", ", ".join(part for part in (event.venue, event.city) if part))

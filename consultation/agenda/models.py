@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consultation.accounts.models import User
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.events.models import Event, Theme
+from consultation.multilingual import Translatable
 from consultation.organisations.models import Organisation
 
 
@@ -72,7 +73,7 @@ session_themes = sa.Table(
 )
 
 
-class Session(db.Model):
+class Session(Translatable, db.Model):
     """An item of an event's agenda."""
 
     __tablename__ = "sessions"
@@ -80,6 +81,7 @@ class Session(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_sessions_event_id_starts_at", "event_id", "starts_at"),
     )
+    TRANSLATED_FIELDS = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
@@ -109,6 +111,10 @@ class Session(db.Model):
         order_by="SessionSpeaker.position",
         lazy="raise_on_sql",
     )
+
+    @property
+    def content_language(self) -> str:
+        return self.event.content_language
 
     @property
     def local_start(self) -> datetime:

@@ -27,6 +27,8 @@ def event_summary(event: Event) -> dict:
         "end_date": event.end_date.isoformat(),
         "timezone": event.timezone,
         "working_languages": event.working_languages,
+        # The texts above are in the first working language; these are the others'.
+        "translations": event.translations,
         "status": event.status.value,
         "themes": [theme.slug for theme in event.themes],
         "url": external_url("events.event_page", slug=event.slug),
@@ -53,6 +55,7 @@ def session_record(session: Session) -> dict:
             for speaker in session.speakers
         ],
         "description": session.description,
+        "translations": session.translations,
     }
 
 

@@ -1,7 +1,10 @@
+from typing import TYPE_CHECKING, NamedTuple
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    Field,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -24,6 +27,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from consultation.events.models import PartnerRole, Region, TeamRole
 from consultation.forms import DateField
 from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
+from consultation.multilingual import text_direction
+
+if TYPE_CHECKING:
+    from consultation.multilingual import Translatable
 
 MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
 SLUG_RULE = Regexp(
@@ -98,6 +105,17 @@ class EventForm(FlaskForm):
         validators=[DataRequired(_l("Choose at least one working language."))],
         default=["en"],
     )
+    content_language = SelectField(
+        _l("Language of the title, summary and description"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+        default="en",
+        description=_l(
+            "Visitors who read another working language see your translation into it, or these texts with a note saying so."
+        ),
+    )
     summary = TextAreaField(
         _l("Summary"),
         validators=[Optional(), Length(max=2000)],
@@ -123,7 +141,13 @@ class EventForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.series_id.choices = [SelectChoice(0, _l("No series")), *series_choices]
 
+    def validate_content_language(self, field) -> None:
+        if field.data not in (self.working_languages.data or []):
+            raise ValidationError(_l("Choose one of the working languages you ticked."))
+
     def event_fields(self) -> dict:
+        original = self.content_language.data
+        others = [code for code in self.working_languages.data if code != original]
         return {
             "title": self.title.data.strip(),
             "series_id": self.series_id.data or None,
@@ -135,7 +159,8 @@ class EventForm(FlaskForm):
             "start_date": self.start_date.data,
             "end_date": self.end_date.data,
             "timezone": self.timezone.data,
-            "working_languages": self.working_languages.data,
+            # The first working language is the one the event's own texts are written in.
+            "working_languages": [original, *others],
             "summary": self.summary.data or None,
             "description": self.description.data or None,
             "contact_email": (self.contact_email.data or "").strip().lower() or None,
@@ -274,3 +299,69 @@ class ThemeForm(FlaskForm):
                 "description_ar",
             )
         }
+
+
+# The translated texts keep the limits of the originals.
+TRANSLATED_TEXTS = {
+    "title": (_l("Title"), 200),
+    "summary": (_l("Summary"), 2000),
+    "description": (_l("Description"), 20000),
+}
+
+
+class TranslationGroup(NamedTuple):
+    """The translatable texts of one event or session, each with its original."""
+
+    subject: "Translatable"
+    fields: list[tuple[Field, str]]
+
+
+class TranslationForm(FlaskForm):
+    groups: list[TranslationGroup]
+
+    def texts(self, subject: "Translatable") -> dict[str, str | None]:
+        group = next(group for group in self.groups if group.subject is subject)
+        return {field.short_name.rsplit("-", 1)[1]: field.data for field, _ in group.fields}
+
+
+def translation_form(language: str, subjects: list["Translatable"]) -> TranslationForm:
+    """One text box per non-empty text of the event and of its sessions, holding the
+    translation into ``language`` so far."""
+
+    class Form(TranslationForm):
+        pass
+
+    direction = text_direction(language)
+    prefixes = []
+    for index, subject in enumerate(subjects):
+        prefix = f"text{index}"
+        prefixes.append(prefix)
+        for name in subject.TRANSLATED_FIELDS:
+            if not getattr(subject, name):
+                continue
+            label, limit = TRANSLATED_TEXTS[name]
+            field_class = StringField if name == "title" else TextAreaField
+            setattr(
+                Form,
+                f"{prefix}-{name}",
+                field_class(
+                    label,
+                    validators=[Optional(), Length(max=limit)],
+                    default=subject.translation(language, name),
+                    render_kw={"lang": language, "dir": direction}
+                    | ({} if name == "title" else {"rows": 3 if name == "summary" else 6}),
+                ),
+            )
+    form = Form()
+    form.groups = [
+        TranslationGroup(
+            subject,
+            [
+                (form[f"{prefix}-{name}"], getattr(subject, name))
+                for name in subject.TRANSLATED_FIELDS
+                if f"{prefix}-{name}" in form
+            ],
+        )
+        for prefix, subject in zip(prefixes, subjects, strict=True)
+    ]
+    return form

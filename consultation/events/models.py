@@ -3,11 +3,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.multilingual import Translatable, interface_language
 from consultation.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -128,24 +128,20 @@ class Theme(db.Model):
 
     @property
     def name(self) -> str:
-        return getattr(self, f"name_{_interface_language()}")
+        return getattr(self, f"name_{interface_language()}")
 
     @property
     def description(self) -> str | None:
-        return getattr(self, f"description_{_interface_language()}") or self.description_en
+        return getattr(self, f"description_{interface_language()}") or self.description_en
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"
 
 
-def _interface_language() -> str:
-    language = str(get_locale() or "en")
-    return language if language in ("en", "fr", "ar") else "en"
-
-
-class Event(db.Model):
+class Event(Translatable, db.Model):
     __tablename__ = "events"
     __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+    TRANSLATED_FIELDS = ("title", "summary", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -199,6 +195,15 @@ class Event(db.Model):
     def is_public(self) -> bool:
         """Published and archived editions stay readable; drafts are for the team only."""
         return self.status is not EventStatus.DRAFT
+
+    @property
+    def content_language(self) -> str:
+        """The language of the event's own texts: its first working language."""
+        return self.working_languages[0] if self.working_languages else "en"
+
+    @property
+    def other_working_languages(self) -> list[str]:
+        return list(self.working_languages[1:])
 
     @property
     def zone(self) -> ZoneInfo:

@@ -14,6 +14,7 @@ from flask_babel import lazy_ngettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import Permission, Role, User
 from consultation.accounts.services import find_user_by_email
@@ -386,12 +387,19 @@ def copy_event(
                 room=session.room,
                 description=session.description,
                 attribution=session.attribution,
+                translations=session.translations,
                 themes=list(session.themes),
                 speakers=[],
             )
             for session in source.sessions
         ],
     )
+    # The translated titles describe the previous edition; its summary and description carry over.
+    copy.translations = {
+        language: kept
+        for language, texts in source.translations.items()
+        if (kept := {field: text for field, text in texts.items() if field != "title"})
+    }
     for copier in edition_copiers:
         copier(source, copy, shift)
     db.session.flush()
@@ -440,6 +448,66 @@ def set_event_themes(event: Event, theme_ids: list[int]) -> None:
         sa.select(Event).where(Event.id == event.id).options(selectinload(Event.themes))
     )
     event.themes = list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(theme_ids))))
+
+
+# Translations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranslationProgress:
+    language: str
+    translated: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.translated == self.total
+
+
+def translatable_texts(event: Event) -> list[Event | Session]:
+    """The event and its sessions, in agenda order: everything whose texts can be translated."""
+    sessions = list(
+        db.session.scalars(
+            sa.select(Session)
+            .where(Session.event_id == event.id)
+            .order_by(Session.starts_at, Session.room, Session.id)
+        )
+    )
+    for session in sessions:
+        set_committed_value(session, "event", event)
+    return [event, *sessions]
+
+
+def translation_progress(subjects: list[Event | Session]) -> list[TranslationProgress]:
+    """For each of the event's other working languages, how many of its texts are translated."""
+    event = subjects[0]
+    texts = [
+        (subject, field)
+        for subject in subjects
+        for field in subject.TRANSLATED_FIELDS
+        if getattr(subject, field)
+    ]
+    return [
+        TranslationProgress(
+            language,
+            sum(1 for subject, field in texts if subject.translation(language, field)),
+            len(texts),
+        )
+        for language in event.other_working_languages
+    ]
+
+
+def check_translation_language(event: Event, language: str) -> None:
+    if language not in event.other_working_languages:
+        raise NotFound(_l("This language is not one of the event's other working languages."))
+
+
+def translate(subjects: list[Event | Session], language: str, texts) -> None:
+    """Stores each subject's translation into ``language``; ``texts(subject)`` gives its
+    translated fields, an empty one meaning "not translated"."""
+    check_translation_language(subjects[0], language)
+    for subject in subjects:
+        subject.set_translations(language, texts(subject))
 
 
 def event_team(event: Event) -> list[EventMember]:

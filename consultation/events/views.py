@@ -26,9 +26,11 @@ from consultation.events.forms import (
     SeriesForm,
     TeamMemberForm,
     ThemeForm,
+    translation_form,
 )
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
 from consultation.forms import attach_error, query_int, render_form
+from consultation.multilingual import INTERFACE_LANGUAGES
 from consultation.organisations.services import all_organisations, organisation_or_404
 
 bp = Blueprint("events", __name__)
@@ -245,6 +247,35 @@ def event_themes(slug: str):
         flash(_("The event's themes are saved."), "success")
         return redirect(url_for("events.manage_event", slug=event.slug))
     return render_form("events/manage/themes.html", form, event=event)
+
+
+@bp.route("/manage/events/<slug>/translations")
+@login_required
+def translations(slug: str):
+    event = services.managed_event(slug, current_user)
+    return render_template(
+        "events/manage/translations.html",
+        event=event,
+        progress=services.translation_progress(services.translatable_texts(event)),
+    )
+
+
+@bp.route(
+    f"/manage/events/<slug>/translations/<any({', '.join(INTERFACE_LANGUAGES)}):language>",
+    methods=["GET", "POST"],
+)
+@login_required
+def translate(slug: str, language: str):
+    event = services.managed_event(slug, current_user)
+    services.check_translation_language(event, language)
+    subjects = services.translatable_texts(event)
+    form = translation_form(language, subjects)
+    if form.validate_on_submit():
+        services.translate(subjects, language, form.texts)
+        db.session.commit()
+        flash(_("The translation is saved."), "success")
+        return redirect(url_for("events.translations", slug=event.slug))
+    return render_form("events/manage/translate.html", form, event=event, language=language)
 
 
 @bp.route("/manage/events/<slug>/team", methods=["GET", "POST"])

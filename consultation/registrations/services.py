@@ -140,14 +140,15 @@ def email_registrant(registration: Registration, kind: str, token: str | None = 
     """Tell the registrant what happened, with a fresh management link when none is given."""
     event = registration.event
     token = token or new_management_token(registration)
+    title = event.text("title", registration.language).text
     subjects = {
-        "received": _l("We received your registration: %(event)s", event=event.title),
-        "confirmed": _l("Your place is confirmed: %(event)s", event=event.title),
-        "waitlisted": _l("You are on the waiting list: %(event)s", event=event.title),
-        "promoted": _l("A place is now yours: %(event)s", event=event.title),
-        "declined": _l("Your registration was not accepted: %(event)s", event=event.title),
-        "cancelled": _l("Your registration is cancelled: %(event)s", event=event.title),
-        "link": _l("Your registration link: %(event)s", event=event.title),
+        "received": _l("We received your registration: %(event)s", event=title),
+        "confirmed": _l("Your place is confirmed: %(event)s", event=title),
+        "waitlisted": _l("You are on the waiting list: %(event)s", event=title),
+        "promoted": _l("A place is now yours: %(event)s", event=title),
+        "declined": _l("Your registration was not accepted: %(event)s", event=title),
+        "cancelled": _l("Your registration is cancelled: %(event)s", event=title),
+        "link": _l("Your registration link: %(event)s", event=title),
     }
     send_email(
         registration.email,
