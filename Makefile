@@ -62,11 +62,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 TRANSLATIONS := consultation/translations
 
-# Extracts every translatable string into messages.pot and merges it into the French and
+# Extracts every translatable string into messages.pot (--ignore-dirs: Babel skips folders
+# starting with "_", such as templates/_macros, unless told otherwise) and merges it into the French and
 # Arabic catalogues; translate the new entries (the tests fail on any left empty or fuzzy).
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
-		--no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+		--ignore-dirs '.* __pycache__' --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, abort, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
@@ -23,12 +23,15 @@ from consultation.forms import LARGEST_ID
 from consultation.i18n import (
     LANGUAGE_NAMES,
     country_name,
+    day_and_time,
     event_time,
+    language_name,
+    listing,
     select_locale,
-    text_direction,
     utc_offsets,
 )
 from consultation.markdown import render_markdown
+from consultation.multilingual import text_direction, writing_direction
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.registrations.views import bp as registrations_bp
@@ -120,14 +123,23 @@ def register_templates(app: Flask) -> None:
         return {
             "current_locale": locale,
             "text_direction": text_direction(locale),
+            # "from → to" reads from the right in Arabic, so the arrow points left.
+            "forward_arrow": "←" if text_direction(locale) == "rtl" else "→",
             "language_names": LANGUAGE_NAMES,
             "Permission": models.Permission,
         }
 
     app.add_template_filter(country_name)
+    app.add_template_filter(language_name)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(event_time)
+    app.add_template_filter(day_and_time)
+    app.add_template_filter(listing)
     app.add_template_filter(utc_offsets)
+    app.add_template_filter(text_direction)
+    app.add_template_filter(writing_direction)
+    # Grouped for the locale, in Western digits (Babel's default, Arabic included).
+    app.add_template_filter(format_decimal, "number")
 
 
 # No inline script or style is used anywhere, so the policy can forbid them; Bootstrap's

@@ -1,10 +1,13 @@
 """The interface language of each request, and lists named in it (countries, time zones)."""
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import cache
 
 import sqlalchemy as sa
+from babel.dates import format_skeleton
+from babel.lists import format_list
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_time, get_locale
 from flask_login import current_user
@@ -15,7 +18,6 @@ from consultation.events.models import Event
 
 # Each language is named in itself, whatever the interface language.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
-RIGHT_TO_LEFT = frozenset({"ar"})
 
 
 def select_locale() -> str:
@@ -44,8 +46,9 @@ def _event_language(languages) -> str | None:
     return next((code for code in working or [] if code in languages), None)
 
 
-def text_direction(locale: str) -> str:
-    return "rtl" if locale in RIGHT_TO_LEFT else "ltr"
+def language_name(code: str) -> str:
+    """The language's name in the interface language, e.g. "French" or "الفرنسية"."""
+    return get_locale().languages.get(code, code)
 
 
 def country_name(code: str) -> str:
@@ -86,6 +89,19 @@ def timezone_choices() -> list[SelectChoice]:
 def event_time(moment: datetime) -> str:
     """A time of day in the zone the datetime carries (the event's), not the visitor's."""
     return format_time(moment, "short", rebase=False)
+
+
+def day_and_time(moment: datetime, with_year: bool = False) -> str:
+    """Weekday, day, month (and year) and time in the datetime's own zone, joined as the
+    locale joins them: "Tue, May 11, 9:00 AM", "الثلاثاء، 11 مايو، 9:00 ص"."""
+    locale = get_locale()
+    day = format_skeleton("yMMMEd" if with_year else "MMMEd", moment, locale=locale)
+    return locale.datetime_formats["medium"].format(event_time(moment), day)
+
+
+def listing(items: Iterable) -> str:
+    """Items joined as the locale lists them: "A, B, and C", "A, B et C", "A وB وC"."""
+    return format_list([str(item) for item in items], locale=get_locale())
 
 
 def _offset(zone: zoneinfo.ZoneInfo, on: date) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pypdf
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from consultation.accounts.models import Role
 from consultation.agenda.models import (
@@ -155,11 +156,11 @@ def consultation(app, make_event, make_user, add_to_team):
     return event
 
 
-def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC) -> bytes:
+def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC, language="en") -> bytes:
     with app.test_request_context():
         event = reports.event_by_slug(event.slug, *reports.EVENT_PAGE_OPTIONS)
-        html = reports.report_html(event, kind, audience, "en")
-        return reports.render_report(event, kind, audience, "en", html).content
+        html = reports.report_html(event, kind, audience, language)
+        return reports.render_report(event, kind, audience, language, html).content
 
 
 def test_the_public_outcome_report_holds_every_section_and_only_reviewed_content(app, consultation):
@@ -541,3 +542,57 @@ def test_the_command_line_writes_the_report(app, consultation, tmp_path):
         assert export.user_id is None and export.kind is ReportKind.AGENDA
     missing = app.test_cli_runner().invoke(args=["reports", "render", "nope", "-o", str(target)])
     assert missing.exit_code != 0 and "no event" in missing.output
+
+
+ARABIC_TITLE = "المشاورة الإنسانية الإقليمية"
+ARABIC_SESSION = "الوصول إلى مراكز الاحتجاز"
+
+
+@pytest.mark.parametrize("kind", [ReportKind.OUTCOME, ReportKind.SUMMARY, ReportKind.AGENDA])
+def test_reports_in_arabic_hold_arabic_text_in_reading_order(app, consultation, kind):
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        event.set_translations("ar", {"title": ARABIC_TITLE})
+        session = db.session.scalar(
+            sa.select(Session).where(Session.title == "Access to detention centres")
+        )
+        session.set_translations("ar", {"title": ARABIC_SESSION})
+        db.session.commit()
+    content = render(app, consultation, kind, language="ar")
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    assert reader.metadata.title.endswith(ARABIC_TITLE)
+    # pypdf gives Arabic in logical order: the words read as they were written.
+    text = pdf_text(content)
+    assert ARABIC_TITLE in text
+    with app.test_request_context(), force_locale("ar"):
+        assert str(kind.label) in text
+    # Arabic month names, Western digits (a PDF keeps digits in visual order, so the two are
+    # checked apart).
+    assert "مارس" in text and "2027" in text
+    assert not re.search("[\u0660-\u0669]", text)
+    if kind is not ReportKind.SUMMARY:
+        assert ARABIC_SESSION in text
+    # A recommendation written in English stays whole, in its own direction.
+    if kind is ReportKind.OUTCOME:
+        assert "Publish access data yearly." in text
+
+
+def test_reports_in_french_translate_headings_and_dates(app, consultation):
+    text = pdf_text(render(app, consultation, language="fr"))
+    assert "Résumé analytique" in text
+    assert "1 mars 2027" in text
+    # Untranslated texts appear in their original language.
+    assert "Regional Humanitarian Consultation" in text
+
+
+def test_the_team_may_export_in_any_interface_language(app, consultation, team_client):
+    client = team_client(Role.POLICY, TeamRole.POLICY)
+    page = f"/manage/events/{consultation.slug}/reports"
+    form = client.get(page).get_data(as_text=True)
+    # The event works in English and Arabic; French is offered too.
+    assert re.search(r'<option[^>]*value="en".*value="ar".*value="fr"', form, re.S)
+    response = client.submit(page, {"kind": "summary", "audience": "public", "language": "fr"})
+    assert response.status_code == 303
+    download = client.get(response.headers["Location"])
+    assert "Résumé analytique" in pdf_text(download.data)

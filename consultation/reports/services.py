@@ -25,7 +25,8 @@ from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound
 from consultation.events.models import Event, Theme
 from consultation.events.services import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
-from consultation.i18n import country_name, text_direction
+from consultation.i18n import country_name
+from consultation.multilingual import text_direction
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Commitment,
@@ -145,7 +146,7 @@ class ReportData:
 
     @property
     def title(self) -> str:
-        return f"{self.kind.label} — {self.event.title}"
+        return f"{self.kind.label} — {self.event.text('title')}"
 
 
 def _included(outcome_status, audience: Audience) -> bool:

@@ -1,5 +1,4 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from consultation.db import db
@@ -7,6 +6,7 @@ from consultation.errors import ConsultationError
 from consultation.events.models import Event
 from consultation.events.services import can_manage
 from consultation.forms import attach_error, render_form
+from consultation.multilingual import INTERFACE_LANGUAGES, interface_language
 from consultation.reports import services
 from consultation.reports.forms import ReportForm
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -23,7 +23,11 @@ def _team_event(slug: str) -> Event:
 
 
 def report_form(event: Event, **kwargs) -> ReportForm:
-    return ReportForm(_kinds_for(event), event.working_languages, **kwargs)
+    # Every interface language, the event's working languages first: the headings, dates and
+    # labels are translated, and texts without a translation appear in their original.
+    languages = [*event.working_languages]
+    languages += [code for code in INTERFACE_LANGUAGES if code not in languages]
+    return ReportForm(_kinds_for(event), languages, **kwargs)
 
 
 def _pdf_response(export: ReportExport):
@@ -123,10 +127,8 @@ def agenda_pdf(slug: str):
     # Each download is recorded: a write, though the request is a GET.
     g.writes = True
     event = services.report_event(slug, current_user, ReportKind.AGENDA)
-    locale = str(get_locale())
-    language = locale if locale in event.working_languages else event.working_languages[0]
     export = services.record_export(
-        event, ReportKind.AGENDA, Audience.PUBLIC, language, current_user
+        event, ReportKind.AGENDA, Audience.PUBLIC, interface_language(), current_user
     )
     export_id = export.id
     db.session.commit()
