@@ -41,7 +41,7 @@ def test_an_organiser_builds_and_publishes_an_edition(page: Page, make_user, the
     page.get_by_role("button", name="Create the series").click()
 
     # The edition.
-    page.get_by_label("Title").fill("Regional Humanitarian Consultation — MENA")
+    page.get_by_label("Title", exact=True).fill("Regional Humanitarian Consultation — MENA")
     choose(page, "Series", "IOM–NGO Humanitarian Consultations")
     page.get_by_label("Edition year").fill("2027")
     page.get_by_label("City").fill("Istanbul")
@@ -70,7 +70,7 @@ def test_an_organiser_builds_and_publishes_an_edition(page: Page, make_user, the
     expect(page.get_by_role("button", name="Remove Rania Khalil")).to_be_visible()
 
     page.get_by_role("link", name="Add a session", exact=True).first.click()
-    page.get_by_label("Title").fill("Opening: safe access in high-risk environments")
+    page.get_by_label("Title", exact=True).fill("Opening: safe access in high-risk environments")
     choose(page, "Kind", "Opening")
     page.get_by_label("Starts at").fill("09:00")
     page.get_by_label("Ends at").fill("09:45")
