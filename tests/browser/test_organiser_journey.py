@@ -82,6 +82,16 @@ def test_an_organiser_builds_and_publishes_an_edition(page: Page, make_user, the
     page.get_by_role("button", name="Add to the session").click()
     expect(page.get_by_text("The person is added to the session.")).to_be_visible()
 
+    page.get_by_role("link", name="Add a session", exact=True).first.click()
+    page.get_by_label("Title", exact=True).fill("Working group: duty of care for local partners")
+    choose(page, "Kind", "Working group")
+    page.get_by_label("Day").select_option(value="2027-05-12")
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at").fill("11:30")
+    page.get_by_label("Duty of care").check()
+    page.get_by_role("button", name="Save the session").click()
+    expect(page.get_by_text("The session is added to the agenda.")).to_be_visible()
+
     page.get_by_role("link", name="Overview").click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish").click()
@@ -97,12 +107,17 @@ def test_an_organiser_builds_and_publishes_an_edition(page: Page, make_user, the
         page.get_by_role("link", name="Opening: safe access in high-risk environments")
     ).to_be_visible()
     expect(page.get_by_text("Daniel Moreau")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Working group: duty of care for local partners")
+    ).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Add the whole agenda to my calendar (.ics)").click()
     calendar = icalendar.Calendar.from_ical(download.value.path().read_bytes())
-    [entry] = calendar.walk("VEVENT")
-    assert str(entry["summary"]) == "Opening: safe access in high-risk environments"
-    assert entry["dtstart"].params["TZID"] == "Europe/Istanbul"
+    opening, working_group = calendar.walk("VEVENT")
+    assert str(opening["summary"]) == "Opening: safe access in high-risk environments"
+    assert opening["dtstart"].params["TZID"] == "Europe/Istanbul"
+    assert str(working_group["summary"]) == "Working group: duty of care for local partners"
+    assert working_group["dtstart"].dt.isoformat() == "2027-05-12T10:00:00+03:00"
 
 
 def test_deleting_asks_first(page: Page, make_user, make_event, add_to_team, app):
