@@ -181,8 +181,73 @@ def create_demo_event(organisations: dict[str, Organisation]) -> Event:
             "and aid diversion on the agenda. The exchanges inform IOM's future policies."
         ),
     )
+    for language, texts in DEMO_EVENT_TRANSLATIONS.items():
+        event.set_translations(language, texts)
     db.session.add(event)
     return event
+
+
+# The event's texts in its other working languages; the Markdown keeps the English structure.
+DEMO_EVENT_TRANSLATIONS = {
+    "ar": {
+        "title": (
+            "المشاورة الإنسانية الإقليمية بين المنظمة الدولية للهجرة والمنظمات غير الحكومية "
+            "— الشرق الأوسط وشمال أفريقيا"
+        ),
+        "summary": (
+            "تنظم المنظمة الدولية للهجرة (IOM) والمجلس الدولي للوكالات التطوعية (ICVA) "
+            "بالاشتراك هذه المشاورة الإقليمية الأولى، التي تجمع أكثر من 65 ممثلاً عن منظمات "
+            "غير حكومية دولية وإقليمية ووطنية ومحلية من أجل تحسين الوصول الإنساني في الشرق "
+            "الأوسط وشمال أفريقيا: الحد من المخاطر، وتعزيز القدرات المحلية، والوصول إلى "
+            "الأماكن التي يصعب الوصول إليها مثل مراكز احتجاز المهاجرين. ويتضمن جدول الأعمال "
+            "المساءلة والشفافية وواجب الرعاية والبرمجة المراعية للنزاعات وتحويل مسار "
+            "المساعدات. وستسترشد المنظمة الدولية للهجرة بهذه المداولات في سياساتها المستقبلية."
+        ),
+        "description": (
+            "تفضي النزاعات المسلحة والأزمات الكبرى في شتى أنحاء العالم إلى احتياجات ملحة "
+            "لإنقاذ أرواح ملايين المدنيين، في حين تحد الاعتداءات على العاملين في المجال "
+            "الإنساني وغيرها من العوائق من استدامة الوصول الإنساني.\n\n"
+            "ومنذ عام 2015، تعقد المنظمة الدولية للهجرة والمجلس الدولي للوكالات التطوعية "
+            "مشاورات سنوية يفتح فيها العاملون في المجال الإنساني باب الحوار، ويستكشفون سبل "
+            "العمل المشترك، ويتصدون للتحديات الراهنة. وتتناول هذه المشاورة المسائل التالية:\n\n"
+            "- كيفية تأمين وصول آمن ومستمر إلى السكان في الأماكن الشديدة الخطورة التي يصعب "
+            "الوصول إليها؛\n"
+            "- كيفية الاستثمار في مهارات المنظمات غير الحكومية المحلية والوطنية وقدراتها؛\n"
+            "- كيفية تعزيز الشراكات بين المنظمة الدولية للهجرة والمنظمات غير الحكومية على "
+            "جميع المستويات."
+        ),
+    },
+    "fr": {
+        "title": "Consultation humanitaire régionale OIM–ONG — Moyen-Orient et Afrique du Nord",
+        "summary": (
+            "Co-organisée par l’Organisation internationale pour les migrations (OIM) et le "
+            "Conseil international des agences bénévoles (ICVA), cette première consultation "
+            "régionale réunit plus de 65 représentants d’ONG internationales, régionales, "
+            "nationales et locales pour améliorer l’accès humanitaire au Moyen-Orient et en "
+            "Afrique du Nord\u00a0: réduire les risques, renforcer les capacités locales et "
+            "atteindre les lieux difficiles d’accès, tels que les centres de détention de "
+            "migrants. La redevabilité, la transparence, le devoir de protection, la "
+            "programmation sensible aux conflits et le détournement de l’aide sont à l’ordre "
+            "du jour. Les échanges éclaireront les futures politiques de l’OIM."
+        ),
+        "description": (
+            "Partout dans le monde, les conflits armés et les crises majeures font naître des "
+            "besoins vitaux pour des millions de civils, tandis que les attaques contre le "
+            "personnel humanitaire et d’autres obstacles entravent un accès humanitaire "
+            "durable.\n\n"
+            "Depuis 2015, l’OIM et l’ICVA organisent chaque année des consultations où les "
+            "acteurs humanitaires engagent le dialogue, explorent des manières de travailler "
+            "ensemble et répondent aux défis actuels. Cette consultation pose les questions "
+            "suivantes\u00a0:\n\n"
+            "- comment obtenir et maintenir un accès sûr aux populations dans les lieux à haut "
+            "risque et difficiles d’accès\u00a0;\n"
+            "- comment investir dans les compétences et les capacités des ONG locales et "
+            "nationales\u00a0;\n"
+            "- comment l’OIM et les ONG, à tous les niveaux, peuvent renforcer leurs "
+            "partenariats."
+        ),
+    },
+}
 
 
 DEMO_ORGANISATIONS = (
@@ -411,8 +476,77 @@ DEMO_AGENDA = (
 )
 
 
+# The title of each session of DEMO_AGENDA in the event's other working languages, by its
+# English title; seeding fails on a session missing here, so that new ones get translated.
+DEMO_SESSION_TRANSLATIONS = {
+    "Registration and coffee": {"ar": "التسجيل والقهوة", "fr": "Accueil et café"},
+    "Opening: safe and sustained access in high-risk environments": {
+        "ar": "الافتتاح: الوصول الآمن والمستدام في البيئات الشديدة الخطورة",
+        "fr": "Ouverture\u00a0: un accès sûr et durable dans les environnements à haut risque",
+    },
+    "Humanitarian access in the region today": {
+        "ar": "واقع الوصول الإنساني في المنطقة اليوم",
+        "fr": "L’accès humanitaire dans la région aujourd’hui",
+    },
+    "Coffee break": {"ar": "استراحة قهوة", "fr": "Pause café"},
+    "Risk reduction tactics in unstable environments": {
+        "ar": "أساليب الحد من المخاطر في البيئات غير المستقرة",
+        "fr": "Tactiques de réduction des risques dans les environnements instables",
+    },
+    "Lunch": {"ar": "استراحة الغداء", "fr": "Déjeuner"},
+    "Strengthening local capacity": {
+        "ar": "تعزيز القدرات المحلية",
+        "fr": "Renforcer les capacités locales",
+    },
+    "Reaching migrant detention centres": {
+        "ar": "الوصول إلى مراكز احتجاز المهاجرين",
+        "fr": "Atteindre les centres de détention de migrants",
+    },
+    "What the breakouts heard": {
+        "ar": "حصيلة الجلسات الموازية",
+        "fr": "Restitution des ateliers parallèles",
+    },
+    "Accountability and transparency to affected people": {
+        "ar": "المساءلة والشفافية تجاه السكان المتضررين",
+        "fr": "Redevabilité et transparence envers les populations touchées",
+    },
+    "Duty of care for national and local partners": {
+        "ar": "واجب الرعاية تجاه الشركاء الوطنيين والمحليين",
+        "fr": "Devoir de protection envers les partenaires nationaux et locaux",
+    },
+    "Conflict-sensitive programming": {
+        "ar": "البرمجة المراعية للنزاعات",
+        "fr": "Programmation sensible aux conflits",
+    },
+    "Preventing and responding to aid diversion": {
+        "ar": "منع تحويل مسار المساعدات والتصدي له",
+        "fr": "Prévenir le détournement de l’aide et y répondre",
+    },
+    "Working group reports": {
+        "ar": "تقارير الأفرقة العاملة",
+        "fr": "Rapports des groupes de travail",
+    },
+    "IOM and NGOs: partnerships at every level": {
+        "ar": "المنظمة الدولية للهجرة والمنظمات غير الحكومية: شراكات على جميع المستويات",
+        "fr": "L’OIM et les ONG\u00a0: des partenariats à tous les niveaux",
+    },
+    "Drafting the recommendations": {
+        "ar": "صياغة التوصيات",
+        "fr": "Rédaction des recommandations",
+    },
+    "Recommendations and commitments": {
+        "ar": "التوصيات والالتزامات",
+        "fr": "Recommandations et engagements",
+    },
+    "Closing: next steps": {
+        "ar": "الجلسة الختامية: الخطوات المقبلة",
+        "fr": "Clôture\u00a0: prochaines étapes",
+    },
+}
+
+
 def seed_agenda(event: Event, organisations: dict[str, Organisation]) -> None:
-    """The three-day agenda of the demo consultation."""
+    """The three-day agenda of the demo consultation, with its titles translated."""
     themes = {theme.slug: theme for theme in event.themes}
     for day, start, end, kind, title, room, theme_slugs, attribution, people in DEMO_AGENDA:
         session = save_session(
@@ -429,6 +563,8 @@ def seed_agenda(event: Event, organisations: dict[str, Organisation]) -> None:
                 theme_ids=[themes[slug].id for slug in theme_slugs],
             ),
         )
+        for language, translated_title in DEMO_SESSION_TRANSLATIONS[title].items():
+            session.set_translations(language, {"title": translated_title})
         for name, job_title, acronym, speaker_role in people:
             add_speaker(
                 session,

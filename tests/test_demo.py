@@ -5,7 +5,14 @@ import sqlalchemy as sa
 from consultation.accounts.models import Role, User
 from consultation.agenda.models import Attribution, Session, SessionKind
 from consultation.db import db
-from consultation.demo import DEMO_ACCOUNTS, DEMO_AGENDA, DEMO_EVENT_SLUG, DEMO_ORGANISATIONS
+from consultation.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_AGENDA,
+    DEMO_EVENT_SLUG,
+    DEMO_EVENT_TRANSLATIONS,
+    DEMO_ORGANISATIONS,
+    DEMO_SESSION_TRANSLATIONS,
+)
 from consultation.events.models import Event
 from consultation.organisations.models import Organisation, OrganisationLevel
 from consultation.outcomes.models import (
@@ -196,3 +203,47 @@ def test_seeding_twice_does_not_duplicate_outcomes(app):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     assert outcome_snapshot(app) == before
+
+
+def test_the_demo_event_and_every_session_are_translated_into_arabic_and_french(app, client):
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+        assert event.working_languages == ["en", "ar", "fr"]
+        for language in ("ar", "fr"):
+            for field in Event.TRANSLATED_FIELDS:
+                assert event.translation(language, field), (language, field)
+        sessions = db.session.scalars(sa.select(Session).where(Session.event_id == event.id)).all()
+        assert len(sessions) == len(DEMO_AGENDA)
+        for session in sessions:
+            assert session.translation("ar", "title"), session.title
+            assert session.translation("fr", "title"), session.title
+        arabic_title = event.translation("ar", "title")
+        french_session_title = DEMO_SESSION_TRANSLATIONS["Humanitarian access in the region today"][
+            "fr"
+        ]
+
+    event_page = client.get(f"/events/{DEMO_EVENT_SLUG}", headers={"Accept-Language": "ar"})
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", event_page.get_data(as_text=True), re.S)
+    assert heading and heading.group(1).strip() == arabic_title
+    agenda = client.get(f"/events/{DEMO_EVENT_SLUG}/agenda", headers={"Accept-Language": "fr"})
+    assert french_session_title in agenda.get_data(as_text=True)
+
+
+def test_the_demo_translations_match_the_agenda_and_keep_the_markdown_structure(app):
+    assert set(DEMO_SESSION_TRANSLATIONS) == {title for _, _, _, _, title, *_ in DEMO_AGENDA}
+    assert all(set(titles) == {"ar", "fr"} for titles in DEMO_SESSION_TRANSLATIONS.values())
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+        for language, texts in DEMO_EVENT_TRANSLATIONS.items():
+            assert set(texts) == set(Event.TRANSLATED_FIELDS)
+            for field in ("summary", "description"):
+                original, translated = getattr(event, field), texts[field]
+                assert markdown_shape(translated) == markdown_shape(original), (language, field)
+
+
+def markdown_shape(text: str) -> list[str]:
+    """The kind of each block and list item of a Markdown text: "p" or "-"."""
+    return [line[:1] if line.startswith("- ") else "p" for line in text.split("\n") if line]
