@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import Flask, abort, request
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from consultation import jobs, mail, models
@@ -18,7 +20,7 @@ from consultation.cli import register_commands
 from consultation.config import build_config
 from consultation.errors import register_error_handlers
 from consultation.events.views import bp as events_bp
-from consultation.extensions import babel, csrf, db, login_manager, migrate
+from consultation.extensions import babel, csrf, db, limiter, login_manager, migrate
 from consultation.forms import LARGEST_ID
 from consultation.i18n import (
     LANGUAGE_NAMES,
@@ -103,6 +105,12 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Only then are X-Forwarded-For/-Proto/-Host believed: the client's address counts
+        # failed sign-ins, and a forged header must not spread them over fake addresses.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -164,4 +172,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Emailed links carry tokens in their path; no page should pass its URL on.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if app.config["HSTS_ENABLED"]:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        # Pages seen signed in can hold personal data: no browser or proxy keeps them.
+        if request.endpoint != "static" and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         return response

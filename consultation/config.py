@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 LANGUAGES = ("en", "fr", "ar")
 ENVIRONMENTS = ("development", "production", "testing")
@@ -64,6 +65,15 @@ def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
         raise ConfigurationError("MAIL_FROM must be set in production.")
 
 
+def trusted_hosts(environ: Mapping[str, str], production: bool) -> list[str] | None:
+    listed = [host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host]
+    if listed:
+        return listed
+    if production:
+        return [urlsplit(environ["BASE_URL"]).hostname]
+    return None
+
+
 def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     env = environ.get("CONSULTATION_ENV", "development")
     if env not in ENVIRONMENTS:
@@ -91,13 +101,36 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
+        # In production the __Host- prefix makes browsers refuse the cookie unless it is
+        # Secure, for this host only and for the whole site.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_NAME": "__Host-remember" if production else "remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        # A sign-in without "remember me" ends after this long without a request, and after
+        # SESSION_ABSOLUTE_TIMEOUT whatever happens.
+        "SESSION_IDLE_TIMEOUT": timedelta(
+            minutes=int(environ.get("SESSION_IDLE_TIMEOUT_MINUTES", 120))
+        ),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(
+            hours=int(environ.get("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12))
+        ),
+        # Failed sign-ins allowed per account and per address before 429 answers.
+        "LOGIN_FAILURE_LIMIT": environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
+        # Shared by every process through Redis; per process without it.
+        "RATELIMIT_STORAGE_URI": environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "consultation-limits",
+        # How many proxies in front of the app set X-Forwarded-*; none is trusted by default.
+        "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
+        # Host names the app answers to (others get 400); in production, BASE_URL's host.
+        "TRUSTED_HOSTS": trusted_hosts(environ, production),
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)),
+        "HSTS_ENABLED": production,
         "REDIS_URL": environ.get("REDIS_URL") or None,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_BACKEND": mail_backend,

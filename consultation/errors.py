@@ -1,9 +1,9 @@
 """Domain errors raised by services, and the error pages."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from consultation.db import db
 
@@ -50,6 +50,8 @@ ERROR_TITLES = {
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     409: _l("Conflict"),
+    413: _l("Too much data"),
+    429: _l("Too many attempts"),
     500: _l("Something went wrong"),
 }
 
@@ -58,6 +60,10 @@ ERROR_EXPLANATIONS = {
     403: _l("Your account does not have access to this page."),
     404: _l("There is nothing at this address. It may have moved, or the link may be mistyped."),
     405: _l("This page cannot be used that way."),
+    413: _l("What was sent is larger than this site accepts."),
+    429: _l(
+        "There were too many failed sign-ins for this account or from this network. Wait 15 minutes, or reset your password."
+    ),
     500: _l("The error has been logged. Please try again in a moment."),
 }
 
@@ -88,6 +94,11 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # The page cannot be rendered: building any link would read the refused host again.
+        return Response("Bad request: unknown host.", 400, mimetype="text/plain")
 
     @app.errorhandler(ConsultationError)
     def domain_error(error: ConsultationError):

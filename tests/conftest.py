@@ -21,6 +21,7 @@ from consultation.accounts.models import Role, User
 from consultation.db import db, now_utc
 from consultation.events.models import Event, EventMember, EventStatus, Region, TeamRole, Theme
 from consultation.events.themes import seed_themes
+from consultation.extensions import limiter
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
 from tests.helpers import PASSWORD, fresh_postgres_database, postgres_answers
@@ -138,6 +139,9 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     app.extensions.pop("mail_outbox", None)
+    # Failed sign-ins counted by one test must not lock out the next.
+    with app.app_context():
+        limiter.reset()
     with app.app_context():
         tables = db.metadata.sorted_tables
         with db.engine.begin() as connection:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from consultation.accounts.models import STAFF_ROLES, Role
+from consultation.accounts.services import is_common_password
 from consultation.i18n import LANGUAGE_NAMES
 
 # Language names are shown in their own language so everyone can find theirs.
@@ -27,14 +28,21 @@ def _password_help() -> str:
     )
 
 
-class MinimumPasswordLength:
+class StrongEnoughPassword:
+    """Long enough, and not one of the passwords attackers try first."""
+
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
         minimum = _password_min_length()
-        if len(field.data or "") < minimum:
+        password = field.data or ""
+        if len(password) < minimum:
             raise ValidationError(
                 ngettext(
                     "Use at least %(num)d character.", "Use at least %(num)d characters.", minimum
                 )
+            )
+        if is_common_password(password):
+            raise ValidationError(
+                _l("This password is on the lists attackers try first. Choose another one.")
             )
 
 
@@ -56,7 +64,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
         _l("New password"),
         validators=[
             DataRequired(_l("Choose a password.")),
-            MinimumPasswordLength(),
+            StrongEnoughPassword(),
             Length(max=200),
         ],
         description=LazyString(_password_help),

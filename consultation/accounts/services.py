@@ -5,7 +5,10 @@ forgotten-password requests answer the same way and tell the owner by email inst
 """
 
 import hashlib
+import json
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -58,7 +61,35 @@ def _password_hasher() -> PasswordHasher:
 def set_password(user: User, password: str) -> None:
     user.password_hash = _password_hasher().hash(password)
     # Every session signed in with the old password ends.
+    end_sessions(user)
+
+
+@cache
+def _common_passwords(static_folder: str, minimum_length: int) -> frozenset[str]:
+    path = Path(static_folder, "vendor", "zxcvbn-common", "src", "passwords.json")
+    with path.open(encoding="utf-8") as file:
+        # Shorter ones are refused by length anyway.
+        return frozenset(word for word in json.load(file) if len(word) >= minimum_length)
+
+
+def is_common_password(password: str) -> bool:
+    words = _common_passwords(current_app.static_folder, current_app.config["PASSWORD_MIN_LENGTH"])
+    return password.casefold() in words
+
+
+def end_sessions(user: User) -> None:
+    """Signs the account out everywhere: session and remember-me cookies name the account by
+    its session token, and a new token matches none of them."""
     user.session_token = new_session_token()
+
+
+def session_expired(signed_in_at: float, seen_at: float, now: float) -> bool:
+    """A sign-in without "remember me" ends when idle too long or open too long."""
+    config = current_app.config
+    return (
+        now - seen_at > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        or now - signed_in_at > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    )
 
 
 def password_matches(user: User | None, password: str) -> bool:

@@ -1,3 +1,6 @@
+import hashlib
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -10,7 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 
 from consultation.accounts import services
 from consultation.accounts.access import permission_required, safe_next_url
@@ -28,9 +37,40 @@ from consultation.accounts.forms import (
 from consultation.accounts.models import Permission, Role, User
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.extensions import limiter
 from consultation.forms import UNPROCESSABLE, attach_error, query_int, render_form
 
 bp = Blueprint("accounts", __name__)
+
+# Only refresh the last-seen time once a minute, not on every request.
+SEEN_AT_RESOLUTION = 60
+
+
+@user_loaded_from_cookie.connect
+def _remembered(app, user) -> None:
+    session["remembered"] = True
+
+
+@bp.before_app_request
+def end_expired_sessions():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    if session.get("remembered"):
+        # "Remember me" keeps the person signed in until the cookie expires.
+        return None
+    now = time.time()
+    signed_in_at = session.setdefault("signed_in_at", now)
+    seen_at = session.get("seen_at", now)
+    if services.session_expired(signed_in_at, seen_at, now):
+        logout_user()
+        session.clear()
+        flash(
+            _("You were signed out after a while without activity. Please sign in again."), "info"
+        )
+        return redirect(url_for("accounts.login", next=request.full_path))
+    if now - seen_at >= SEEN_AT_RESOLUTION or "seen_at" not in session:
+        session["seen_at"] = now
+    return None
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -47,7 +87,29 @@ def signup():
     return render_form("accounts/signup.html", form)
 
 
+def _submitted_account() -> str:
+    """Failed sign-ins are counted per account too, keyed by a hash of the address typed, so
+    the limiter's storage holds no email address."""
+    email = services.normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _sign_in_failed(response) -> bool:
+    return response.status_code == UNPROCESSABLE
+
+
+def _login_failure_limit() -> str:
+    return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_failure_limit, methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(
+    _login_failure_limit,
+    key_func=_submitted_account,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+)
 def login():
     form = LoginForm(next=request.args.get("next"))
     if current_user.is_authenticated:
@@ -60,6 +122,8 @@ def login():
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            session["signed_in_at"] = session["seen_at"] = time.time()
+            session["remembered"] = bool(form.remember.data)
             flash(_("You are signed in."), "success")
             return redirect(safe_next_url(form.next.data))
     return render_form("accounts/login.html", form)
@@ -67,6 +131,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the session cookie taken before signing out is worth nothing after.
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
