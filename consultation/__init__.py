@@ -133,6 +133,8 @@ def register_templates(app: Flask) -> None:
             "text_direction": text_direction(locale),
             # "from → to" reads from the right in Arabic, so the arrow points left.
             "forward_arrow": "←" if text_direction(locale) == "rtl" else "→",
+            # Arabic separates list items with its own comma.
+            "comma": "، " if text_direction(locale) == "rtl" else ", ",
             "language_names": LANGUAGE_NAMES,
             "Permission": models.Permission,
         }
