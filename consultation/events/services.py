@@ -69,7 +69,13 @@ def can_manage(event: Event, user: User) -> bool:
 def can_see(event: Event, user: User) -> bool:
     if event.is_public:
         return True
-    return user.is_authenticated and (user.role is Role.ADMIN or team_role(event, user) is not None)
+    if not user.is_authenticated:
+        return False
+    if user.role is Role.ADMIN:
+        return True
+    # Like managing it, seeing a draft takes the global permission of one's team role.
+    role = team_role(event, user)
+    return role is not None and user.can(TEAM_ROLE_PERMISSION[role])
 
 
 # What the event pages show besides the event itself, loaded with it.

@@ -475,7 +475,9 @@ def delete_item(outcome: SessionOutcome, collection: str, item_id: int) -> None:
 def move_item(outcome: SessionOutcome, collection: str, item_id: int, step: int) -> None:
     """Moves an item one place up (step -1) or down (+1); references stay as they are."""
     check_editable(outcome.review_status)
-    items = getattr(outcome, ITEM_COLLECTIONS[collection])
+    # A plain copy: swapping inside the mapped list would take the neighbour out of the
+    # collection for a moment, and delete-orphan would delete it.
+    items = list(getattr(outcome, ITEM_COLLECTIONS[collection]))
     item = outcome_item(outcome, collection, item_id)
     index = items.index(item)
     other = index + step

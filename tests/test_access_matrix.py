@@ -1,0 +1,1225 @@
+"""Who may reach what: one table of every route of the application and the answer each kind of
+visitor gets, checked request by request, and forms that ignore the fields they do not show.
+
+``MATRIX`` is the table. Its keys are (method, rule) exactly as in ``app.url_map``; a route
+added without a row fails ``test_every_route_is_in_the_matrix``. Each row gives the expected
+status for the eight kinds of visitor in ``ROLES``; ``LOGIN`` means "302 to the sign-in page".
+The helpers (``public``, ``organisers``, ``team``...) spell out the usual rows; any cell of a
+helper can be overridden by keyword (``team(302, policy=403)``).
+
+The ``world`` fixture holds a published event A with its team, a session with speakers and
+outcomes, registrations, an outcome report (its PDF made by the test that downloads it) and a
+failed email; and a draft event B organised by someone else, with the same kinds of objects,
+whose ids must never be reachable through A's URLs.
+
+Requests go in the order of the table, one fresh world per role: the rows that change things
+act on spare objects (a spare partner, session, speaker, team member, user...), the review
+steps come after the edits they would lock, and signing out comes last.
+"""
+
+import re
+from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from consultation.accounts import services as accounts
+from consultation.accounts.models import Role, User
+from consultation.agenda import services as agenda
+from consultation.agenda.models import Attribution, Session, SessionKind, SpeakerRole
+from consultation.db import db
+from consultation.events import services as events
+from consultation.events.models import (
+    Event,
+    EventMember,
+    EventStatus,
+    PartnerRole,
+    Series,
+    TeamRole,
+)
+from consultation.events.themes import seed_themes
+from consultation.mail import OutboxMessage, OutboxStatus
+from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.organisations.services import save_organisation
+from consultation.outcomes import services as outcomes
+from consultation.outcomes.models import (
+    Addressee,
+    Commitment,
+    CommitmentStatus,
+    EventOutcome,
+    KeyPoint,
+    Priority,
+    Recommendation,
+    ReviewStatus,
+    SessionOutcome,
+)
+from consultation.registrations import services as registrations
+from consultation.registrations.models import (
+    Moderation,
+    Registration,
+    RegistrationSettings,
+    RegistrationStatus,
+)
+from consultation.reports import services as reports
+from consultation.reports.models import Audience, ReportKind
+from tests.helpers import PASSWORD
+
+ROLES = (
+    "anonymous",
+    "participant",  # signed in; owns registration R1 of event A
+    "other_participant",  # signed in; owns R2, not R1
+    "organiser",  # organiser on A's team
+    "other_organiser",  # organiser of the draft event B only
+    "rapporteur",  # rapporteur on A's team
+    "policy",  # policy team on A's team
+    "admin",
+)
+
+LOGIN = "login"  # 302 to /login?next=...
+
+
+def row(*statuses) -> dict:
+    """One status per role, in the order of ROLES: anonymous, participant, other_participant,
+    organiser, other_organiser, rapporteur, policy, admin."""
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+def _with(base: dict, overrides: dict) -> dict:
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {**base, **overrides}
+
+
+def public(status, **overrides):
+    """The same answer for everyone."""
+    return _with(dict.fromkeys(ROLES, status), overrides)
+
+
+def signed_in(status, **overrides):
+    """Anyone with an account."""
+    return _with({**dict.fromkeys(ROLES, status), "anonymous": LOGIN}, overrides)
+
+
+def staff(status, **overrides):
+    """Any staff account (the dashboard)."""
+    return _with(row(LOGIN, 403, 403, *(status,) * 5), overrides)
+
+
+def event_creators(status, **overrides):
+    """Accounts with the MANAGE_EVENTS permission, on any event: organisers and admins."""
+    return _with(row(LOGIN, 403, 403, status, status, 403, 403, status), overrides)
+
+
+def admins(status, **overrides):
+    return _with(row(LOGIN, 403, 403, 403, 403, 403, 403, status), overrides)
+
+
+def organisers(status, **overrides):
+    """Event A's organisers and the administrators; an organiser of another event: 403."""
+    return _with(row(LOGIN, 403, 403, status, 403, 403, 403, status), overrides)
+
+
+def team(status, **overrides):
+    """Event A's whole team (organisers, rapporteurs, policy) and the administrators."""
+    return _with(row(LOGIN, 403, 403, status, 403, status, status, status), overrides)
+
+
+def recorders(status, **overrides):
+    """Those who record outcomes: A's organisers and rapporteurs, and administrators."""
+    return team(status, policy=403, **overrides)
+
+
+def anonymous_only(status, **overrides):
+    """Sign-in and sign-up: signed-in visitors are sent on (302)."""
+    return _with({**dict.fromkeys(ROLES, 302), "anonymous": status}, overrides)
+
+
+OUT = "/manage/events/<slug>/outcomes"
+COLLECTION = "<any('key-points', 'recommendations', 'commitments'):collection>"
+ITEM = f"{OUT}/sessions/<int:session_id>/{COLLECTION}/<int:item_id>"
+SESSION = "/manage/events/<slug>/sessions/<int:session_id>"
+REG = "/manage/events/<slug>/registrations"
+
+# Requested in this order (see the module's docstring).
+MATRIX: dict[tuple[str, str], dict] = {
+    # Public pages ------------------------------------------------------------------------------
+    ("GET", "/"): public(200),
+    ("GET", "/events"): public(200),
+    ("GET", "/events/<slug>"): public(200),
+    ("GET", "/events/<slug>/agenda"): public(200),
+    ("GET", "/events/<slug>/agenda.ics"): public(200),
+    ("GET", "/events/<slug>/agenda.pdf"): public(200),
+    ("GET", "/events/<slug>/sessions/<int:session_id>"): public(200),
+    ("GET", "/events/<slug>/sessions/<int:session_id>.ics"): public(200),
+    ("GET", "/api/v1/events"): public(200),
+    ("GET", "/api/v1/events/<slug>"): public(200),
+    ("GET", "/themes.css"): public(200),
+    ("GET", "/static/<path:filename>"): public(200),
+    # Registering, and the emailed link (the token is the key, whoever holds it) -----------------
+    ("GET", "/events/<slug>/register"): public(200),
+    ("POST", "/events/<slug>/register"): public(200),
+    ("GET", "/registrations/<int:registration_id>/<token>"): public(200),
+    ("POST", "/registrations/<int:registration_id>/<token>"): public(302),
+    ("GET", "/registrations/<int:registration_id>/<token>/event.ics"): public(200),
+    ("POST", "/registrations/<int:registration_id>/<token>/cancel"): public(302),
+    # After the link's rows: asking for the link again replaces the token.
+    ("POST", "/events/<slug>/register/link"): public(200),
+    # Accounts --------------------------------------------------------------------------------------
+    ("GET", "/login"): anonymous_only(200),
+    ("POST", "/login"): anonymous_only(422),  # a wrong password
+    ("GET", "/signup"): anonymous_only(200),
+    ("POST", "/signup"): anonymous_only(200),
+    ("GET", "/password/forgot"): public(200),
+    ("POST", "/password/forgot"): public(200),
+    ("GET", "/password/reset/<token>"): public(200),
+    ("POST", "/password/reset/<token>"): public(422),  # no password: the link stays unused
+    ("GET", "/activate/<token>"): public(200),
+    ("POST", "/activate/<token>"): public(422),
+    ("POST", "/language"): public(302),
+    ("GET", "/account"): signed_in(200),
+    ("POST", "/account"): signed_in(302),
+    ("GET", "/account/password"): signed_in(200),
+    ("POST", "/account/password"): signed_in(422),  # a wrong current password
+    ("GET", "/account/registrations"): signed_in(200),
+    # After the link's rows too.
+    ("POST", "/account/registrations/<int:registration_id>/open"): signed_in(404, participant=302),
+    # Administration -------------------------------------------------------------------------------
+    ("GET", "/admin/users"): admins(200),
+    ("GET", "/admin/users/new"): admins(200),
+    ("POST", "/admin/users/new"): admins(302),
+    ("GET", "/admin/users/<int:user_id>"): admins(200),
+    ("POST", "/admin/users/<int:user_id>/role"): admins(302),
+    ("POST", "/admin/users/<int:user_id>/deactivate"): admins(302),
+    ("POST", "/admin/users/<int:user_id>/reactivate"): admins(302),
+    # Shared directories: organisations, themes, series ---------------------------------------------
+    ("GET", "/manage/organisations/"): event_creators(200),
+    ("GET", "/manage/organisations/new"): event_creators(200),
+    ("POST", "/manage/organisations/new"): event_creators(302),
+    ("GET", "/manage/organisations/<int:organisation_id>/edit"): event_creators(200),
+    ("POST", "/manage/organisations/<int:organisation_id>/edit"): event_creators(302),
+    ("POST", "/manage/organisations/<int:organisation_id>/delete"): admins(302),
+    ("GET", "/manage/themes"): event_creators(200),
+    ("GET", "/manage/themes/new"): event_creators(200),
+    ("POST", "/manage/themes/new"): event_creators(302),
+    ("GET", "/manage/themes/<int:theme_id>/edit"): admins(200),
+    ("POST", "/manage/themes/<int:theme_id>/edit"): admins(302),
+    ("GET", "/manage/series/new"): event_creators(200),
+    ("POST", "/manage/series/new"): event_creators(302),
+    # Organisers: events -----------------------------------------------------------------------------
+    ("GET", "/manage/"): staff(200),
+    ("GET", "/manage/events/new"): event_creators(200),
+    ("POST", "/manage/events/new"): event_creators(302),
+    ("GET", "/manage/events/<slug>"): organisers(200),
+    ("GET", "/manage/events/<slug>/edit"): organisers(200),
+    ("POST", "/manage/events/<slug>/edit"): organisers(302),
+    ("GET", "/manage/events/<slug>/copy"): organisers(200),
+    ("POST", "/manage/events/<slug>/copy"): organisers(302),
+    ("POST", "/manage/events/<slug>/status"): organisers(302),  # to "published" again
+    ("GET", "/manage/events/<slug>/partners"): organisers(200),
+    ("POST", "/manage/events/<slug>/partners"): organisers(302),
+    ("POST", "/manage/events/<slug>/partners/<int:partner_id>/delete"): organisers(302),
+    ("GET", "/manage/events/<slug>/themes"): organisers(200),
+    ("POST", "/manage/events/<slug>/themes"): organisers(302),
+    ("GET", "/manage/events/<slug>/translations"): organisers(200),
+    ("GET", "/manage/events/<slug>/translations/<any(en, fr, ar):language>"): organisers(200),
+    ("POST", "/manage/events/<slug>/translations/<any(en, fr, ar):language>"): organisers(302),
+    ("GET", "/manage/events/<slug>/team"): organisers(200),
+    ("POST", "/manage/events/<slug>/team"): organisers(302),
+    ("POST", "/manage/events/<slug>/team/<int:member_id>/delete"): organisers(302),
+    ("GET", "/manage/events/<slug>/audit"): organisers(200),
+    # Organisers: agenda ----------------------------------------------------------------------------
+    ("GET", "/manage/events/<slug>/sessions/new"): organisers(200),
+    ("POST", "/manage/events/<slug>/sessions/new"): organisers(302),
+    ("GET", f"{SESSION}/edit"): organisers(200),
+    ("POST", f"{SESSION}/edit"): organisers(302),
+    ("POST", f"{SESSION}/speakers"): organisers(302),
+    ("POST", f"{SESSION}/speakers/<int:speaker_id>/delete"): organisers(302),
+    ("POST", f"{SESSION}/delete"): organisers(302),
+    # Organisers: registrations (not the rapporteurs or the policy team) -------------------------
+    ("GET", "/manage/events/<slug>/registration"): organisers(200),
+    ("POST", "/manage/events/<slug>/registration"): organisers(422),  # no privacy notice
+    ("GET", REG): organisers(200),
+    ("POST", f"{REG}/bulk"): organisers(200),  # the confirmation step
+    ("GET", f"{REG}/<int:registration_id>"): organisers(200),
+    ("POST", f"{REG}/<int:registration_id>"): organisers(302),  # internal notes
+    ("POST", f"{REG}/<int:registration_id>/status"): organisers(302),
+    ("GET", f"{REG}/export"): organisers(200),
+    ("POST", f"{REG}/export"): organisers(200),  # the CSV file
+    ("POST", "/manage/events/<slug>/emails/<int:message_id>/resend"): organisers(302),
+    # Outcomes: the whole team reads, organisers and rapporteurs record -------------------------
+    ("GET", f"{OUT}/"): team(200),
+    ("GET", f"{OUT}/sessions/<int:session_id>"): team(200),
+    ("POST", f"{OUT}/sessions/<int:session_id>/summary"): recorders(302),
+    ("POST", f"{OUT}/sessions/<int:session_id>/{COLLECTION}"): recorders(302),
+    ("GET", f"{ITEM}/edit"): recorders(200),
+    ("POST", f"{ITEM}/edit"): recorders(302),
+    ("POST", f"{ITEM}/delete"): recorders(302),
+    # After the deletion: the main item is then alone and moving it changes nothing (moving it
+    # past a neighbour deletes the neighbour, see test_moving_an_item_keeps_its_neighbour).
+    ("POST", f"{ITEM}/move"): recorders(302),
+    ("POST", f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status"): recorders(302),
+    # A session in review: organisers and the policy team approve; rapporteurs cannot.
+    ("POST", f"{OUT}/sessions/<int:session_id>/review"): team(302, rapporteur=403),
+    ("GET", f"{OUT}/conclusions"): team(200),
+    ("POST", f"{OUT}/conclusions"): recorders(302),
+    # Draft conclusions submitted: recorders may, the policy team may not.
+    ("POST", f"{OUT}/conclusions/review"): recorders(302),
+    # Reports ---------------------------------------------------------------------------------------
+    ("GET", "/manage/events/<slug>/reports"): team(200),
+    ("POST", "/manage/events/<slug>/reports"): team(303),  # the agenda, straight to its PDF
+    ("GET", "/manage/events/<slug>/reports/preview"): team(200),
+    ("GET", "/manage/events/<slug>/reports/<int:export_id>"): team(200),
+    ("GET", "/manage/events/<slug>/reports/<int:export_id>.pdf"): team(200),
+    # Last: signing out ----------------------------------------------------------------------------
+    ("POST", "/logout"): public(302),
+}
+
+# The draft event B, organised by "other_organiser": nobody else outside its team sees it.
+HIDDEN = row(404, 404, 404, 404, 200, 404, 404, 200)
+DRAFT_EVENT_PAGES = [
+    "/events/<slug>",
+    "/events/<slug>/agenda",
+    "/events/<slug>/agenda.ics",
+    "/events/<slug>/agenda.pdf",
+    "/events/<slug>/sessions/<int:session_id>",
+    "/events/<slug>/sessions/<int:session_id>.ics",
+    "/events/<slug>/register",
+    "/api/v1/events/<slug>",
+]
+
+
+# What each request sends ------------------------------------------------------------------
+
+# URL arguments that are not the world's default for their name (see ``default_arguments``):
+# rows that change or remove something act on a spare object.
+ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/registrations/<int:registration_id>/<token>/cancel"): {
+        "registration_id": "spare_registration_id",
+        "token": "spare_registration_token",
+    },
+    ("GET", "/password/reset/<token>"): {"token": "reset_token"},
+    ("POST", "/password/reset/<token>"): {"token": "reset_token"},
+    ("GET", "/activate/<token>"): {"token": "activation_token"},
+    ("POST", "/activate/<token>"): {"token": "activation_token"},
+    ("POST", "/manage/organisations/<int:organisation_id>/delete"): {
+        "organisation_id": "unused_organisation_id"
+    },
+    ("POST", "/manage/events/<slug>/partners/<int:partner_id>/delete"): {
+        "partner_id": "spare_partner_id"
+    },
+    ("POST", "/manage/events/<slug>/team/<int:member_id>/delete"): {"member_id": "spare_member_id"},
+    ("POST", f"{SESSION}/speakers/<int:speaker_id>/delete"): {"speaker_id": "spare_speaker_id"},
+    ("POST", f"{SESSION}/delete"): {"session_id": "spare_session_id"},
+    ("POST", f"{ITEM}/delete"): {"item_id": "spare"},
+    ("POST", f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status"): {
+        "item_id": "commitment_id"
+    },
+    ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"session_id": "review_session_id"},
+}
+
+QUERIES = {
+    ("GET", "/manage/events/<slug>/reports/preview"): "?kind=outcome&audience=public&language=en",
+}
+
+REGISTRATION_FORM = {
+    "full_name": "Leila Mansour",
+    "email": "leila@ngo.example",
+    "organisation_id": "0",
+    "new_organisation_name": "Tripoli Community Aid",
+    "new_organisation_type": "local_ngo",
+    "new_organisation_level": "local",
+    "new_organisation_country": "LB",
+    "job_title": "Protection officer",
+    "country_of_work": "LB",
+    "gender": "woman",
+    "consent": "y",
+}
+EVENT_FORM = {
+    "title": "Regional humanitarian consultation",
+    "slug": "",
+    "series_id": "0",
+    "edition_year": "2027",
+    "region": "mena",
+    "city": "Amman",
+    "country": "JO",
+    "start_date": "2027-03-01",
+    "end_date": "2027-03-03",
+    "timezone": "Asia/Amman",
+    "working_languages": ["en", "ar"],
+    "content_language": "en",
+}
+SESSION_FORM = {
+    "title": "Local capacity strengthening",
+    "kind": "panel",
+    "day": "2027-03-03",
+    "start": "14:00",
+    "end": "15:00",
+    "room": "Hall C",
+    "attribution": "chatham_house",
+}
+OUTCOME_ITEMS = {
+    "key-point-text": "Access is shrinking.",
+    "recommendation-text": "Negotiate regular access to detention centres.",
+    "recommendation-addressees": ["iom", "states"],
+    "recommendation-priority": "high",
+    "commitment-text": "Map detention sites",
+    "commitment-due_on": "2027-06-30",
+}
+ORGANISATION_FORM = {
+    "name": "Sawa for Development and Aid",
+    "type": "national_ngo",
+    "level": "national",
+    "country": "LB",
+}
+THEME_FORM = {
+    "slug": "mental-health",
+    "colour": "#0b5394",
+    "name_en": "Mental health",
+    "name_fr": "Santé mentale",
+    "name_ar": "الصحة النفسية",
+}
+
+FORMS: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/events/<slug>/register"): REGISTRATION_FORM,
+    ("POST", "/events/<slug>/register/link"): {"email": "p1@ngo.example"},
+    ("POST", "/registrations/<int:registration_id>/<token>"): {
+        **REGISTRATION_FORM,
+        "organisation_id": "{host_id}",
+        "full_name": "Participant One",
+    },
+    ("POST", "/login"): {"email": "p1@ngo.example", "password": "not the password"},
+    ("POST", "/signup"): {"display_name": "New Person", "email": "new@ngo.example"},
+    ("POST", "/password/forgot"): {"email": "p1@ngo.example"},
+    ("POST", "/language"): {"language": "en", "next": "/events"},
+    ("POST", "/account"): {"display_name": "Renamed", "language": "en"},
+    ("POST", "/account/password"): {
+        "current_password": "not the password",
+        "password": "a brand new passphrase",
+        "password_confirm": "a brand new passphrase",
+    },
+    ("POST", "/admin/users/new"): {
+        "display_name": "Invited Rapporteur",
+        "email": "invited@iom.example",
+        "role": "rapporteur",
+        "language": "en",
+    },
+    ("POST", "/admin/users/<int:user_id>/role"): {"role": "rapporteur"},
+    ("POST", "/manage/organisations/new"): ORGANISATION_FORM,
+    ("POST", "/manage/organisations/<int:organisation_id>/edit"): {
+        **ORGANISATION_FORM,
+        "name": "Directory Entry Renamed",
+    },
+    ("POST", "/manage/themes/new"): THEME_FORM,
+    ("POST", "/manage/themes/<int:theme_id>/edit"): {**THEME_FORM, "slug": "renamed-theme"},
+    ("POST", "/manage/series/new"): {"name": "West Africa Consultations", "code": "WA"},
+    ("POST", "/manage/events/new"): {**EVENT_FORM, "title": "A brand new consultation"},
+    ("POST", "/manage/events/<slug>/edit"): {
+        **EVENT_FORM,
+        "title": "Event A",
+        "slug": "{slug}",
+        "series_id": "{series_id}",
+    },
+    ("POST", "/manage/events/<slug>/copy"): {
+        "title": "Event A, next edition",
+        "start_date": "2028-03-06",
+    },
+    ("POST", "/manage/events/<slug>/status"): {"status": "published"},
+    ("POST", "/manage/events/<slug>/partners"): {
+        "organisation_id": "{directory_organisation_id}",
+        "role": "sponsor",
+    },
+    ("POST", "/manage/events/<slug>/themes"): {"themes": ["{theme_id}"]},
+    ("POST", "/manage/events/<slug>/team"): {"email": "invitee@iom.example", "role": "rapporteur"},
+    ("POST", "/manage/events/<slug>/sessions/new"): SESSION_FORM,
+    ("POST", f"{SESSION}/edit"): {
+        **SESSION_FORM,
+        "title": "Humanitarian access",
+        "day": "2027-03-01",
+        "start": "09:00",
+        "end": "10:00",
+        "room": "Hall A",
+    },
+    ("POST", f"{SESSION}/speakers"): {
+        "speaker-role": "speaker",
+        "speaker-user_id": "0",
+        "speaker-name": "Hiba Saleh",
+        "speaker-organisation_id": "0",
+    },
+    ("POST", f"{REG}/bulk"): {"status": "confirmed", "registration_id": ["{registration_id}"]},
+    ("POST", f"{REG}/<int:registration_id>"): {"internal_notes": "Needs a visa letter."},
+    ("POST", f"{REG}/<int:registration_id>/status"): {"status": "confirmed", "reason": "OK"},
+    ("POST", f"{REG}/export"): {"columns": ["full_name", "email"], "file_format": "csv"},
+    ("POST", f"{OUT}/sessions/<int:session_id>/summary"): {"summary": "We **agreed**."},
+    ("POST", f"{OUT}/sessions/<int:session_id>/{COLLECTION}"): OUTCOME_ITEMS,
+    ("POST", f"{ITEM}/edit"): OUTCOME_ITEMS,
+    ("POST", f"{ITEM}/move"): {"direction": "down"},
+    ("POST", f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status"): {
+        "commitment-{commitment_id}-status": "in_progress",
+        "commitment-{commitment_id}-note": "Started",
+    },
+    ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"step": "approve"},
+    ("POST", f"{OUT}/conclusions"): {"executive_summary": "We agreed on three things."},
+    ("POST", f"{OUT}/conclusions/review"): {"step": "submit"},
+    ("POST", "/manage/events/<slug>/reports"): {
+        "kind": "agenda",
+        "audience": "public",
+        "language": "en",
+    },
+}
+
+ARGUMENT = re.compile(r"<(?:[^<>]*:)?(\w+)>")
+ANY_CHOICES = re.compile(r"<any\(([^)]*)\):(\w+)>")
+
+
+def default_arguments(world: SimpleNamespace) -> dict[str, Any]:
+    """What each URL argument is, unless ``ARGUMENTS`` says otherwise: event A and its objects."""
+    return {
+        "slug": world.slug,
+        "session_id": world.session_id,
+        "registration_id": world.registration_id,
+        "token": world.registration_token,
+        "user_id": world.spare_user_id,
+        "organisation_id": world.directory_organisation_id,
+        "theme_id": world.theme_id,
+        "message_id": world.message_id,
+        "export_id": world.export_id,
+        "partner_id": world.partner_id,
+        "member_id": world.member_id,
+        "speaker_id": world.speaker_id,
+        "language": "ar",  # A's other working language ("en" is its original: 404)
+        "filename": "css/app.css",
+    }
+
+
+def urls(method: str, rule: str, world: SimpleNamespace, **arguments: Any) -> list[str]:
+    """The URLs that request a rule: one, or one per choice of an ``any(...)`` collection."""
+    values = default_arguments(world)
+    names = ARGUMENTS.get((method, rule), {})
+    values.update({name: getattr(world, key) for name, key in names.items() if key != "spare"})
+    values.update(arguments)
+    collections = [None]
+    choices = ANY_CHOICES.search(rule)
+    if choices and choices.group(2) == "collection":
+        collections = [choice.strip(" '") for choice in choices.group(1).split(",")]
+    found = []
+    for collection in collections:
+        each = dict(values)
+        if collection:
+            each["collection"] = collection
+            variant = "spare" if names.get("item_id") == "spare" else "main"
+            each.setdefault("item_id", world.items[collection][variant])
+        found.append(ARGUMENT.sub(lambda match, each=each: str(each[match.group(1)]), rule))
+    return [url + QUERIES.get((method, rule), "") for url in found]
+
+
+def form_data(method: str, rule: str, world: SimpleNamespace) -> dict[str, Any]:
+    def fill(value):
+        if isinstance(value, list):
+            return [fill(each) for each in value]
+        return value.format(**vars(world)) if isinstance(value, str) else value
+
+    return {fill(name): fill(value) for name, value in FORMS.get((method, rule), {}).items()}
+
+
+def request(client, method: str, url: str, data: dict, csrf_token: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={**data, "csrf_token": csrf_token})
+
+
+def mismatch(response, expected) -> str | None:
+    if expected == LOGIN:
+        location = response.headers.get("Location", "")
+        if response.status_code == 302 and location.startswith("/login"):
+            return None
+        return f"expected 302 to /login, got {response.status_code} {location}"
+    if response.status_code != expected:
+        return f"expected {expected}, got {response.status_code}"
+    return None
+
+
+# The world -------------------------------------------------------------------------------
+
+
+EMAILS = {
+    "participant": "p1@ngo.example",
+    "other_participant": "p2@ngo.example",
+    "organiser": "organiser@iom.example",
+    "other_organiser": "other-organiser@iom.example",
+    "rapporteur": "rapporteur@iom.example",
+    "policy": "policy@iom.example",
+    "admin": "admin@iom.example",
+}
+GLOBAL_ROLES = {
+    "participant": Role.PARTICIPANT,
+    "other_participant": Role.PARTICIPANT,
+    "organiser": Role.ORGANISER,
+    "other_organiser": Role.ORGANISER,
+    "rapporteur": Role.RAPPORTEUR,
+    "policy": Role.POLICY,
+    "admin": Role.ADMIN,
+}
+
+
+def _organisation(name: str, acronym: str | None = None) -> Organisation:
+    return save_organisation(
+        None, name, acronym, OrganisationType.NATIONAL_NGO, OrganisationLevel.NATIONAL, "JO", None
+    )
+
+
+def _session(event: Event, title: str, day: date, start: int, room: str) -> Session:
+    return agenda.save_session(
+        event,
+        None,
+        agenda.SessionDetails(
+            title=title,
+            kind=SessionKind.PANEL,
+            day=day,
+            start=time(start),
+            end=time(start + 1),
+            room=room,
+            attribution=Attribution.CHATHAM_HOUSE,
+        ),
+    )
+
+
+def _open_registration(event: Event, moderation: Moderation) -> None:
+    yesterday = datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None) - timedelta(days=1)
+    registrations.update_settings(
+        event,
+        opens_at=yesterday.replace(second=0, microsecond=0),
+        closes_at=None,
+        capacity=None,
+        waitlist_enabled=True,
+        moderation=moderation,
+        questions=["gender", "visa_letter"],
+        privacy_notice="IOM and ICVA control your data; it is deleted 90 days after the event.",
+        retention_days=90,
+    )
+
+
+def _register(event: Event, name: str, email: str, organisation: Organisation, user=None):
+    registration = registrations.register(
+        event,
+        email,
+        "en",
+        registrations.Answers(
+            full_name=name,
+            organisation_id=organisation.id,
+            new_organisation=None,
+            job_title="Programme officer",
+            country_of_work="JO",
+        ),
+        user=user,
+    )
+    return registration, registrations.new_management_token(registration)
+
+
+def _items(event: Event, session: Session, actor: User, organisation: Organisation) -> dict:
+    """A key point, a recommendation and a commitment (and a spare one of each) on a session."""
+    _, outcome = outcomes.outcome_for_session(event, session.id)
+    outcomes.save_session_summary(outcome, "Access is shrinking.")
+    found = {}
+    for variant in ("main", "spare"):
+        point = outcomes.add_key_point(outcome, f"Key point ({variant})")
+        recommendation = outcomes.add_recommendation(
+            event,
+            outcome,
+            outcomes.RecommendationDetails(
+                f"Recommendation ({variant})", [Addressee.IOM], None, Priority.HIGH, []
+            ),
+        )
+        commitment = outcomes.add_commitment(
+            event,
+            outcome,
+            outcomes.CommitmentDetails(f"Commitment ({variant})", organisation.id, None),
+            actor,
+        )
+        db.session.flush()
+        for collection, item in (
+            ("key-points", point),
+            ("recommendations", recommendation),
+            ("commitments", commitment),
+        ):
+            found.setdefault(collection, {})[variant] = item.id
+    return found
+
+
+@pytest.fixture
+def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
+    """Event A (published, registration open on approval) with everything its routes need;
+    the draft event B of another organiser with the same kinds of objects."""
+    users = {role: make_user(GLOBAL_ROLES[role], email=email) for role, email in EMAILS.items()}
+    spare_user = make_user(Role.PARTICIPANT, email="spare@ngo.example")
+    invitee = make_user(Role.RAPPORTEUR, email="invitee@iom.example", password=None)
+    spare_rapporteur = make_user(Role.RAPPORTEUR, email="spare-rapporteur@iom.example")
+    event_a = make_event(slug="event-a", title="Event A")
+    event_b = make_event(EventStatus.DRAFT, slug="event-b", title="Event B")
+    members = {
+        role: add_to_team(event_a, users[role], team_role)
+        for role, team_role in (
+            ("organiser", TeamRole.ORGANISER),
+            ("rapporteur", TeamRole.RAPPORTEUR),
+            ("policy", TeamRole.POLICY),
+        )
+    }
+    spare_member = add_to_team(event_a, spare_rapporteur, TeamRole.RAPPORTEUR)
+    b_member = add_to_team(event_b, users["other_organiser"], TeamRole.ORGANISER)
+
+    with app.app_context():
+        themes = seed_themes()
+        series = Series(name="IOM–NGO Humanitarian Consultations", code="MENA")
+        db.session.add(series)
+        db.session.flush()
+        db.session.get(Event, event_a.id).series_id = series.id
+        events.set_event_themes(event_a, [theme.id for theme in themes[:3]])
+        events.set_event_themes(event_b, [themes[0].id])
+        db.session.flush()
+        a, b = (
+            db.session.get(
+                Event, event.id, options=events.EVENT_PAGE_OPTIONS, populate_existing=True
+            )
+            for event in (event_a, event_b)
+        )
+        organiser = db.session.get(User, users["organiser"].id)
+        other_organiser = db.session.get(User, users["other_organiser"].id)
+        host = _organisation("Amel Association", "AMEL")
+        spare_partner_organisation = _organisation("Basmeh and Zeitooneh")
+        directory = _organisation("Directory Entry")
+        unused = _organisation("Unused Entry")
+        db.session.flush()
+        partner = events.add_partner(a, host, PartnerRole.HOST)
+        spare_partner = events.add_partner(a, spare_partner_organisation, PartnerRole.SPONSOR)
+        b_partner = events.add_partner(b, host, PartnerRole.HOST)
+
+        session = _session(a, "Humanitarian access", date(2027, 3, 1), 9, "Hall A")
+        spare_session = _session(a, "Risk reduction", date(2027, 3, 1), 11, "Hall A")
+        review_session = _session(a, "Duty of care", date(2027, 3, 2), 9, "Hall B")
+        b_session = _session(b, "Accountability", date(2027, 3, 1), 9, "Hall A")
+        speaker = agenda.add_speaker(session, SpeakerRole.SPEAKER, name="Rania Haddad")
+        spare_speaker = agenda.add_speaker(session, SpeakerRole.SPEAKER, name="Omar Farouk")
+        b_speaker = agenda.add_speaker(b_session, SpeakerRole.SPEAKER, name="Nour Khalil")
+
+        _open_registration(a, Moderation.APPROVAL)
+        _open_registration(b, Moderation.APPROVAL)
+        participant = db.session.get(User, users["participant"].id)
+        other_participant = db.session.get(User, users["other_participant"].id)
+        r1, r1_token = _register(a, "Participant One", EMAILS["participant"], host, participant)
+        r2, r2_token = _register(
+            a, "Participant Two", EMAILS["other_participant"], host, other_participant
+        )
+        r3, r3_token = _register(a, "Participant Three", "p3@ngo.example", host)
+        rb, _ = _register(b, "Participant Bee", "pb@ngo.example", host)
+        db.session.commit()
+        # One email about each event could not be delivered.
+        messages = {}
+        for event in (a, b):
+            message = db.session.scalar(
+                sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id).limit(1)
+            )
+            message.status = OutboxStatus.FAILED
+            messages[event.id] = message.id
+
+        items = _items(a, session, organiser, host)
+        b_items = _items(b, b_session, other_organiser, host)
+        _, in_review = outcomes.outcome_for_session(a, review_session.id)
+        outcomes.add_key_point(in_review, "To approve")
+        outcomes.take_review_step(
+            in_review, "submit", outcomes.OutcomeAccess(True, False), organiser
+        )
+
+        export = reports.record_export(a, ReportKind.OUTCOME, Audience.INTERNAL, "en", organiser)
+        b_export = reports.record_export(
+            b, ReportKind.OUTCOME, Audience.INTERNAL, "en", other_organiser
+        )
+        db.session.commit()
+        export_id = export.id
+
+        world = SimpleNamespace(
+            users={role: user.id for role, user in users.items()},
+            event_id=a.id,
+            slug=a.slug,
+            series_id=a.series_id,
+            theme_id=themes[0].id,
+            host_id=host.id,
+            directory_organisation_id=directory.id,
+            unused_organisation_id=unused.id,
+            partner_id=partner.id,
+            spare_partner_id=spare_partner.id,
+            member_id=members["rapporteur"].id,
+            spare_member_id=spare_member.id,
+            session_id=session.id,
+            spare_session_id=spare_session.id,
+            review_session_id=review_session.id,
+            speaker_id=speaker.id,
+            spare_speaker_id=spare_speaker.id,
+            registration_id=r1.id,
+            registration_token=r1_token,
+            other_registration_id=r2.id,
+            other_registration_token=r2_token,
+            spare_registration_id=r3.id,
+            spare_registration_token=r3_token,
+            message_id=messages[a.id],
+            export_id=export_id,
+            items=items,
+            commitment_id=items["commitments"]["main"],
+            spare_user_id=spare_user.id,
+            reset_token=accounts.make_token(
+                db.session.get(User, invitee.id), accounts.TokenPurpose.RESET_PASSWORD
+            ),
+            activation_token=accounts.make_token(
+                db.session.get(User, invitee.id), accounts.TokenPurpose.ACTIVATION
+            ),
+            # Event B and its objects, which no URL of event A may reach.
+            b_event_id=b.id,
+            b_slug=b.slug,
+            b_session_id=b_session.id,
+            b_ids={
+                "session_id": b_session.id,
+                "partner_id": b_partner.id,
+                "member_id": b_member.id,
+                "speaker_id": b_speaker.id,
+                "registration_id": rb.id,
+                "message_id": messages[b.id],
+                "export_id": b_export.id,
+                "item_id": b_items,
+            },
+        )
+    return world
+
+
+def signed_in_client(app, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        client.login(EMAILS[role])
+    return client
+
+
+# The matrix ------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    missing = sorted(routes - MATRIX.keys())
+    gone = sorted(MATRIX.keys() - routes)
+    assert not missing, f"routes missing from MATRIX: {missing}"
+    assert not gone, f"MATRIX rows for routes that no longer exist: {gone}"
+    for table in (ARGUMENTS, FORMS, QUERIES):
+        assert not table.keys() - MATRIX.keys(), table.keys() - MATRIX.keys()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_from_every_route(app, world, role):
+    with app.app_context():
+        # Made here, not in the world: the other tests have no use for the PDF.
+        reports.produce(world.export_id)
+    client = signed_in_client(app, role)
+    csrf_token = client.csrf_token()
+    failures = []
+    for rule in DRAFT_EVENT_PAGES:
+        for url in urls("GET", rule, world, slug=world.b_slug, session_id=world.b_session_id):
+            problem = mismatch(client.get(url), HIDDEN[role])
+            if problem:
+                failures.append(f"GET {url} (draft event B): {problem}")
+    for (method, rule), expected in MATRIX.items():
+        data = form_data(method, rule, world)
+        for url in urls(method, rule, world):
+            response = request(client, method, url, data, csrf_token)
+            problem = mismatch(response, expected[role])
+            if problem:
+                failures.append(f"{method} {url}: {problem}")
+    assert not failures, f"as {role}:\n" + "\n".join(failures)
+
+
+def foreign_urls(method: str, rule: str, world: SimpleNamespace, name: str) -> list[str]:
+    """URLs of event A whose argument ``name`` is the id of event B's object."""
+    if name != "item_id":
+        return urls(method, rule, world, **{name: world.b_ids[name]})
+    found = []
+    for collection, ids in world.b_ids["item_id"].items():
+        found += [
+            url
+            for url in urls(method, rule, world, item_id=ids["main"])
+            if f"/{collection}/" in url
+        ]
+    return found
+
+
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_objects_of_another_event_are_not_found_through_this_one(app, world, role):
+    """Every id in a URL under /manage/events/<slug>/ must belong to that event: event B's
+    session, partner, team member, speaker, registration, email, report or outcome item,
+    put in a URL of event A, is a 404 even for someone who manages both events."""
+    client = signed_in_client(app, role)
+    csrf_token = client.csrf_token()
+    failures = []
+    checked = 0
+    for (method, rule), _ in MATRIX.items():
+        if not rule.startswith("/manage/events/<slug>/"):
+            continue
+        data = form_data(method, rule, world)
+        for name in ARGUMENT.findall(rule):
+            if name not in world.b_ids:
+                continue
+            for url in foreign_urls(method, rule, world, name):
+                checked += 1
+                response = request(client, method, url, data, csrf_token)
+                if response.status_code != 404:
+                    failures.append(f"{method} {url} ({name} of event B): {response.status_code}")
+    assert checked > 30
+    assert not failures, "\n".join(failures)
+
+
+def test_a_registration_link_opens_only_its_own_registration(app, world):
+    client = app.test_client()
+    own = f"/registrations/{world.registration_id}/{world.registration_token}"
+    assert client.get(own).status_code == 200
+    for url in (
+        f"/registrations/{world.other_registration_id}/{world.registration_token}",
+        f"/registrations/{world.registration_id}/{world.other_registration_token}",
+        f"/registrations/{world.registration_id}/not-a-token",
+        f"/registrations/{world.other_registration_id}/{world.registration_token}/event.ics",
+    ):
+        assert client.get(url).status_code == 404, url
+    csrf_token = client.csrf_token()
+    cancel = f"/registrations/{world.other_registration_id}/{world.registration_token}/cancel"
+    assert client.post(cancel, data={"csrf_token": csrf_token}).status_code == 404
+    with app.app_context():
+        assert (
+            db.session.get(Registration, world.other_registration_id).status
+            is RegistrationStatus.PENDING
+        )
+
+
+def test_a_bulk_change_reaches_only_registrations_of_the_event(app, world):
+    client = signed_in_client(app, "admin")
+    foreign = world.b_ids["registration_id"]
+    data = {"status": "declined", "registration_id": [str(foreign)], "confirmed": "yes"}
+    assert (
+        submit(client, f"/manage/events/{world.slug}/registrations/bulk", data).status_code == 302
+    )
+    with app.app_context():
+        assert db.session.get(Registration, foreign).status is RegistrationStatus.PENDING
+
+
+def test_participant_lists_are_for_the_organisers_only(app, world):
+    with app.app_context():
+        export = reports.record_export(
+            db.session.get(Event, world.event_id),
+            ReportKind.PARTICIPANTS,
+            Audience.INTERNAL,
+            "en",
+            db.session.get(User, world.users["organiser"]),
+        )
+        db.session.commit()
+        export_id = export.id
+    base = f"/manage/events/{world.slug}/reports"
+    expected = {"organiser": 200, "admin": 200, "rapporteur": 403, "policy": 403}
+    for role, status in expected.items():
+        client = signed_in_client(app, role)
+        assert client.get(f"{base}/{export_id}").status_code == status, role
+        if status == 403:
+            assert client.get(f"{base}/{export_id}.pdf").status_code == 403, role
+            asked = {"kind": "participants", "audience": "internal", "language": "en"}
+            assert submit(client, base, asked).status_code == 422, role
+            query = "?kind=participants&audience=internal&language=en"
+            assert client.get(f"{base}/preview{query}").status_code == 422, role
+
+
+def test_a_team_member_demoted_by_an_administrator_no_longer_sees_the_draft(app, world):
+    """Like managing it and its outcomes, seeing a draft takes the permission of one's role
+    on its team: an organiser made a participant loses the draft's pages at once."""
+    client = signed_in_client(app, "other_organiser")
+    assert client.get(f"/events/{world.b_slug}").status_code == 200
+    with app.app_context():
+        db.session.get(User, world.users["other_organiser"]).role = Role.PARTICIPANT
+        db.session.commit()
+    for rule in DRAFT_EVENT_PAGES:
+        for url in urls("GET", rule, world, slug=world.b_slug, session_id=world.b_session_id):
+            assert client.get(url).status_code == 404, url
+
+
+def test_moving_an_item_keeps_its_neighbour(app, world):
+    client = signed_in_client(app, "rapporteur")
+    base = f"/manage/events/{world.slug}/outcomes/sessions/{world.session_id}"
+    for collection in ("key-points", "recommendations", "commitments"):
+        main = world.items[collection]["main"]
+        response = submit(client, f"{base}/{collection}/{main}/move", {"direction": "down"})
+        assert response.status_code == 302
+    with app.app_context():
+        for collection, model in (
+            ("key-points", KeyPoint),
+            ("recommendations", Recommendation),
+            ("commitments", Commitment),
+        ):
+            ordered = db.session.scalars(
+                sa.select(model.id)
+                .where(model.session_id == world.session_id)
+                .order_by(model.position)
+            ).all()
+            ids = world.items[collection]
+            assert ordered == [ids["spare"], ids["main"]], collection
+
+
+# Mass assignment -------------------------------------------------------------------------
+# Fields a form does not show are ignored, whatever a request adds.
+
+EXTRA_FIELDS = {
+    "status": "confirmed",
+    "review_status": "published",
+    "role": "admin",
+    "is_admin": "1",
+    "active": "0",
+    "user_id": "1",
+    "email_confirmed_at": "2020-01-01",
+    "session_token": "chosen-by-the-attacker",
+    "confirmed_count": "999",
+    "reference": "FAKE-R99",
+    "number": "99",
+}
+
+
+def extra(world) -> dict:
+    """The extra fields, with event B as the event and its session as the session."""
+    return {
+        **EXTRA_FIELDS,
+        "event_id": str(world.b_event_id),
+        "session_id": str(world.b_session_id),
+        "id": "999",
+    }
+
+
+def submit(client, url: str, data: dict):
+    return client.post(url, data={**data, "csrf_token": client.csrf_token()})
+
+
+def test_registering_ignores_status_event_and_account_fields(app, world):
+    client = signed_in_client(app, "other_participant")
+    response = submit(
+        client,
+        f"/events/{world.slug}/register",
+        {**REGISTRATION_FORM, "email": "extra@ngo.example", **extra(world)},
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        registration = db.session.scalar(
+            sa.select(Registration).where(Registration.email_key == "extra@ngo.example")
+        )
+        # The event asks organisers to approve each registration.
+        assert registration.status is RegistrationStatus.PENDING
+        assert registration.event_id == world.event_id
+        assert registration.user_id == world.users["other_participant"]
+        assert registration.internal_notes is None
+        settings = db.session.get(RegistrationSettings, world.event_id)
+        assert settings.confirmed_count == 0
+
+
+def test_correcting_a_registration_ignores_status_and_event(app, world):
+    client = app.test_client()
+    url = f"/registrations/{world.registration_id}/{world.registration_token}"
+    data = {
+        **REGISTRATION_FORM,
+        "organisation_id": str(world.host_id),
+        "full_name": "Participant Renamed",
+        "email": "someone-else@ngo.example",
+        "internal_notes": "I am a VIP",
+        **extra(world),
+    }
+    assert submit(client, url, data).status_code == 302
+    with app.app_context():
+        registration = db.session.get(Registration, world.registration_id)
+        assert registration.full_name == "Participant Renamed"
+        assert registration.status is RegistrationStatus.PENDING
+        assert registration.event_id == world.event_id
+        assert registration.email == EMAILS["participant"]
+        assert registration.user_id == world.users["participant"]
+        assert registration.internal_notes is None
+
+
+def test_organiser_notes_do_not_change_the_registration_status(app, world):
+    client = signed_in_client(app, "organiser")
+    url = f"/manage/events/{world.slug}/registrations/{world.other_registration_id}"
+    assert submit(client, url, {"internal_notes": "Visa letter", **extra(world)}).status_code == 302
+    with app.app_context():
+        registration = db.session.get(Registration, world.other_registration_id)
+        assert registration.internal_notes == "Visa letter"
+        assert registration.status is RegistrationStatus.PENDING
+        assert registration.event_id == world.event_id
+
+
+def test_registration_settings_keep_the_seat_count(app, world):
+    client = signed_in_client(app, "organiser")
+    data = {
+        "moderation": "approval",
+        "privacy_notice": "A new notice.",
+        "retention_days": "30",
+        "opens_at": "2026-01-01T09:00",
+        **extra(world),
+    }
+    response = submit(client, f"/manage/events/{world.slug}/registration", data)
+    assert response.status_code == 302
+    with app.app_context():
+        settings = db.session.get(RegistrationSettings, world.event_id)
+        assert settings.retention_days == 30
+        assert settings.confirmed_count == 0
+        assert db.session.get(RegistrationSettings, world.b_event_id).retention_days == 90
+
+
+def test_editing_an_event_does_not_change_its_status(app, world):
+    client = signed_in_client(app, "other_organiser")
+    data = {**EVENT_FORM, "title": "Event B renamed", "slug": "event-b", **extra(world)}
+    data["status"] = "published"
+    response = submit(client, "/manage/events/event-b/edit", data)
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.get(Event, world.b_event_id)
+        assert event.title == "Event B renamed"
+        assert event.status is EventStatus.DRAFT
+        assert db.session.get(Event, world.event_id).title == "Event A"
+
+
+def test_creating_an_event_starts_a_draft_with_its_creator_alone(app, world):
+    client = signed_in_client(app, "other_organiser")
+    data = {**EVENT_FORM, "title": "Fresh event", "slug": "fresh", **extra(world)}
+    data["status"] = "published"
+    data["team"] = str(world.users["admin"])
+    assert submit(client, "/manage/events/new", data).status_code == 302
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == "fresh"))
+        assert event.status is EventStatus.DRAFT
+        team = db.session.execute(
+            sa.select(EventMember.user_id, EventMember.role).where(EventMember.event_id == event.id)
+        ).all()
+        assert team == [(world.users["other_organiser"], TeamRole.ORGANISER)]
+
+
+def test_a_session_cannot_be_moved_to_another_event(app, world):
+    client = signed_in_client(app, "admin")
+    url = f"/manage/events/{world.slug}/sessions/{world.session_id}/edit"
+    data = {
+        **FORMS[("POST", f"{SESSION}/edit")],
+        "title": "Humanitarian access, renamed",
+        **extra(world),
+    }
+    assert submit(client, url, data).status_code == 302
+    with app.app_context():
+        session = db.session.get(Session, world.session_id)
+        assert session.title == "Humanitarian access, renamed"
+        assert session.event_id == world.event_id
+        assert db.session.get(Session, world.b_session_id).title == "Accountability"
+
+
+def test_a_profile_cannot_make_its_owner_an_administrator(app, world):
+    client = signed_in_client(app, "participant")
+    data = {
+        "display_name": "Participant One",
+        "language": "fr",
+        "email": "admin@iom.example",
+        "password_hash": "x",
+        **extra(world),
+    }
+    assert submit(client, "/account", data).status_code == 302
+    with app.app_context():
+        user = db.session.get(User, world.users["participant"])
+        assert user.language == "fr"
+        assert user.role is Role.PARTICIPANT
+        assert user.email == EMAILS["participant"]
+        assert user.active and user.session_token != "chosen-by-the-attacker"
+        assert accounts.password_matches(user, PASSWORD)
+
+
+def test_signing_up_always_makes_a_participant(app, world):
+    client = app.test_client()
+    data = {"display_name": "Newcomer", "email": "newcomer@ngo.example", **extra(world)}
+    assert submit(client, "/signup", data).status_code == 200
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "newcomer@ngo.example"))
+        assert user.role is Role.PARTICIPANT
+        assert user.password_hash is None and user.email_confirmed_at is None
+
+
+def test_changing_a_role_changes_nothing_else(app, world):
+    client = signed_in_client(app, "admin")
+    url = f"/admin/users/{world.spare_user_id}/role"
+    data = {**extra(world), "role": "organiser", "email": "changed@ngo.example"}
+    assert submit(client, url, data).status_code == 302
+    with app.app_context():
+        user = db.session.get(User, world.spare_user_id)
+        assert user.role is Role.ORGANISER
+        assert user.active
+        assert user.email == "spare@ngo.example"
+        assert user.session_token != "chosen-by-the-attacker"
+
+
+def test_inviting_staff_leaves_the_account_to_its_owner(app, world):
+    client = signed_in_client(app, "admin")
+    data = {
+        "display_name": "Invited",
+        "email": "invited@iom.example",
+        "role": "policy",
+        "language": "en",
+        **{name: value for name, value in extra(world).items() if name != "role"},
+        "password_hash": "x",
+    }
+    assert submit(client, "/admin/users/new", data).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "invited@iom.example"))
+        assert user.role is Role.POLICY
+        assert user.password_hash is None and user.email_confirmed_at is None
+
+
+def test_outcome_items_ignore_event_session_reference_and_status(app, world):
+    client = signed_in_client(app, "rapporteur")
+    base = f"/manage/events/{world.slug}/outcomes/sessions/{world.session_id}"
+    for collection in ("key-points", "recommendations", "commitments"):
+        response = submit(client, f"{base}/{collection}", {**OUTCOME_ITEMS, **extra(world)})
+        assert response.status_code == 302, collection
+    commitment_id = world.items["commitments"]["main"]
+    response = submit(
+        client,
+        f"{base}/commitments/{commitment_id}/edit",
+        {**OUTCOME_ITEMS, "commitment-text": "Edited", **extra(world)},
+    )
+    assert response.status_code == 302
+    response = submit(client, f"{base}/summary", {"summary": "Edited summary", **extra(world)})
+    assert response.status_code == 302
+    response = submit(
+        client,
+        f"/manage/events/{world.slug}/outcomes/conclusions",
+        {"conclusions": "Edited conclusions", **extra(world)},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        for model in (KeyPoint, Recommendation, Commitment):
+            newest = db.session.scalar(sa.select(model).order_by(model.id.desc()).limit(1))
+            assert newest.session_id == world.session_id, model
+            if model is not KeyPoint:
+                assert newest.event_id == world.event_id
+                assert newest.reference.startswith("MENA-2027-")
+                assert newest.number == 3
+        edited = db.session.get(Commitment, commitment_id)
+        assert edited.text == "Edited"
+        assert edited.status is CommitmentStatus.PLANNED
+        assert edited.session_id == world.session_id and edited.event_id == world.event_id
+        assert edited.reference == "MENA-2027-C01"
+        outcome = db.session.get(SessionOutcome, world.session_id)
+        assert outcome.summary == "Edited summary"
+        assert outcome.review_status is ReviewStatus.DRAFT
+        assert outcome.event_id == world.event_id
+        conclusions = db.session.get(EventOutcome, world.event_id)
+        assert conclusions.conclusions == "Edited conclusions"
+        assert conclusions.review_status is ReviewStatus.DRAFT
+        assert db.session.get(EventOutcome, world.b_event_id).last_recommendation_number == 2
+
+
+def test_the_matrix_has_a_row_per_role_everywhere():
+    for key, expected in MATRIX.items():
+        assert tuple(expected) == ROLES, key
+    assert isinstance(HIDDEN, dict) and tuple(HIDDEN) == ROLES
