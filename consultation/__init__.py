@@ -16,6 +16,7 @@ from consultation import jobs, mail, models
 from consultation.accounts.views import bp as accounts_bp
 from consultation.agenda.views import bp as agenda_bp
 from consultation.api.views import bp as api_bp
+from consultation.audit.views import bp as audit_bp
 from consultation.cli import register_commands
 from consultation.config import build_config
 from consultation.errors import register_error_handlers
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         registrations_bp,
         outcomes_bp,
         reports_bp,
+        audit_bp,
         accounts_bp,
         api_bp,
     ):

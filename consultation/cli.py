@@ -7,9 +7,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from consultation import demo, jobs
+from consultation import backup, demo, jobs
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role
+from consultation.audit import services as audit
 from consultation.config import LANGUAGES
 from consultation.db import db
 from consultation.errors import ConsultationError
@@ -24,6 +25,19 @@ accounts_cli = AppGroup("accounts", help="User accounts.")
 mail_cli = AppGroup("mail", help="The outbox of emails.")
 themes_cli = AppGroup("themes", help="The global theme taxonomy.")
 reports_cli = AppGroup("reports", help="PDF reports.")
+audit_cli = AppGroup("audit", help="The audit log.")
+
+
+@audit_cli.command("verify")
+def verify_audit_command() -> None:
+    """Recompute the chain of hashes; exit with 1 at the first entry that does not match."""
+    result = audit.verify()
+    if not result.intact:
+        raise click.ClickException(
+            f"The audit log is broken at entry {result.first_broken_id}, after "
+            f"{result.checked} intact entries: it was changed outside the application."
+        )
+    click.echo(f"The audit log is intact ({result.checked} entries).")
 
 
 @reports_cli.command("render")
@@ -118,6 +132,43 @@ def worker_command(burst: bool) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@click.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: instance/backups/consultation-<UTC time>.<sqlite3|dump>.",
+)
+@with_appcontext
+def backup_command(output: Path | None) -> None:
+    """Back up the database (it holds personal data: keep the file encrypted)."""
+    try:
+        path = backup.backup_database(current_app._get_current_object(), output)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    size, sha256 = backup.file_digest(path)
+    click.echo(f"{path}: {size:,} bytes, SHA-256 {sha256}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace everything in the database with a backup made by `backup`."""
+    app = current_app._get_current_object()
+    try:
+        backup.check_backup(app, path)
+        database = backup.database_url(app).render_as_string(hide_password=True)
+        if not yes:
+            click.confirm(f"Replace everything in {database} with {path}?", abort=True)
+        backup.restore_database(app, path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{database} restored from {path}.")
+    click.echo("If the backup is older than the code, run `flask --app consultation db upgrade`.")
+
+
 @mail_cli.command("deliver")
 def deliver_command() -> None:
     """Send the emails that are due, retries included (for a cron job when REDIS_URL is unset)."""
@@ -131,3 +182,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(themes_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -201,7 +201,8 @@ def deliver_due_messages() -> int:
                     jobs.enqueue_in(_retry_delay(row.attempts), deliver_due_messages)
                 else:
                     row.status = OutboxStatus.FAILED
-                log.warning("Email %s to %s not sent: %s", row.id, row.recipient, row.last_error)
+                # By id: logs never name the people the application writes to.
+                log.warning("Email %s not sent: %s", row.id, row.last_error)
             else:
                 row.status = OutboxStatus.SENT
                 row.sent_at = now_utc()
@@ -225,14 +226,8 @@ def _send_console(message: EmailMessage) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = outbox / f"{stamp}-{token_hex(4)}.eml"
     path.write_bytes(message.as_bytes())
-    text = message.get_body(preferencelist=("plain",))
-    log.info(
-        "Email to %s: %s (saved to %s)\n%s",
-        message["To"],
-        message["Subject"],
-        path,
-        text.get_content() if text else "",
-    )
+    # The message itself (addresses, names, links with tokens) stays in the file.
+    log.info("Email saved to %s", path)
 
 
 def _send_smtp(message: EmailMessage) -> None:

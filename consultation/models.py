@@ -8,6 +8,7 @@ from consultation.agenda.models import (
     SessionSpeaker,
     SpeakerRole,
 )
+from consultation.audit.models import AuditAction, AuditEvent
 from consultation.events.models import (
     Event,
     EventMember,
@@ -48,6 +49,8 @@ __all__ = [
     "Addressee",
     "Attribution",
     "Audience",
+    "AuditAction",
+    "AuditEvent",
     "Commitment",
     "CommitmentStatus",
     "CommitmentStatusChange",

@@ -20,6 +20,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from consultation.accounts.models import Role, User, new_session_token
+from consultation.audit import services as audit
+from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotAllowed
 from consultation.mail import external_url, send_email
@@ -81,6 +83,11 @@ def end_sessions(user: User) -> None:
     """Signs the account out everywhere: session and remember-me cookies name the account by
     its session token, and a new token matches none of them."""
     user.session_token = new_session_token()
+
+
+def sign_out(user: User) -> None:
+    audit.record(AuditAction.SIGNED_OUT, subject=f"user:{user.id}", actor=user)
+    end_sessions(user)
 
 
 def session_expired(signed_in_at: float, seen_at: float, now: float) -> bool:
@@ -211,6 +218,9 @@ def send_activation_email(user: User, invited_by: User | None = None) -> None:
 def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if not password_matches(user, password):
+        audit.record(
+            AuditAction.SIGN_IN_FAILED, subject=f"user:{user.id}" if user is not None else None
+        )
         raise LoginFailed(_l("The email address or the password is not right."), field="password")
     assert user is not None
     if not user.active:
@@ -218,6 +228,7 @@ def authenticate(email: str, password: str) -> User:
             _l("This account has been deactivated. Contact the organisers if this is a mistake.")
         )
     user.last_login_at = now_utc()
+    audit.record(AuditAction.SIGNED_IN, subject=f"user:{user.id}", actor=user)
     return user
 
 
@@ -321,11 +332,23 @@ def _refuse_self_change(user: User, acting_user: User) -> None:
 
 def change_role(user: User, role: Role, acting_user: User) -> None:
     _refuse_self_change(user, acting_user)
+    audit.record(
+        AuditAction.ROLE_CHANGED,
+        subject=f"user:{user.id}",
+        actor=acting_user,
+        from_role=user.role.value,
+        to_role=role.value,
+    )
     user.role = role
 
 
 def set_active(user: User, active: bool, acting_user: User) -> None:
     _refuse_self_change(user, acting_user)
+    audit.record(
+        AuditAction.ACCOUNT_ACTIVATED if active else AuditAction.ACCOUNT_DEACTIVATED,
+        subject=f"user:{user.id}",
+        actor=acting_user,
+    )
     user.active = active
     if not active:
         user.session_token = new_session_token()

@@ -118,6 +118,8 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.LoginFailed as error:
+            # The failed attempt stays in the audit log.
+            db.session.commit()
             attach_error(form, error)
         else:
             db.session.commit()
@@ -133,7 +135,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         # A copy of the session cookie taken before signing out is worth nothing after.
-        services.end_sessions(current_user)
+        services.sign_out(current_user)
         db.session.commit()
     logout_user()
     session.clear()

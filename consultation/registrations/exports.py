@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from consultation.accounts.models import User
+from consultation.audit import services as audit
+from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.events.models import Event
 from consultation.i18n import country_name
@@ -117,6 +119,14 @@ def export_registrations(
             status_filter=status.value if status else None,
             row_count=len(rows),
         )
+    )
+    audit.record(
+        AuditAction.REGISTRATIONS_EXPORTED,
+        event_id=event.id,
+        actor=user,
+        format=file_format,
+        columns=columns,
+        rows=len(rows),
     )
     return _xlsx(header, rows) if file_format == "xlsx" else _csv(header, rows)
 

@@ -9,6 +9,7 @@ twice, on SQLite as on PostgreSQL (where ``SELECT ... FOR UPDATE`` would be igno
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consultation.accounts.models import User
 from consultation.agenda.services import local_moment
+from consultation.audit import services as audit
+from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotFound
 from consultation.events.models import Event, Theme, event_themes
@@ -42,6 +45,8 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
+
+log = logging.getLogger(__name__)
 
 
 class Window(StrEnum):
@@ -220,6 +225,29 @@ def _move(
             reason=(reason or "").strip() or None,
         )
     )
+    audit.record(
+        AuditAction.REGISTRATION_STATUS_CHANGED,
+        event_id=registration.event_id,
+        subject=f"registration:{registration.id}",
+        actor=actor,
+        from_status=from_status.value if from_status else None,
+        to_status=to_status.value,
+    )
+
+
+def record_sensitive_view(registration: Registration) -> None:
+    """Visa, accessibility and dietary answers can reveal health or religion: each look at
+    them is logged."""
+    if (
+        registration.accessibility_needs
+        or registration.dietary_requirements
+        or registration.needs_visa_letter
+    ):
+        audit.record(
+            AuditAction.SENSITIVE_ANSWERS_VIEWED,
+            event_id=registration.event_id,
+            subject=f"registration:{registration.id}",
+        )
 
 
 # The email each new status sends; a registration put back to pending hears it was received.
@@ -479,6 +507,7 @@ def register(
 
 
 def _first_decision(registration: Registration, settings: RegistrationSettings, token: str) -> None:
+    log.info("Registration %s received for event %s", registration.id, registration.event_id)
     if settings.moderation is Moderation.APPROVAL:
         email_registrant(registration, "received", token)
     elif take_seat(registration.event_id):

@@ -288,6 +288,8 @@ def registration_detail(slug: str, registration_id: int):
         db.session.commit()
         flash(_("The notes are saved."), "success")
         return redirect(request.path)
+    services.record_sensitive_view(registration)
+    db.session.commit()
     return render_template(
         "registrations/manage/detail.html",
         event=event,

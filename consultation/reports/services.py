@@ -21,6 +21,8 @@ from consultation import jobs
 from consultation.accounts.models import User
 from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_by_day, agenda_sessions
+from consultation.audit import services as audit
+from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound
 from consultation.events.models import Event, Theme
@@ -521,6 +523,15 @@ def record_export(
     )
     db.session.add(export)
     db.session.flush()
+    audit.record(
+        AuditAction.REPORT_EXPORTED,
+        event_id=event.id,
+        subject=f"report:{export.id}",
+        actor=user if user is not None and user.is_authenticated else None,
+        kind=kind.value,
+        audience=audience.value,
+        language=language,
+    )
     return export
 
 

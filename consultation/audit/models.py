@@ -1,0 +1,65 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consultation.db import LabelledEnum, db, now_utc
+
+
+class AuditAction(LabelledEnum):
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGNED_OUT = "signed_out"
+    ROLE_CHANGED = "role_changed"
+    ACCOUNT_ACTIVATED = "account_activated"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    REGISTRATION_STATUS_CHANGED = "registration_status_changed"
+    REGISTRATIONS_EXPORTED = "registrations_exported"
+    REPORT_EXPORTED = "report_exported"
+    SENSITIVE_ANSWERS_VIEWED = "sensitive_answers_viewed"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.SIGNED_IN: _l("Signed in"),
+            cls.SIGN_IN_FAILED: _l("Failed sign-in"),
+            cls.SIGNED_OUT: _l("Signed out"),
+            cls.ROLE_CHANGED: _l("Role changed"),
+            cls.ACCOUNT_ACTIVATED: _l("Account activated"),
+            cls.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+            cls.REGISTRATION_STATUS_CHANGED: _l("Registration status changed"),
+            cls.REGISTRATIONS_EXPORTED: _l("Registrations exported"),
+            cls.REPORT_EXPORTED: _l("Report exported"),
+            cls.SENSITIVE_ANSWERS_VIEWED: _l("Visa, accessibility or dietary answers viewed"),
+        }
+
+
+class AuditEvent(db.Model):
+    """One entry of the append-only log. ``entry_hash`` covers the entry and the hash of the
+    one before it, so changing or removing any entry breaks every hash after it.
+
+    The columns hold ids, never names or email addresses: the log outlives the erasure of
+    the people in it. No foreign keys either, for the same reason.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    actor_id: Mapped[int | None]
+    event_id: Mapped[int | None] = mapped_column(index=True)
+    # What was acted on, e.g. "registration:42" or "user:7".
+    subject: Mapped[str | None] = mapped_column(sa.String(80))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    previous_hash: Mapped[str] = mapped_column(sa.String(64))
+    entry_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
