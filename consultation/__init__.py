@@ -37,6 +37,7 @@ from consultation.markdown import render_markdown
 from consultation.multilingual import text_direction, writing_direction
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
+from consultation.privacy.views import bp as privacy_bp
 from consultation.registrations.views import bp as registrations_bp
 from consultation.reports.pdf import route_weasyprint_logs
 from consultation.reports.views import bp as reports_bp
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         outcomes_bp,
         reports_bp,
         audit_bp,
+        privacy_bp,
         accounts_bp,
         api_bp,
     ):

@@ -1,6 +1,7 @@
 """Command groups of ``flask --app consultation``."""
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from consultation.errors import ConsultationError
 from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.events.themes import seed_themes
 from consultation.mail import deliver_due_messages
+from consultation.privacy import services as privacy
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 
@@ -26,6 +28,18 @@ mail_cli = AppGroup("mail", help="The outbox of emails.")
 themes_cli = AppGroup("themes", help="The global theme taxonomy.")
 reports_cli = AppGroup("reports", help="PDF reports.")
 audit_cli = AppGroup("audit", help="The audit log.")
+privacy_cli = AppGroup("privacy", help="Retention and erasure of personal data.")
+
+
+@privacy_cli.command("purge")
+def purge_command() -> None:
+    """Clear sensitive answers and anonymise registrations past their retention (see the
+    README); safe to run as often as wanted."""
+    result = privacy.run_retention()
+    click.echo(
+        f"Sensitive answers cleared: {result.sensitive_cleared}; registrations anonymised: "
+        f"{result.anonymised}; emails deleted: {result.emails_deleted}."
+    )
 
 
 @audit_cli.command("verify")
@@ -125,7 +139,10 @@ def invite_command(
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run the jobs (emails, later reports) that requests put on the Redis queue."""
+    """Run the jobs (emails, reports, the daily retention job) put on the Redis queue."""
+    if not burst and current_app.extensions.get("job_queue") is not None:
+        # One job under a fixed id, however many workers start.
+        privacy.schedule_retention(timedelta(minutes=1))
     try:
         jobs.run_worker(current_app._get_current_object(), burst=burst)
     except RuntimeError as error:
@@ -183,5 +200,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(themes_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

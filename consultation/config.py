@@ -129,6 +129,10 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
         # Host names the app answers to (others get 400); in production, BASE_URL's host.
         "TRUSTED_HOSTS": trusted_hosts(environ, production),
+        # Days after an event's last day: visa, accessibility and dietary answers are cleared
+        # after the first, registrations anonymised and emails deleted after the second.
+        "SENSITIVE_DATA_RETENTION_DAYS": int(environ.get("SENSITIVE_DATA_RETENTION_DAYS", 7)),
+        "REGISTRATION_RETENTION_DAYS": int(environ.get("REGISTRATION_RETENTION_DAYS", 90)),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)),
         "HSTS_ENABLED": production,
         "REDIS_URL": environ.get("REDIS_URL") or None,

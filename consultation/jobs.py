@@ -50,11 +50,14 @@ def enqueue_background(function: Callable[..., Any], *args: Any) -> None:
     thread.start()
 
 
-def enqueue_in(delay: timedelta, function: Callable[..., Any], *args: Any) -> None:
-    """Run later on the worker; inline, the next delivery round picks the work up instead."""
+def enqueue_in(
+    delay: timedelta, function: Callable[..., Any], *args: Any, job_id: str | None = None
+) -> None:
+    """Run later on the worker; inline, the next delivery round picks the work up instead.
+    A ``job_id`` keeps one such job however often it is scheduled."""
     queue: Queue | None = current_app.extensions.get("job_queue")
     if queue is not None:
-        queue.enqueue_in(delay, function, *args)
+        queue.enqueue_in(delay, function, *args, job_id=job_id)
 
 
 def run_worker(app: Flask, burst: bool = False, worker_class: type[Worker] = Worker) -> None:

@@ -165,6 +165,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/registrations/<int:registration_id>/<token>"): public(302),
     ("GET", "/registrations/<int:registration_id>/<token>/event.ics"): public(200),
     ("POST", "/registrations/<int:registration_id>/<token>/cancel"): public(302),
+    ("GET", "/registrations/<int:registration_id>/<token>/data.json"): public(200),
+    # After the cancel row: both act on the spare registration, and erasing kills its link.
+    ("POST", "/registrations/<int:registration_id>/<token>/erase"): public(200),
     # After the link's rows: asking for the link again replaces the token.
     ("POST", "/events/<slug>/register/link"): public(200),
     # Accounts --------------------------------------------------------------------------------------
@@ -230,6 +233,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/manage/events/<slug>/team"): organisers(302),
     ("POST", "/manage/events/<slug>/team/<int:member_id>/delete"): organisers(302),
     ("GET", "/manage/events/<slug>/audit"): organisers(200),
+    ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): organisers(302),
     # Organisers: agenda ----------------------------------------------------------------------------
     ("GET", "/manage/events/<slug>/sessions/new"): organisers(200),
     ("POST", "/manage/events/<slug>/sessions/new"): organisers(302),
@@ -299,6 +303,13 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/registrations/<int:registration_id>/<token>/cancel"): {
         "registration_id": "spare_registration_id",
         "token": "spare_registration_token",
+    },
+    ("POST", "/registrations/<int:registration_id>/<token>/erase"): {
+        "registration_id": "spare_registration_id",
+        "token": "spare_registration_token",
+    },
+    ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): {
+        "registration_id": "spare_registration_id"
     },
     ("GET", "/password/reset/<token>"): {"token": "reset_token"},
     ("POST", "/password/reset/<token>"): {"token": "reset_token"},

@@ -18,6 +18,8 @@ class AuditAction(LabelledEnum):
     REGISTRATIONS_EXPORTED = "registrations_exported"
     REPORT_EXPORTED = "report_exported"
     SENSITIVE_ANSWERS_VIEWED = "sensitive_answers_viewed"
+    REGISTRATION_ERASED = "registration_erased"
+    RETENTION_PURGE = "retention_purge"
 
     @classmethod
     def labels(cls):
@@ -32,6 +34,8 @@ class AuditAction(LabelledEnum):
             cls.REGISTRATIONS_EXPORTED: _l("Registrations exported"),
             cls.REPORT_EXPORTED: _l("Report exported"),
             cls.SENSITIVE_ANSWERS_VIEWED: _l("Visa, accessibility or dietary answers viewed"),
+            cls.REGISTRATION_ERASED: _l("Participant's data erased"),
+            cls.RETENTION_PURGE: _l("Old personal data erased on schedule"),
         }
 
 

@@ -165,6 +165,8 @@ class Registration(db.Model):
     management_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     waitlisted_at: Mapped[datetime | None]
     internal_notes: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when the personal data was erased (on request, or by the retention job).
+    anonymised_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 

@@ -1,0 +1,257 @@
+"""What personal data the application keeps, how sensitive it is, how long it stays, and the
+rules that erase it: on the participant's request, on an organiser's, and on a schedule.
+
+``PERSONAL_DATA`` is the one declaration; the retention job and the erasure follow it, and a
+test fails when a registration column is neither declared personal nor declared not to be.
+"""
+
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from consultation import jobs
+from consultation.accounts.models import User
+from consultation.audit import services as audit
+from consultation.audit.models import AuditAction
+from consultation.db import db, now_utc
+from consultation.events.models import Event
+from consultation.mail import OutboxMessage
+from consultation.registrations import services as registrations
+from consultation.registrations.models import (
+    Registration,
+    RegistrationChange,
+    RegistrationStatus,
+)
+
+
+class Sensitivity(StrEnum):
+    # Names and addresses: who someone is and how to reach them.
+    IDENTIFYING = "identifying"
+    # Health, religion (through dietary needs) and travel documents.
+    SPECIAL = "special"
+    # What organisers write about someone.
+    INTERNAL = "internal"
+
+
+class Retention(StrEnum):
+    # Cleared SENSITIVE_DATA_RETENTION_DAYS after the event: only needed to run it.
+    UNTIL_SHORTLY_AFTER = "until shortly after the event"
+    # Anonymised REGISTRATION_RETENTION_DAYS after the event.
+    UNTIL_AFTER = "until some time after the event"
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    column: str
+    sensitivity: Sensitivity
+    retention: Retention
+    # What the column holds once erased (a SQL expression, so the job runs in bulk).
+    erased: Any
+
+
+def _anonymous_address():
+    return sa.literal("anonymised-") + sa.cast(Registration.id, sa.String) + "@erased.invalid"
+
+
+PERSONAL_DATA: tuple[PersonalField, ...] = (
+    PersonalField("full_name", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, "—"),
+    PersonalField("email", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, _anonymous_address()),
+    PersonalField(
+        "email_key", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, _anonymous_address()
+    ),
+    PersonalField("job_title", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, None),
+    PersonalField("user_id", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, None),
+    PersonalField("internal_notes", Sensitivity.INTERNAL, Retention.UNTIL_AFTER, None),
+    PersonalField("accessibility_needs", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, None),
+    PersonalField("dietary_requirements", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, None),
+    PersonalField("needs_visa_letter", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, False),
+)
+
+# Kept after anonymisation: the statistics of past consultations are built from them (and
+# show no group smaller than five), and none of them names anyone on its own.
+KEPT_FOR_STATISTICS = frozenset(
+    {
+        "id",
+        "event_id",
+        "status",
+        "organisation_id",
+        "country_of_work",
+        "language",
+        "gender",
+        "interpretation_languages",
+        "consented_at",
+        "privacy_notice_version",
+        "listed_to_participants",
+        "agrees_to_photography",
+        "management_token_hash",
+        "waitlisted_at",
+        "created_at",
+        "updated_at",
+        "anonymised_at",
+    }
+)
+
+
+def _values(retentions: set[Retention]) -> dict[str, Any]:
+    return {field.column: field.erased for field in PERSONAL_DATA if field.retention in retentions}
+
+
+def _anonymise(where) -> int:
+    """Anonymises the registrations matching ``where``, in three statements whatever their
+    number; the management links die with a new random hash each."""
+    ids = sa.select(Registration.id).where(where, Registration.anonymised_at.is_(None))
+    db.session.execute(
+        sa.update(RegistrationChange)
+        .where(RegistrationChange.registration_id.in_(ids))
+        .values(reason=None)
+        .execution_options(synchronize_session=False)
+    )
+    erased = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id.in_(ids))
+        .values(
+            **_values({Retention.UNTIL_AFTER, Retention.UNTIL_SHORTLY_AFTER}),
+            # No token hashes to this: a random prefix, unique by the id.
+            management_token_hash=sa.literal(secrets.token_hex(24))
+            + sa.cast(Registration.id, sa.String),
+            anonymised_at=now_utc(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return erased
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    sensitive_cleared: int
+    anonymised: int
+    emails_deleted: int
+
+
+def purge(today: date | None = None) -> PurgeResult:
+    """The retention job: clears sensitive answers shortly after each event, anonymises its
+    registrations and deletes its emails later. Running it again changes nothing."""
+    today = today or now_utc().date()
+    config = current_app.config
+    sensitive_before = today - timedelta(days=config["SENSITIVE_DATA_RETENTION_DAYS"])
+    anonymise_before = today - timedelta(days=config["REGISTRATION_RETENTION_DAYS"])
+    ended_long_ago = sa.select(Event.id).where(Event.end_date < anonymise_before)
+    ended_recently = sa.select(Event.id).where(Event.end_date < sensitive_before)
+
+    still_sensitive = sa.or_(
+        Registration.accessibility_needs.is_not(None),
+        Registration.dietary_requirements.is_not(None),
+        Registration.needs_visa_letter.is_(True),
+    )
+    cleared = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.event_id.in_(ended_recently), still_sensitive)
+        .values(**_values({Retention.UNTIL_SHORTLY_AFTER}))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    anonymised = _anonymise(Registration.event_id.in_(ended_long_ago))
+    # Sent emails hold names, addresses and links; the outbox keeps them no longer.
+    emails = db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(OutboxMessage.event_id.in_(ended_long_ago))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return PurgeResult(cleared, anonymised, emails)
+
+
+RETENTION_JOB_ID = "privacy-retention"
+
+
+def run_retention() -> PurgeResult:
+    result = purge()
+    if any(asdict(result).values()):
+        audit.record(AuditAction.RETENTION_PURGE, **asdict(result))
+    db.session.commit()
+    return result
+
+
+def scheduled_retention() -> None:
+    """The worker's daily run, which schedules the next one."""
+    run_retention()
+    schedule_retention(timedelta(days=1))
+
+
+def schedule_retention(delay: timedelta) -> None:
+    jobs.enqueue_in(delay, scheduled_retention, job_id=RETENTION_JOB_ID)
+
+
+def erase_registration(registration: Registration, actor: User | None = None) -> None:
+    """Erases one participant at their request (through their link, ``actor`` None) or an
+    organiser's: the registration is cancelled first, so its seat goes to the waiting list,
+    then anonymised at once."""
+    if registration.status in (
+        RegistrationStatus.PENDING,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+    ):
+        registrations.change_status(
+            registration, RegistrationStatus.CANCELLED, actor=None, notify=False
+        )
+    _anonymise(Registration.id == registration.id)
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(
+            OutboxMessage.event_id == registration.event_id,
+            OutboxMessage.recipient == registration.email,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        AuditAction.REGISTRATION_ERASED,
+        event_id=registration.event_id,
+        subject=f"registration:{registration.id}",
+        actor=actor,
+        requested_by="participant" if actor is None else "organiser",
+    )
+    db.session.expire(registration)
+
+
+def registration_data(registration: Registration) -> dict[str, Any]:
+    """Everything kept about the participant in this registration, for them to download."""
+    history = db.session.scalars(
+        sa.select(RegistrationChange)
+        .where(RegistrationChange.registration_id == registration.id)
+        .order_by(RegistrationChange.created_at)
+    )
+    return {
+        "event": {"title": registration.event.title, "slug": registration.event.slug},
+        "registration": {
+            "status": registration.status.value,
+            "full_name": registration.full_name,
+            "email": registration.email,
+            "organisation": registration.organisation.name,
+            "job_title": registration.job_title,
+            "country_of_work": registration.country_of_work,
+            "language": registration.language,
+            "gender": registration.gender.value if registration.gender else None,
+            "interpretation_languages": registration.interpretation_languages,
+            "theme_interests": [theme.slug for theme in registration.theme_interests],
+            "accessibility_needs": registration.accessibility_needs,
+            "dietary_requirements": registration.dietary_requirements,
+            "needs_visa_letter": registration.needs_visa_letter,
+            "consented_at": registration.consented_at.isoformat(),
+            "privacy_notice_version": registration.privacy_notice_version,
+            "listed_to_participants": registration.listed_to_participants,
+            "agrees_to_photography": registration.agrees_to_photography,
+            "created_at": registration.created_at.isoformat(),
+        },
+        "history": [
+            {
+                "at": change.created_at.isoformat(),
+                "from": change.from_status.value if change.from_status else None,
+                "to": change.to_status.value,
+                "reason": change.reason,
+            }
+            for change in history
+        ],
+    }

@@ -1,0 +1,169 @@
+"""Personal data: declared in one place, cleared and anonymised on schedule, downloadable and
+erasable by the participant, erasable by an organiser on request."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from consultation.accounts.models import Role
+from consultation.audit.models import AuditAction, AuditEvent
+from consultation.db import db, now_utc
+from consultation.mail import OutboxMessage
+from consultation.privacy import services as privacy
+from consultation.registrations.models import Moderation, Registration, RegistrationStatus
+from tests.helpers import link_in
+from tests.test_registrations import configure, form, registrations
+
+TODAY = now_utc().date()
+
+
+def past_event(make_event, app, days_ago: int, **settings):
+    event = make_event(
+        start_date=TODAY - timedelta(days=days_ago + 2), end_date=TODAY - timedelta(days=days_ago)
+    )
+    configure(
+        app,
+        event,
+        **{
+            "capacity": 10,
+            "moderation": Moderation.AUTOMATIC,
+            "questions": ["accessibility_needs", "dietary_requirements", "visa_letter"],
+            **settings,
+        },
+    )
+    return event
+
+
+def register(app, event, email, **changes):
+    response = app.test_client().submit(f"/events/{event.slug}/register", form(email, **changes))
+    assert response.status_code == 200
+
+
+def test_every_registration_column_is_declared_personal_or_kept_on_purpose():
+    declared = {field.column for field in privacy.PERSONAL_DATA}
+    columns = {column.name for column in Registration.__table__.columns}
+    assert columns == declared | privacy.KEPT_FOR_STATISTICS
+    assert not declared & privacy.KEPT_FOR_STATISTICS
+
+
+def test_the_retention_job_clears_then_anonymises_and_can_run_again(app, make_event, outbox):
+    recent = past_event(make_event, app, days_ago=10)
+    old = past_event(make_event, app, days_ago=100)
+    coming = make_event(start_date=TODAY + timedelta(days=30), end_date=TODAY + timedelta(days=31))
+    configure(
+        app,
+        coming,
+        capacity=10,
+        moderation=Moderation.AUTOMATIC,
+        questions=["accessibility_needs", "dietary_requirements", "visa_letter"],
+    )
+    for event in (recent, old, coming):
+        register(
+            app,
+            event,
+            f"leila{event.id}@ngo.example",
+            accessibility_needs="Step-free access",
+            dietary_requirements="Halal",
+            needs_visa_letter="y",
+        )
+    old_link = link_in(outbox[1])
+    with app.app_context():
+        result = privacy.run_retention()
+    assert result.sensitive_cleared == 2 and result.anonymised == 1 and result.emails_deleted == 1
+
+    [kept] = registrations(app, coming)
+    assert kept.accessibility_needs == "Step-free access" and kept.needs_visa_letter
+    [cleared] = registrations(app, recent)
+    assert cleared.full_name == "Leila Mansour"
+    assert cleared.accessibility_needs is None and cleared.dietary_requirements is None
+    assert not cleared.needs_visa_letter
+    [anonymised] = registrations(app, old)
+    assert anonymised.full_name == "—" and "leila" not in anonymised.email
+    assert anonymised.anonymised_at is not None
+    # What the statistics count stays: status, organisation, country.
+    assert anonymised.status is RegistrationStatus.CONFIRMED
+    assert anonymised.country_of_work == "LB" and anonymised.organisation_id
+    assert app.test_client().get(old_link).status_code == 404
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.event_id == old.id)
+            )
+            == 0
+        )
+        again = privacy.run_retention()
+    assert again == privacy.PurgeResult(0, 0, 0)
+
+
+def test_the_command_line_runs_the_retention_job(app, make_event):
+    past_event(make_event, app, days_ago=100)
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert result.exit_code == 0 and "registrations anonymised: 0" in result.output
+
+
+def test_a_participant_downloads_their_data(app, make_event, outbox):
+    event = past_event(make_event, app, days_ago=-30)
+    register(app, event, "amal@ngo.example", accessibility_needs="Sign language")
+    link = link_in(outbox[0])
+    response = app.test_client().get(f"{link}/data.json")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.get_data(as_text=True))
+    assert data["registration"]["email"] == "amal@ngo.example"
+    assert data["registration"]["accessibility_needs"] == "Sign language"
+    assert [change["to"] for change in data["history"]] == ["pending", "confirmed"]
+    assert app.test_client().get(f"{link}x/data.json").status_code == 404
+
+
+def test_a_participant_erases_their_data_and_the_waiting_list_moves_up(app, make_event, outbox):
+    event = past_event(make_event, app, days_ago=-30, capacity=1)
+    register(app, event, "first@ngo.example")
+    register(app, event, "second@ngo.example")
+    first, second = registrations(app, event)
+    assert second.status is RegistrationStatus.WAITLISTED
+    link = link_in(outbox[0])
+    client = app.test_client()
+    page = client.submit(f"{link}/erase", headers={"Referer": link})
+    assert page.status_code == 200 and "Your data is erased" in page.get_data(as_text=True)
+    first, second = registrations(app, event)
+    assert first.status is RegistrationStatus.CANCELLED and first.full_name == "—"
+    assert "first" not in first.email
+    assert second.status is RegistrationStatus.CONFIRMED
+    assert client.get(link).status_code == 404
+    with app.app_context():
+        entry = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == AuditAction.REGISTRATION_ERASED)
+        )
+        assert entry.details == {"requested_by": "participant"}
+        assert not db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                OutboxMessage.recipient == "first@ngo.example"
+            )
+        )
+
+
+@pytest.mark.parametrize(("on_team", "expected"), [(True, 302), (False, 403)])
+def test_an_organiser_erases_a_participant_on_request(
+    app, client, make_event, make_user, add_to_team, on_team, expected
+):
+    event = past_event(make_event, app, days_ago=-30)
+    register(app, event, "amal@ngo.example")
+    [registration] = registrations(app, event)
+    organiser = make_user(Role.ORGANISER)
+    if on_team:
+        add_to_team(event, organiser)
+    client.login(organiser.email)
+    response = client.submit(f"/manage/events/{event.slug}/registrations/{registration.id}/erase")
+    assert response.status_code == expected
+    [after] = registrations(app, event)
+    assert (after.anonymised_at is not None) is on_team
+    assert (after.email == "amal@ngo.example") is not on_team
+
+
+def test_the_retention_periods_are_configurable(app, make_event, monkeypatch):
+    event = past_event(make_event, app, days_ago=3)
+    register(app, event, "amal@ngo.example", accessibility_needs="Ramp")
+    monkeypatch.setitem(app.config, "SENSITIVE_DATA_RETENTION_DAYS", 2)
+    with app.app_context():
+        assert privacy.purge(date.today()).sensitive_cleared == 1
