@@ -181,7 +181,7 @@ def sign_up(email: str, display_name: str, organisation_name: str | None, langua
         except IntegrityError:
             # The same address was signed up by a concurrent request a moment ago.
             user = find_user_by_email(email)
-            assert user is not None
+            assert user is not None  # noqa: S101 (for the type checker: the insert just failed on it)
     if not user.active:
         return
     if user.password_hash is None:
@@ -222,7 +222,7 @@ def authenticate(email: str, password: str) -> User:
             AuditAction.SIGN_IN_FAILED, subject=f"user:{user.id}" if user is not None else None
         )
         raise LoginFailed(_l("The email address or the password is not right."), field="password")
-    assert user is not None
+    assert user is not None  # noqa: S101 (for the type checker: password_matches refuses None)
     if not user.active:
         raise LoginFailed(
             _l("This account has been deactivated. Contact the organisers if this is a mistake.")
