@@ -160,3 +160,13 @@ def test_the_command_line_verifies_the_chain(app, client, make_user):
         db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "broken at entry 1" in result.output
+
+
+def test_report_exports_are_logged_but_not_the_public_agenda(app, client, event, organiser):
+    client.submit(
+        f"/manage/events/{event.slug}/reports",
+        {"kind": "participants", "audience": "internal", "language": "en"},
+    )
+    app.test_client().get(f"/events/{event.slug}/agenda.pdf")
+    exported = [e for e in logged(app, event.id) if e.action == AuditAction.REPORT_EXPORTED]
+    assert [entry.details["kind"] for entry in exported] == ["participants"]

@@ -523,15 +523,17 @@ def record_export(
     )
     db.session.add(export)
     db.session.flush()
-    audit.record(
-        AuditAction.REPORT_EXPORTED,
-        event_id=event.id,
-        subject=f"report:{export.id}",
-        actor=user if user is not None and user.is_authenticated else None,
-        kind=kind.value,
-        audience=audience.value,
-        language=language,
-    )
+    # The public agenda names only speakers, and anyone may download it: not audited.
+    if kind is not ReportKind.AGENDA:
+        audit.record(
+            AuditAction.REPORT_EXPORTED,
+            event_id=event.id,
+            subject=f"report:{export.id}",
+            actor=user if user is not None and user.is_authenticated else None,
+            kind=kind.value,
+            audience=audience.value,
+            language=language,
+        )
     return export
 
 
