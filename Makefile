@@ -8,13 +8,22 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run worker test lint format check-python install install-dev vendor-assets clean translations compile-translations
+.PHONY: run serve worker test lint format check-python install install-dev vendor-assets clean translations compile-translations
 
 run: check-python $(VENV)/.installed compile-translations
 	@$(PYTHON) scripts/check-system-libs --warn
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production serving: gunicorn with WORKERS processes (sync workers; set DATABASE_URL,
+# REDIS_URL, SECRET_KEY, BASE_URL and CONSULTATION_ENV=production; see the README).
+WORKERS ?= 2
+serve: check-python $(VENV)/.installed compile-translations
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - --max-requests 20000 --max-requests-jitter 2000 \
+		'consultation:create_app()'
 
 # Runs queued background jobs; needed only when REDIS_URL is set.
 worker: $(VENV)/.installed

@@ -65,6 +65,20 @@ def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
         raise ConfigurationError("MAIL_FROM must be set in production.")
 
 
+def engine_options(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Connections are checked before use (a restarted database costs no failed request);
+    on PostgreSQL a runaway query is stopped after DATABASE_STATEMENT_TIMEOUT_MS."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        timeout = int(environ.get("DATABASE_STATEMENT_TIMEOUT_MS", 30_000))
+        options |= {
+            "pool_size": int(environ.get("DATABASE_POOL_SIZE", 5)),
+            "max_overflow": int(environ.get("DATABASE_MAX_OVERFLOW", 10)),
+            "connect_args": {"options": f"-c statement_timeout={timeout}"},
+        }
+    return options
+
+
 def trusted_hosts(environ: Mapping[str, str], production: bool) -> list[str] | None:
     listed = [host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host]
     if listed:
@@ -96,7 +110,9 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "DEBUG": False if production else _flag(environ.get("FLASK_DEBUG")),
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url(environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
+            database_url(environ.get("DATABASE_URL"), instance_path), environ
+        ),
         "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "en",
@@ -135,6 +151,21 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "REGISTRATION_RETENTION_DAYS": int(environ.get("REGISTRATION_RETENTION_DAYS", 90)),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)),
         "HSTS_ENABLED": production,
+        # Compressed by the app, so a bare gunicorn serves small responses; after_request
+        # decides which (see register_static_caching).
+        "COMPRESS_REGISTER": False,
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        # Static files are streamed: gzip too, which every browser takes.
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+            "text/calendar",
+        ],
         "REDIS_URL": environ.get("REDIS_URL") or None,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_BACKEND": mail_backend,
