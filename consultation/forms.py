@@ -33,6 +33,14 @@ def query_ints(values: list[str]) -> list[int]:
     return numbers
 
 
+def one_line(value: str | None) -> str | None:
+    """A filter for one-line fields: line breaks (every one str.splitlines knows, U+2028 and
+    U+0085 included) and runs of spaces become one space. An event's title goes into the
+    subject of its emails, where Python refuses a line break (it would start a new header):
+    a title typed or pasted with one made every registration for the event a 500."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def attach_error(form: FlaskForm, error: ConsultationError) -> None:
     """Show a domain error next to its field, or above the form when it has none."""
     errors = error.errors if isinstance(error, InvalidInput) else {error.field: [error.message]}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -126,7 +127,9 @@ def _check(
         )
         if clash is not None:
             errors["room"].append(
-                _l(
+                # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+                # the room and session title it holds reached the page unescaped.
+                gettext(
                     "%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.",
                     room=clash.room,
                     title=clash.title,
@@ -188,7 +191,10 @@ def add_speaker(
         raise ConsultationError(_l("This session already has a moderator."), field="role")
     if user is not None and any(speaker.user_id == user.id for speaker in session.speakers):
         raise ConsultationError(
-            _l("%(name)s is already on this session.", name=user.display_name), field="user_id"
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+            # the user's name it holds reached the page unescaped.
+            gettext("%(name)s is already on this session.", name=user.display_name),
+            field="user_id",
         )
     speaker = SessionSpeaker(
         user=user,

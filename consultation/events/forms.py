@@ -25,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultation.events.models import PartnerRole, Region, TeamRole
-from consultation.forms import DateField
+from consultation.forms import DateField, one_line
 from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
 from consultation.multilingual import text_direction
 
@@ -53,6 +53,8 @@ class EventForm(FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Give the event a title.")), Length(max=200)],
+        # The title is an email subject: see one_line.
+        filters=[one_line],
     )
     slug = StringField(
         _l("Web address"),
@@ -171,6 +173,7 @@ class CopyEventForm(FlaskForm):
     title = StringField(
         _l("Title of the new edition"),
         validators=[DataRequired(_l("Give the new edition a title.")), Length(max=200)],
+        filters=[one_line],  # an email subject too
     )
     slug = StringField(
         _l("Web address"),
@@ -347,6 +350,8 @@ def translation_form(language: str, subjects: list["Translatable"]) -> Translati
                 field_class(
                     label,
                     validators=[Optional(), Length(max=limit)],
+                    # A translated title is the subject of emails in that language.
+                    filters=[one_line] if name == "title" else [],
                     default=subject.translation(language, name),
                     render_kw={"lang": language, "dir": direction}
                     | ({} if name == "title" else {"rows": 3 if name == "summary" else 6}),

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import Permission, Role, User
@@ -436,7 +436,9 @@ def add_partner(event: Event, organisation: Organisation, role: PartnerRole) -> 
             db.session.add(partner)
     except IntegrityError as error:
         raise Conflict(
-            _l("%(name)s is already a partner of this event.", name=organisation.name),
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+            # the organisation's name it holds reached the page unescaped.
+            gettext("%(name)s is already a partner of this event.", name=organisation.name),
             field="organisation_id",
         ) from error
     return partner
@@ -522,6 +524,8 @@ def event_team(event: Event) -> list[EventMember]:
             sa.select(EventMember)
             .where(EventMember.event_id == event.id)
             .join(User)
+            # From the join the order needs, rather than from a second one of its own.
+            .options(contains_eager(EventMember.user))
             .order_by(EventMember.role, User.display_name)
         )
     )
@@ -539,7 +543,9 @@ def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
         )
     if not user.can(TEAM_ROLE_PERMISSION[role]):
         raise ConsultationError(
-            _l(
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+            # the user's name it holds reached the page unescaped.
+            gettext(
                 "%(name)s's account (%(account_role)s) cannot take this role. "
                 "An administrator can change the account's role first.",
                 name=user.display_name,
@@ -553,7 +559,10 @@ def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
             db.session.add(member)
     except IntegrityError as error:
         raise Conflict(
-            _l("%(name)s is already on the team.", name=user.display_name), field="email"
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+            # the user's name it holds reached the page unescaped.
+            gettext("%(name)s is already on the team.", name=user.display_name),
+            field="email",
         ) from error
     return member
 
@@ -640,13 +649,16 @@ def save_theme(theme: Theme | None, slug: str, colour: str, **texts: str | None)
             sa.select(sa.func.coalesce(sa.func.max(Theme.position) + 1, 0))
         )
         theme = Theme(position=position)
-        db.session.add(theme)
-    theme.slug = slug
-    theme.colour = colour
-    for name, value in texts.items():
-        setattr(theme, name, (value or "").strip() or None)
     try:
+        # Added and changed inside the savepoint: begin_nested() first flushes what is
+        # pending outside it, so a slug already taken, set before, broke the whole
+        # transaction and the form answered 500 instead of saying so.
         with db.session.begin_nested():
+            db.session.add(theme)
+            theme.slug = slug
+            theme.colour = colour
+            for name, value in texts.items():
+                setattr(theme, name, (value or "").strip() or None)
             db.session.flush()
     except IntegrityError as error:
         raise Conflict(_l("Another theme already uses this short name."), field="slug") from error

@@ -3,6 +3,7 @@ employers. Each organisation exists once, whatever the spelling of its name."""
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
@@ -48,14 +49,19 @@ def _refuse_duplicates(name: str, acronym: str | None, exclude_id: int | None) -
     same_name = db.session.scalar(others.where(Organisation.name_key == comparison_key(name)))
     if same_name is not None:
         raise Conflict(
-            _l("“%(name)s” is already in the directory.", name=same_name.name), field="name"
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+            # the organisation's name it holds reached the page unescaped.
+            gettext("“%(name)s” is already in the directory.", name=same_name.name),
+            field="name",
         )
     acronym_key = comparison_key(acronym)
     if acronym_key:
         same_acronym = db.session.scalar(others.where(Organisation.acronym_key == acronym_key))
         if same_acronym is not None:
             raise Conflict(
-                _l(
+                # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+                # the acronym and name it holds reached the page unescaped.
+                gettext(
                     "The acronym %(acronym)s is already used by “%(name)s”.",
                     acronym=same_acronym.acronym,
                     name=same_acronym.name,
@@ -105,7 +111,9 @@ def delete_organisation(organisation: Organisation) -> None:
             db.session.delete(organisation)
     except IntegrityError as error:
         raise Conflict(
-            _l(
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
+            # the organisation's name it holds reached the page unescaped.
+            gettext(
                 "%(name)s is a partner of an event: remove it from the event first.",
                 name=organisation.name,
             )
