@@ -61,7 +61,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored normalised (stripped, lower-case) so uniqueness is case-insensitive everywhere.
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(sa.String(120))
+    # The users list and the speakers' drop-down are sorted by it
+    display_name: Mapped[str] = mapped_column(sa.String(120), index=True)
     organisation_name: Mapped[str | None] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(5), default="en")
     # None until the person chooses one (invited staff, before they accept).

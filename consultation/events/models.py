@@ -106,6 +106,8 @@ event_themes = sa.Table(
     db.metadata,
     sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    # The events list filters by theme; the primary key leads with the event.
+    sa.Index("ix_event_themes_theme_id", "theme_id"),
 )
 
 
@@ -156,7 +158,8 @@ class Event(Translatable, db.Model):
     country: Mapped[str] = mapped_column(sa.String(2))
     venue: Mapped[str | None] = mapped_column(sa.String(200))
     start_date: Mapped[date] = mapped_column(index=True)
-    end_date: Mapped[date]
+    # The events list shows coming or past events
+    end_date: Mapped[date] = mapped_column(index=True)
     # IANA name, e.g. Europe/Istanbul
     timezone: Mapped[str] = mapped_column(sa.String(64))
     # Codes from config.LANGUAGES, in order of preference

@@ -77,6 +77,9 @@ registration_theme_interests = sa.Table(
         "registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    # The organisers' table filters by theme of interest; the primary key leads with the
+    # registration.
+    sa.Index("ix_registration_theme_interests_theme_id", "theme_id"),
 )
 
 
@@ -129,7 +132,16 @@ class Registration(db.Model):
     __table_args__ = (
         # One registration per address per event, whatever its case or spacing.
         sa.UniqueConstraint("event_id", "email_key"),
-        sa.Index("ix_registrations_event_id_status", "event_id", "status"),
+        # The organisers' table reads one event's registrations: its filters and sorts go
+        # through indexes led by the event, so that no other event's rows are read. The first
+        # one also gives the waiting list in order.
+        sa.Index(
+            "ix_registrations_event_id_status_waitlisted_at", "event_id", "status", "waitlisted_at"
+        ),
+        sa.Index("ix_registrations_event_id_country_of_work", "event_id", "country_of_work"),
+        sa.Index("ix_registrations_event_id_organisation_id", "event_id", "organisation_id"),
+        sa.Index("ix_registrations_event_id_created_at", "event_id", "created_at"),
+        sa.Index("ix_registrations_event_id_full_name", "event_id", "full_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,7 +160,7 @@ class Registration(db.Model):
     )
     job_title: Mapped[str | None] = mapped_column(sa.String(200))
     # ISO 3166-1 alpha-2
-    country_of_work: Mapped[str] = mapped_column(sa.String(2), index=True)
+    country_of_work: Mapped[str] = mapped_column(sa.String(2))
     language: Mapped[str] = mapped_column(sa.String(5), default="en")
     # Answers to the optional questions; sensitive ones are shown only to organisers.
     gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))

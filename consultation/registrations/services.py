@@ -18,7 +18,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from consultation.accounts.models import User
 from consultation.agenda.services import local_moment
@@ -44,6 +44,7 @@ from consultation.registrations.models import (
     RegistrationChange,
     RegistrationSettings,
     RegistrationStatus,
+    registration_theme_interests,
 )
 
 log = logging.getLogger(__name__)
@@ -683,7 +684,8 @@ def search_registrations(event: Event, filters: RegistrationFilters, page: int, 
         sa.select(Registration)
         .join(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.theme_interests))
+        # From the join the filters use, rather than from a second one of its own.
+        .options(contains_eager(Registration.organisation))
     )
     if filters.query:
         pattern = f"%{comparison_key(filters.query)}%"
@@ -704,7 +706,13 @@ def search_registrations(event: Event, filters: RegistrationFilters, page: int, 
     if filters.country:
         statement = statement.where(Registration.country_of_work == filters.country)
     if filters.theme_id:
-        statement = statement.where(Registration.theme_interests.any(Theme.id == filters.theme_id))
+        # The link table alone: the theme's id is all the filter needs.
+        statement = statement.where(
+            sa.exists().where(
+                registration_theme_interests.c.registration_id == Registration.id,
+                registration_theme_interests.c.theme_id == filters.theme_id,
+            )
+        )
     column = SORTABLE.get(filters.sort, Registration.created_at)
     statement = statement.order_by(column.desc() if filters.descending else column, Registration.id)
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)

@@ -289,14 +289,17 @@ def registration_detail(slug: str, registration_id: int):
         flash(_("The notes are saved."), "success")
         return redirect(request.path)
     services.record_sensitive_view(registration)
-    db.session.commit()
-    return render_template(
+    # Rendered before the commit, which expires what is loaded: the page would load the
+    # event, the registration and its history a second time.
+    page = render_template(
         "registrations/manage/detail.html",
         event=event,
         registration=registration,
         notes_form=notes_form,
         status_form=StatusChangeForm(status=registration.status.value, formdata=None),
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>/status", methods=["POST"])
