@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from consultation import http_cache
 from consultation.accounts.models import User
 from consultation.agenda import services
 from consultation.agenda.calendar import calendar_for
@@ -30,6 +31,9 @@ def ics_response(event: Event, sessions: list[Session], filename: str) -> Respon
 
 
 @bp.route("/events/<slug>/agenda")
+@http_cache.revalidated(
+    http_cache.Shows.THEMES | http_cache.Shows.SESSIONS | http_cache.Shows.SPEAKERS, page=True
+)
 def agenda(slug: str):
     event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
     theme = request.args.get("theme") or None
@@ -51,12 +55,14 @@ def session_page(slug: str, session_id: int):
 
 
 @bp.route("/events/<slug>/agenda.ics")
+@http_cache.revalidated(http_cache.Shows.SESSIONS)
 def agenda_calendar(slug: str):
     event = events.visible_event(slug, current_user)
     return ics_response(event, services.agenda_sessions(event), event.slug)
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
+@http_cache.revalidated(http_cache.Shows.SESSIONS)
 def session_calendar(slug: str, session_id: int):
     event = events.visible_event(slug, current_user)
     session = services.session_in_event(event, session_id)

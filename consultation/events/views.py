@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from consultation import http_cache
 from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission
 from consultation.agenda.services import agenda_sessions
@@ -66,6 +67,10 @@ def home():
 
 
 @bp.route("/events/<slug>")
+@http_cache.revalidated(
+    http_cache.Shows.THEMES | http_cache.Shows.PARTNERS | http_cache.Shows.REGISTRATION,
+    page=True,
+)
 def event_page(slug: str):
     event = services.visible_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
     extras = {

@@ -1,0 +1,226 @@
+"""Conditional requests for an event's public pages and calendars.
+
+A response's version is worked out from the data it shows, in one query and before anything
+is rendered, so that a visitor whose copy is current gets a 304 without the page being built.
+The body cannot be hashed instead: pages hold the visitor's CSRF token and calendars a
+DTSTAMP, which differ at each request while the content does not; the ETags are weak.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from enum import Flag, auto
+from functools import cache, reduce, wraps
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Response, current_app, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from consultation.accounts.models import User
+from consultation.agenda.models import Session, SessionSpeaker, session_themes
+from consultation.db import db, now_utc
+from consultation.events.models import (
+    Event,
+    EventPartner,
+    EventStatus,
+    Series,
+    Theme,
+    event_themes,
+)
+from consultation.organisations.models import Organisation
+from consultation.registrations.models import RegistrationSettings
+from consultation.registrations.services import window
+
+
+class Shows(Flag):
+    """What a response shows besides the event's own columns; its version covers that."""
+
+    THEMES = auto()
+    PARTNERS = auto()
+    REGISTRATION = auto()
+    SESSIONS = auto()
+    SPEAKERS = auto()
+
+
+# Control characters nobody types, so that two different lists of rows never read the same.
+_FIELD, _ROW = "\x1f", "\x1e"
+
+
+def _fingerprint(*columns: sa.ColumnElement, where=(), joins=(), order_by=()) -> sa.ScalarSelect:
+    """The rows' values as one text. Speakers, partners and themes have no update time, and
+    SQLite gives a deleted row's id to the next one, so only their values tell a change."""
+    texts = [sa.func.coalesce(sa.cast(column, sa.String), "") for column in columns]
+    rows = sa.select(reduce(lambda left, right: left + _FIELD + right, texts).label("row"))
+    for table, on, outer in joins:
+        rows = rows.join(table, on, isouter=outer)
+    ordered = rows.where(*where).order_by(*order_by).subquery()
+    return sa.select(sa.func.aggregate_strings(ordered.c.row, _ROW)).scalar_subquery()
+
+
+def _parts(event_id: sa.ScalarSelect, shows: Shows) -> dict[str, sa.ColumnElement]:
+    parts = {}
+    if Shows.THEMES in shows:
+        # Every theme, not only the event's: a session may keep a theme the event dropped.
+        parts["themes"] = _fingerprint(
+            Theme.id, Theme.slug, Theme.position, Theme.name_en, Theme.name_fr, Theme.name_ar,
+            order_by=[Theme.id],
+        )  # fmt: skip
+        parts["event_themes"] = _fingerprint(
+            event_themes.c.theme_id,
+            where=[event_themes.c.event_id == event_id],
+            order_by=[event_themes.c.theme_id],
+        )
+    if Shows.THEMES in shows and Shows.SESSIONS in shows:
+        parts["session_themes"] = _fingerprint(
+            session_themes.c.session_id,
+            session_themes.c.theme_id,
+            joins=[(Session, Session.id == session_themes.c.session_id, False)],
+            where=[Session.event_id == event_id],
+            order_by=[session_themes.c.session_id, session_themes.c.theme_id],
+        )
+    if Shows.PARTNERS in shows:
+        parts["partners"] = _fingerprint(
+            EventPartner.id, EventPartner.organisation_id, EventPartner.role,
+            EventPartner.position, Organisation.name, Organisation.acronym,
+            joins=[(Organisation, Organisation.id == EventPartner.organisation_id, False)],
+            where=[EventPartner.event_id == event_id],
+            order_by=[EventPartner.id],
+        )  # fmt: skip
+    if Shows.SESSIONS in shows:
+        # Sessions have an update time: editing one moves it, adding one moves the latest,
+        # deleting one changes the count.
+        in_event = Session.event_id == event_id
+        parts["sessions"] = sa.select(sa.func.count(Session.id)).where(in_event).scalar_subquery()
+        parts["sessions_changed"] = (
+            sa.select(sa.func.max(Session.updated_at)).where(in_event).scalar_subquery()
+        )
+    if Shows.SPEAKERS in shows:
+        parts["speakers"] = _fingerprint(
+            SessionSpeaker.id, SessionSpeaker.session_id, SessionSpeaker.name,
+            SessionSpeaker.title, SessionSpeaker.role, SessionSpeaker.position,
+            User.display_name, User.organisation_name, Organisation.name, Organisation.acronym,
+            joins=[
+                (Session, Session.id == SessionSpeaker.session_id, False),
+                (User, User.id == SessionSpeaker.user_id, True),
+                (Organisation, Organisation.id == SessionSpeaker.organisation_id, True),
+            ],
+            where=[Session.event_id == event_id],
+            order_by=[SessionSpeaker.id],
+        )  # fmt: skip
+    return parts
+
+
+@cache
+def _application_version(*folders: str) -> str:
+    """The code, templates, translations and static files this process serves: a new release
+    changes every page. Hashed by content, so that every machine agrees."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _validators(slug: str, shows: Shows, page: bool) -> tuple[str, datetime] | None:
+    """The ETag and Last-Modified of what this visitor would get, or None when the response
+    is not to be revalidated."""
+    # A debug server reloads templates without restarting: its pages would seem unchanged.
+    # Signed-in visitors' pages are never stored (see register_security_headers).
+    if current_app.debug or current_user.is_authenticated:
+        return None
+    # A flashed message is shown once: a 304 would not show it, and the page that shows it
+    # must not be taken for the page without it.
+    if page and session.get("_flashes"):
+        return None
+    event_id = sa.select(Event.id).where(Event.slug == slug).scalar_subquery()
+    parts = _parts(event_id, shows)
+    row = db.session.execute(
+        sa.select(Event.status, Event.updated_at, Series.name.label("series"), RegistrationSettings)
+        .outerjoin(Series, Series.id == Event.series_id)
+        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
+        .add_columns(*(part.label(name) for name, part in parts.items()))
+        .where(Event.slug == slug)
+    ).first()
+    # Drafts are for their team, who are signed in: the view answers anyone else's 404.
+    if row is None or row.status is EventStatus.DRAFT:
+        return None
+    version = [
+        _application_version(
+            current_app.root_path, current_app.template_folder, current_app.static_folder
+        ),
+        shows.value,
+        str(get_locale()),
+        request.full_path,
+        row.status.value,
+        row.updated_at,
+        row.series,
+        *(row._mapping[name] for name in parts),
+    ]
+    changes = [row.updated_at, row._mapping.get("sessions_changed")]
+    settings = row.RegistrationSettings
+    if Shows.REGISTRATION in shows and settings is not None:
+        now = now_utc()
+        version += [
+            window(settings, now).value,
+            settings.opens_at,
+            settings.closes_at,
+            settings.seats_left,
+            settings.waitlist_enabled,
+        ]
+        # Registration opening or closing changes the page when the moment comes.
+        changes += [
+            moment for moment in (settings.opens_at, settings.closes_at) if moment and moment <= now
+        ]
+    if page:
+        # The page holds the visitor's CSRF token, signed from this raw one: a stored copy
+        # must never be confirmed to another session.
+        generate_csrf()
+        version.append(session[current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")])
+    etag = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    return etag, max(moment for moment in changes if moment is not None)
+
+
+def _with_validators(response: Response, validators: tuple[str, datetime], page: bool) -> Response:
+    etag, last_modified = validators
+    response.set_etag(etag, weak=True)
+    response.last_modified = last_modified
+    # Kept, but checked at each use rather than for a while: nobody should be shown a
+    # cancelled session or a place that has gone, and the check costs one query.
+    response.cache_control.no_cache = True
+    # A page holds the visitor's CSRF token: no shared cache may keep it.
+    response.cache_control.private = page or None
+    # The language comes from the session cookie or from Accept-Language.
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def revalidated(shows: Shows, page: bool = False) -> Callable:
+    """For a view of an event's public page or calendar (``page`` for HTML): answers 304 to a
+    visitor whose copy is current without running the view, and gives the view's response
+    its ETag and Last-Modified."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def revalidating_view(slug: str, **kwargs):
+            validators = _validators(slug, shows, page)
+            if validators is None:
+                return view(slug=slug, **kwargs)
+            # Werkzeug decides, as it would on the rendered response: 304, or 412 when an
+            # If-Match fails.
+            unchanged = _with_validators(current_app.response_class(), validators, page)
+            unchanged.make_conditional(request)
+            if unchanged.status_code != 200:
+                return unchanged
+            response = make_response(view(slug=slug, **kwargs))
+            if response.status_code == 200:
+                _with_validators(response, validators, page)
+            return response
+
+        return revalidating_view
+
+    return decorate
