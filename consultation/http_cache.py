@@ -4,11 +4,15 @@ A response's version is worked out from the data it shows, in one query and befo
 is rendered, so that a visitor whose copy is current gets a 304 without the page being built.
 The body cannot be hashed instead: pages hold the visitor's CSRF token and calendars a
 DTSTAMP, which differ at each request while the content does not; the ETags are weak.
+
+There is no Last-Modified, so If-Modified-Since is ignored: no date covers what changes a
+response without an update time of its own (a session or speaker deleted, a theme renamed, a
+new release, another language, another visitor's CSRF token), and a 304 on the date alone
+would have kept stale copies.
 """
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
 from enum import Flag, auto
 from functools import cache, reduce, wraps
 from pathlib import Path
@@ -126,9 +130,9 @@ def _application_version(*folders: str) -> str:
     return digest.hexdigest()
 
 
-def _validators(slug: str, shows: Shows, page: bool) -> tuple[str, datetime] | None:
-    """The ETag and Last-Modified of what this visitor would get, or None when the response
-    is not to be revalidated."""
+def _etag(slug: str, shows: Shows, page: bool) -> str | None:
+    """The ETag of what this visitor would get, or None when the response is not to be
+    revalidated."""
     # A debug server reloads templates without restarting: its pages would seem unchanged.
     # Signed-in visitors' pages are never stored (see register_security_headers).
     if current_app.debug or current_user.is_authenticated:
@@ -161,7 +165,6 @@ def _validators(slug: str, shows: Shows, page: bool) -> tuple[str, datetime] | N
         row.series,
         *(row._mapping[name] for name in parts),
     ]
-    changes = [row.updated_at, row._mapping.get("sessions_changed")]
     settings = row.RegistrationSettings
     if Shows.REGISTRATION in shows and settings is not None:
         now = now_utc()
@@ -172,23 +175,16 @@ def _validators(slug: str, shows: Shows, page: bool) -> tuple[str, datetime] | N
             settings.seats_left,
             settings.waitlist_enabled,
         ]
-        # Registration opening or closing changes the page when the moment comes.
-        changes += [
-            moment for moment in (settings.opens_at, settings.closes_at) if moment and moment <= now
-        ]
     if page:
         # The page holds the visitor's CSRF token, signed from this raw one: a stored copy
         # must never be confirmed to another session.
         generate_csrf()
         version.append(session[current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")])
-    etag = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
-    return etag, max(moment for moment in changes if moment is not None)
+    return hashlib.sha256(repr(version).encode()).hexdigest()[:32]
 
 
-def _with_validators(response: Response, validators: tuple[str, datetime], page: bool) -> Response:
-    etag, last_modified = validators
+def _with_etag(response: Response, etag: str, page: bool) -> Response:
     response.set_etag(etag, weak=True)
-    response.last_modified = last_modified
     # Kept, but checked at each use rather than for a while: nobody should be shown a
     # cancelled session or a place that has gone, and the check costs one query.
     response.cache_control.no_cache = True
@@ -202,23 +198,23 @@ def _with_validators(response: Response, validators: tuple[str, datetime], page:
 def revalidated(shows: Shows, page: bool = False) -> Callable:
     """For a view of an event's public page or calendar (``page`` for HTML): answers 304 to a
     visitor whose copy is current without running the view, and gives the view's response
-    its ETag and Last-Modified."""
+    its ETag."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def revalidating_view(slug: str, **kwargs):
-            validators = _validators(slug, shows, page)
-            if validators is None:
+            etag = _etag(slug, shows, page)
+            if etag is None:
                 return view(slug=slug, **kwargs)
             # Werkzeug decides, as it would on the rendered response: 304, or 412 when an
             # If-Match fails.
-            unchanged = _with_validators(current_app.response_class(), validators, page)
+            unchanged = _with_etag(current_app.response_class(), etag, page)
             unchanged.make_conditional(request)
             if unchanged.status_code != 200:
                 return unchanged
             response = make_response(view(slug=slug, **kwargs))
             if response.status_code == 200:
-                _with_validators(response, validators, page)
+                _with_etag(response, etag, page)
             return response
 
         return revalidating_view

@@ -99,11 +99,10 @@ PAGES = ["page", "agenda"]
 
 
 @pytest.mark.parametrize("name", URLS)
-def test_responses_carry_a_weak_etag_and_last_modified_and_are_revalidated(client, world, name):
+def test_responses_carry_a_weak_etag_and_are_revalidated(client, world, name):
     response = client.get(getattr(world.urls, name))
     assert response.status_code == 200
     assert response.headers["ETag"].startswith('W/"')
-    assert response.last_modified == AN_HOUR_AGO
     assert response.cache_control.no_cache
     # A page holds the visitor's CSRF token: only their browser may keep it.
     assert bool(response.cache_control.private) == (name in PAGES)
@@ -349,8 +348,6 @@ def test_registration_opening_when_its_time_comes_gets_the_new_version(
     response = revalidate(client, world.urls.page, etag)
     assert response.status_code == 200
     assert "Registration opens on" not in response.get_data(as_text=True)
-    # The page changed when registration opened, not when the date was set.
-    assert response.last_modified == opening
 
 
 @pytest.mark.parametrize("name", URLS)
@@ -433,13 +430,14 @@ def test_a_flashed_message_is_shown_and_its_page_not_kept(client, world):
 
 
 @pytest.mark.parametrize("name", URLS)
-def test_if_modified_since_answers_from_the_last_change(app, client, world, name):
+def test_a_date_alone_never_confirms_a_copy(app, client, world, name):
+    """No date covers a deleted session, another language or another visitor's token, so the
+    responses carry none and a copy is confirmed by its ETag alone."""
     url = getattr(world.urls, name)
-    last_modified = client.get(url).headers["Last-Modified"]
-    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
-    earlier = format_datetime(AN_HOUR_AGO - timedelta(seconds=1), usegmt=True)
-    assert client.get(url, headers={"If-Modified-Since": earlier}).status_code == 200
+    response = client.get(url)
+    assert "Last-Modified" not in response.headers
+    tomorrow = format_datetime(now_utc() + timedelta(days=1), usegmt=True)
     edit(app, lambda: retitle_event(world))
-    changed = client.get(url, headers={"If-Modified-Since": last_modified})
+    changed = client.get(url, headers={"If-Modified-Since": tomorrow})
     assert changed.status_code == 200
-    assert changed.last_modified > AN_HOUR_AGO
+    assert "A new title" in changed.get_data(as_text=True)
