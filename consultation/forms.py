@@ -4,6 +4,7 @@ import wtforms
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import escape
 
 from consultation.errors import ConsultationError, InvalidInput
 
@@ -83,3 +84,22 @@ class TimeField(_ClearParseError, wtforms.TimeField):
 
 class DateTimeLocalField(_ClearParseError, wtforms.DateTimeLocalField):
     default_invalid_message = _l("Enter a date and time as YYYY-MM-DD HH:MM.")
+
+
+class Select(wtforms.widgets.Select):
+    """WTForms' select, with its plain options written directly: country and organisation
+    lists have hundreds of options, and building each one's attributes through
+    ``html_params`` made the registration form spend most of its time on them."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs) -> str:
+        if choice.render_kw or kwargs:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value)
+        label = str(choice.label or value)
+        selected = " selected" if choice.selected else ""
+        return f'<option{selected} value="{escape(value)}">{escape(label)}</option>'
+
+
+class SelectField(wtforms.SelectField):
+    widget = Select()

@@ -2,12 +2,13 @@ from flask import current_app
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from consultation.accounts.models import STAFF_ROLES, Role
 from consultation.accounts.services import is_common_password
+from consultation.forms import SelectField
 from consultation.i18n import LANGUAGE_NAMES
 
 # Language names are shown in their own language so everyone can find theirs.

@@ -3,7 +3,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -11,7 +11,7 @@ from consultation.agenda.models import Attribution, Session, SessionKind, Speake
 from consultation.agenda.services import SessionDetails
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
-from consultation.forms import TimeField
+from consultation.forms import SelectField, TimeField
 
 
 class SessionForm(FlaskForm):

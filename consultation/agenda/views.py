@@ -14,7 +14,7 @@ from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
-from consultation.organisations.services import all_organisations, organisation_or_404
+from consultation.organisations.services import organisation_choices, organisation_or_404
 
 bp = Blueprint("agenda", __name__)
 
@@ -99,7 +99,7 @@ def speaker_form(**kwargs) -> SpeakerForm:
             SelectChoice(user.id, f"{user.display_name} <{user.email}>")
             for user in services.speaker_candidates()
         ],
-        [SelectChoice(org.id, org.name) for org in all_organisations()],
+        organisation_choices(),
         **kwargs,
     )
 

@@ -6,7 +6,6 @@ from wtforms import (
     EmailField,
     Field,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -25,7 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultation.events.models import PartnerRole, Region, TeamRole
-from consultation.forms import DateField, one_line
+from consultation.forms import DateField, SelectField, one_line
 from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
 from consultation.multilingual import text_direction
 

@@ -32,7 +32,7 @@ from consultation.events.forms import (
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
 from consultation.forms import attach_error, query_int, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES
-from consultation.organisations.services import all_organisations, organisation_or_404
+from consultation.organisations.services import organisation_choices, organisation_or_404
 
 bp = Blueprint("events", __name__)
 
@@ -208,12 +208,7 @@ def change_status(slug: str):
 @login_required
 def partners(slug: str):
     event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
-    form = PartnerForm(
-        [
-            SelectChoice(org.id, f"{org.name} ({org.acronym})" if org.acronym else org.name)
-            for org in all_organisations()
-        ]
-    )
+    form = PartnerForm(organisation_choices())
     if form.validate_on_submit():
         try:
             services.add_partner(

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, URLField
+from wtforms import StringField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from consultation.forms import SelectField
 from consultation.i18n import country_choices
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 

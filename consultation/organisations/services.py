@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from consultation.db import db
 from consultation.errors import Conflict, NotFound
@@ -33,8 +34,18 @@ def search_organisations(query: str | None, page: int) -> Pagination:
     )
 
 
-def all_organisations() -> list[Organisation]:
-    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name_key)))
+def organisation_choices() -> list[SelectChoice]:
+    """Every organisation, "Name (ACRONYM)", in the order of their names. Read as plain rows,
+    not objects: public forms list hundreds of them at every request."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.acronym).order_by(
+            Organisation.name_key
+        )
+    )
+    return [
+        SelectChoice(row.id, f"{row.name} ({row.acronym})" if row.acronym else row.name)
+        for row in rows
+    ]
 
 
 def organisation_or_404(organisation_id: int) -> Organisation:

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
-from consultation.forms import DateField, query_int
-from consultation.organisations.models import Organisation
+from consultation.forms import DateField, SelectField, query_int
 from consultation.outcomes.models import (
     Addressee,
     Commitment,
@@ -101,11 +100,9 @@ class CommitmentForm(FlaskForm):
     )
     due_on = DateField(_l("Due date"), validators=[Optional()])
 
-    def __init__(self, organisations: list[Organisation], *args, **kwargs) -> None:
+    def __init__(self, organisations: list[SelectChoice], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [SelectChoice("", _l("Nobody in particular"))] + [
-            SelectChoice(organisation.id, organisation.name) for organisation in organisations
-        ]
+        self.owner_id.choices = [SelectChoice("", _l("Nobody in particular")), *organisations]
 
     @classmethod
     def of(cls, item: Commitment, organisations, **kwargs) -> "CommitmentForm":

@@ -9,7 +9,7 @@ from consultation.db import db
 from consultation.errors import ConsultationError, NotAllowed
 from consultation.events.models import Event
 from consultation.forms import UNPROCESSABLE, attach_error, render_form
-from consultation.organisations.services import all_organisations
+from consultation.organisations.services import organisation_choices
 from consultation.outcomes import services
 from consultation.outcomes.forms import (
     CommitmentForm,
@@ -51,7 +51,7 @@ def item_form(collection: str, event: Event, item=None, **kwargs) -> FlaskForm:
         if item:
             return RecommendationForm.of(item, themes, **kwargs)
         return RecommendationForm(themes, **kwargs)
-    organisations = all_organisations()
+    organisations = organisation_choices()
     if item:
         return CommitmentForm.of(item, organisations, **kwargs)
     return CommitmentForm(organisations, **kwargs)

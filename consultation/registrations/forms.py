@@ -5,7 +5,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -14,9 +13,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
-from consultation.forms import DateTimeLocalField
+from consultation.forms import DateTimeLocalField, SelectField
 from consultation.i18n import LANGUAGE_NAMES, country_choices
-from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.registrations.exports import COLUMNS, DEFAULT_COLUMNS
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
@@ -114,17 +113,14 @@ class RegistrationForm(FlaskForm):
         self,
         settings: RegistrationSettings,
         event: Event,
-        organisations: list[Organisation],
+        organisations: list[SelectChoice],
         correcting: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.organisation_id.choices = [
             SelectChoice(0, _l("My organisation is not in the list")),
-            *(
-                SelectChoice(org.id, f"{org.name} ({org.acronym})" if org.acronym else org.name)
-                for org in organisations
-            ),
+            *organisations,
         ]
         self.theme_interests.choices = [
             SelectChoice(theme.id, theme.name) for theme in event.themes

@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from consultation.agenda.calendar import calendar_for
 from consultation.agenda.services import agenda_sessions
@@ -21,7 +22,7 @@ from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, query_int, query_ints, render_form
 from consultation.organisations.models import OrganisationLevel, OrganisationType
-from consultation.organisations.services import all_organisations
+from consultation.organisations.services import organisation_choices
 from consultation.registrations import exports, services
 from consultation.registrations.forms import (
     ExportForm,
@@ -44,7 +45,7 @@ def keep_personal_data_out_of_caches(response: Response) -> Response:
 
 
 def registration_form(event: Event, settings, **kwargs) -> RegistrationForm:
-    return RegistrationForm(settings, event, all_organisations(), **kwargs)
+    return RegistrationForm(settings, event, organisation_choices(), **kwargs)
 
 
 # Participants -------------------------------------------------------------------------------
@@ -52,7 +53,8 @@ def registration_form(event: Event, settings, **kwargs) -> RegistrationForm:
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 def register(slug: str):
-    event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    # The form offers the event's themes; the page shows nothing else of its relations.
+    event = events.visible_event(slug, current_user, selectinload(Event.themes))
     settings = services.settings_for(event)
     window = services.window(settings)
     if window is not services.Window.OPEN:

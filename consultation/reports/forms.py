@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
+from wtforms import RadioField
 
+from consultation.forms import SelectField
 from consultation.i18n import LANGUAGE_NAMES
 from consultation.reports.models import Audience, ReportKind
 
