@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import Enum as PyEnum
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,11 +63,18 @@ class LabelledEnum(StrEnum):
     @property
     def label(self) -> str:
         # A lazy string: it is translated where it is shown, not where it is defined.
-        return type(self).labels()[self]
+        return _labels(type(self))[self]
 
     @classmethod
     def choices(cls, members: Iterable[Any] | None = None) -> list[SelectChoice]:
         return [SelectChoice(member.value, member.label) for member in (members or cls)]
+
+
+@cache
+def _labels(enum_class: type[LabelledEnum]) -> Mapping[Any, str]:
+    """Each class's labels, made once: they are lazy, so one set serves every language, and
+    a table of registrations asks for hundreds of them."""
+    return enum_class.labels()
 
 
 def enum_type(enum_class: type[PyEnum], name: str) -> sa.Enum:
