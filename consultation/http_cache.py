@@ -5,6 +5,10 @@ is rendered, so that a visitor whose copy is current gets a 304 without the page
 The body cannot be hashed instead: pages hold the visitor's CSRF token and calendars a
 DTSTAMP, which differ at each request while the content does not; the ETags are weak.
 
+The same version keys the pages rendered for anonymous visitors, kept in each process (see
+``RenderedPages``): a page is built once per version and handed to each visitor with their own
+CSRF token put in.
+
 There is no Last-Modified, so If-Modified-Since is ignored: no date covers what changes a
 response without an update time of its own (a session or speaker deleted, a theme renamed, a
 new release, another language, another visitor's CSRF token), and a 304 on the date alone
@@ -12,13 +16,15 @@ would have kept stale copies.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from enum import Flag, auto
 from functools import cache, reduce, wraps
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -130,8 +136,26 @@ def _application_version(*folders: str) -> str:
     return digest.hexdigest()
 
 
-def _etag(slug: str, shows: Shows, page: bool) -> str | None:
-    """The ETag of what this visitor would get, or None when the response is not to be
+@cache
+def _version_query(shows: Shows) -> tuple[sa.Select, tuple[str, ...]]:
+    """The query of a response's version, by event slug, and the names of its parts; built
+    once, since building it took as long as running it."""
+    slug = sa.bindparam("slug", type_=sa.String)
+    event_id = sa.select(Event.id).where(Event.slug == slug).scalar_subquery()
+    parts = _parts(event_id, shows)
+    statement = (
+        sa.select(Event.status, Event.updated_at, Series.name.label("series"), RegistrationSettings)
+        .outerjoin(Series, Series.id == Event.series_id)
+        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
+        .add_columns(*(part.label(name) for name, part in parts.items()))
+        .where(Event.slug == slug)
+    )
+    return statement, tuple(parts)
+
+
+def _versions(slug: str, shows: Shows, page: bool) -> tuple[str, str] | None:
+    """The ETag of what this visitor would get, and the version of the content (the same
+    for every visitor, the CSRF token aside); None when the response is not to be
     revalidated."""
     # A debug server reloads templates without restarting: its pages would seem unchanged.
     # Signed-in visitors' pages are never stored (see register_security_headers).
@@ -141,15 +165,8 @@ def _etag(slug: str, shows: Shows, page: bool) -> str | None:
     # must not be taken for the page without it.
     if page and session.get("_flashes"):
         return None
-    event_id = sa.select(Event.id).where(Event.slug == slug).scalar_subquery()
-    parts = _parts(event_id, shows)
-    row = db.session.execute(
-        sa.select(Event.status, Event.updated_at, Series.name.label("series"), RegistrationSettings)
-        .outerjoin(Series, Series.id == Event.series_id)
-        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
-        .add_columns(*(part.label(name) for name, part in parts.items()))
-        .where(Event.slug == slug)
-    ).first()
+    statement, parts = _version_query(shows)
+    row = db.session.execute(statement, {"slug": slug}).first()
     # Drafts are for their team, who are signed in: the view answers anyone else's 404.
     if row is None or row.status is EventStatus.DRAFT:
         return None
@@ -159,6 +176,7 @@ def _etag(slug: str, shows: Shows, page: bool) -> str | None:
         ),
         shows.value,
         str(get_locale()),
+        request.host,
         request.full_path,
         row.status.value,
         row.updated_at,
@@ -175,12 +193,48 @@ def _etag(slug: str, shows: Shows, page: bool) -> str | None:
             settings.seats_left,
             settings.waitlist_enabled,
         ]
-    if page:
-        # The page holds the visitor's CSRF token, signed from this raw one: a stored copy
-        # must never be confirmed to another session.
-        generate_csrf()
-        version.append(session[current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")])
-    return hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    content = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    if not page:
+        return content, content
+    # The page holds the visitor's CSRF token, signed from this raw one: a stored copy must
+    # never be confirmed to another session.
+    generate_csrf()
+    token = session[current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")]
+    return hashlib.sha256(f"{content}:{token}".encode()).hexdigest()[:32], content
+
+
+class RenderedPages:
+    """Event pages and agendas as rendered for anonymous visitors, by content version, with
+    a mark where the visitor's CSRF token goes; the least recently used go first. Each
+    process keeps its own: a page is rendered once per version and process rather than at
+    every visit, and a version that changes is simply never asked for again."""
+
+    # Never in a rendered page: pages are text, and NUL is refused in every input.
+    MARK = "\x00csrf-token\x00"
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, app: Flask) -> "RenderedPages":
+        return app.extensions.setdefault("rendered_pages", cls(app.config["RENDERED_PAGES_KEPT"]))
+
+    def get(self, content: str, token: str) -> str | None:
+        with self._lock:
+            page = self._pages.get(content)
+            if page is not None:
+                self._pages.move_to_end(content)
+        return page.replace(self.MARK, token) if page is not None else None
+
+    def keep(self, content: str, page: str, token: str) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._pages[content] = page.replace(token, self.MARK)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
 
 
 def _with_etag(response: Response, etag: str, page: bool) -> Response:
@@ -203,16 +257,28 @@ def revalidated(shows: Shows, page: bool = False) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def revalidating_view(slug: str, **kwargs):
-            etag = _etag(slug, shows, page)
-            if etag is None:
+            versions = _versions(slug, shows, page)
+            if versions is None:
                 return view(slug=slug, **kwargs)
+            etag, content = versions
             # Werkzeug decides, as it would on the rendered response: 304, or 412 when an
             # If-Match fails.
             unchanged = _with_etag(current_app.response_class(), etag, page)
             unchanged.make_conditional(request)
             if unchanged.status_code != 200:
                 return unchanged
-            response = make_response(view(slug=slug, **kwargs))
+            if not page:
+                response = make_response(view(slug=slug, **kwargs))
+            else:
+                rendered, token = RenderedPages.of(current_app), generate_csrf()
+                body = rendered.get(content, token)
+                if body is None:
+                    body = view(slug=slug, **kwargs)
+                    # Only a page the view returned as it rendered it: a status or headers
+                    # of its own would not be kept.
+                    if isinstance(body, str):
+                        rendered.keep(content, body, token)
+                response = make_response(body)
             if response.status_code == 200:
                 _with_etag(response, etag, page)
             return response
