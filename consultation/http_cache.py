@@ -53,6 +53,8 @@ class Shows(Flag):
     REGISTRATION = auto()
     SESSIONS = auto()
     SPEAKERS = auto()
+    # The registration form: every setting, and the organisations to choose from.
+    REGISTRATION_FORM = auto()
 
 
 # Control characters nobody types, so that two different lists of rows never read the same.
@@ -120,6 +122,10 @@ def _parts(event_id: sa.ScalarSelect, shows: Shows) -> dict[str, sa.ColumnElemen
             where=[Session.event_id == event_id],
             order_by=[SessionSpeaker.id],
         )  # fmt: skip
+    if Shows.REGISTRATION_FORM in shows:
+        parts["organisations"] = _fingerprint(
+            Organisation.id, Organisation.name, Organisation.acronym, order_by=[Organisation.id]
+        )
     return parts
 
 
@@ -193,6 +199,11 @@ def _versions(slug: str, shows: Shows, page: bool) -> tuple[str, str] | None:
             settings.seats_left,
             settings.waitlist_enabled,
         ]
+    if Shows.REGISTRATION_FORM in shows and settings is not None:
+        version += [
+            getattr(settings, column.key)
+            for column in sa.inspect(RegistrationSettings).column_attrs
+        ]
     content = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
     if not page:
         return content, content
@@ -204,7 +215,8 @@ def _versions(slug: str, shows: Shows, page: bool) -> tuple[str, str] | None:
 
 
 class RenderedPages:
-    """Event pages and agendas as rendered for anonymous visitors, by content version, with
+    """Event pages, agendas and blank registration forms as rendered for anonymous visitors,
+    by content version, with
     a mark where the visitor's CSRF token goes; the least recently used go first. Each
     process keeps its own: a page is rendered once per version and process rather than at
     every visit, and a version that changes is simply never asked for again."""
@@ -249,14 +261,26 @@ def _with_etag(response: Response, etag: str, page: bool) -> Response:
     return response
 
 
+def _page_text(result) -> str | None:
+    """The page a view returned, if it returned nothing else: a status other than 200 or
+    headers of its own would not be kept."""
+    if isinstance(result, tuple) and len(result) == 2 and result[1] == 200:
+        result = result[0]
+    return result if isinstance(result, str) else None
+
+
 def revalidated(shows: Shows, page: bool = False) -> Callable:
     """For a view of an event's public page or calendar (``page`` for HTML): answers 304 to a
-    visitor whose copy is current without running the view, and gives the view's response
-    its ETag."""
+    visitor whose copy is current without running the view, gives the view's response its
+    ETag, and keeps pages rendered (see ``RenderedPages``). Other methods than GET go
+    straight to the view."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def revalidating_view(slug: str, **kwargs):
+            # A form sent is never answered from what an earlier request saw.
+            if request.method not in ("GET", "HEAD"):
+                return view(slug=slug, **kwargs)
             versions = _versions(slug, shows, page)
             if versions is None:
                 return view(slug=slug, **kwargs)
@@ -274,10 +298,8 @@ def revalidated(shows: Shows, page: bool = False) -> Callable:
                 body = rendered.get(content, token)
                 if body is None:
                     body = view(slug=slug, **kwargs)
-                    # Only a page the view returned as it rendered it: a status or headers
-                    # of its own would not be kept.
-                    if isinstance(body, str):
-                        rendered.keep(content, body, token)
+                    if (text := _page_text(body)) is not None:
+                        rendered.keep(content, text, token)
                 response = make_response(body)
             if response.status_code == 200:
                 _with_etag(response, etag, page)

@@ -22,7 +22,7 @@ from consultation.http_cache import RenderedPages
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
 from consultation.registrations import services as registrations
-from consultation.registrations.models import RegistrationSettings
+from consultation.registrations.models import Registration, RegistrationSettings
 
 AN_HOUR_AGO = now_utc().replace(microsecond=0) - timedelta(hours=1)
 
@@ -504,3 +504,81 @@ def test_pages_kept_are_bounded_the_least_recently_used_going_first(app):
     nothing_kept = RenderedPages(0)
     nothing_kept.keep("a", "page a", "token")
     assert nothing_kept.get("a", "mine") is None
+
+
+def register_url(world) -> str:
+    return f"/events/{world.event.slug}/register"
+
+
+def test_the_registration_form_is_rendered_once_and_each_visitor_registers_with_their_own_token(
+    app, world
+):
+    rendered = []
+    with template_rendered.connected_to(
+        lambda *args, template, **kwargs: rendered.append(template), app
+    ):
+        visitors = [app.test_client(), app.test_client()]
+        pages = [visitor.get(register_url(world)).get_data(as_text=True) for visitor in visitors]
+    assert len(rendered) == 1
+    tokens = [csrf_token_in(page) for page in pages]
+    assert tokens[0] != tokens[1]
+    fields = {
+        "full_name": "Leila Mansour",
+        "organisation_id": str(world.host.id),
+        "new_organisation_type": "local_ngo",
+        "new_organisation_level": "local",
+        "country_of_work": "LB",
+        "consent": "y",
+    }
+    # Someone else's token is refused; each visitor's own is accepted, and the form sent is
+    # handled, never answered with the page kept.
+    refused = visitors[1].post(
+        register_url(world), data={**fields, "email": "a@example.org", "csrf_token": tokens[0]}
+    )
+    assert refused.status_code == 400
+    for visitor, token, email in zip(
+        visitors, tokens, ("a@example.org", "b@example.org"), strict=True
+    ):
+        response = visitor.post(
+            register_url(world), data={**fields, "email": email, "csrf_token": token}
+        )
+        assert response.status_code == 200
+        assert email in response.get_data(as_text=True)
+    with app.app_context():
+        emails = db.session.scalars(
+            sa.select(Registration.email).where(Registration.event_id == world.event.id)
+        ).all()
+    assert sorted(emails) == ["a@example.org", "b@example.org"]
+
+
+def add_organisation(world):
+    save_organisation(
+        None, "Sahel Relief Network", "SRN", OrganisationType.NGO_NETWORK,
+        OrganisationLevel.REGIONAL, "ML", None,
+    )  # fmt: skip
+
+
+def ask_for_accessibility_needs(world):
+    settings = db.session.get(RegistrationSettings, world.event.id)
+    settings.questions = [*settings.questions, "accessibility_needs"]
+
+
+def rewrite_privacy_notice(world):
+    db.session.get(RegistrationSettings, world.event.id).privacy_notice = "Kept 30 days."
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        (add_organisation, "Sahel Relief Network (SRN)"),
+        (ask_for_accessibility_needs, 'name="accessibility_needs"'),
+        (rewrite_privacy_notice, "Kept 30 days."),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_the_registration_form_is_rendered_again_when_what_it_offers_changes(
+    app, world, change, shown
+):
+    assert shown not in app.test_client().get(register_url(world)).get_data(as_text=True)
+    edit(app, lambda: change(world))
+    assert shown in app.test_client().get(register_url(world)).get_data(as_text=True)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from consultation import http_cache
 from consultation.agenda.calendar import calendar_for
 from consultation.agenda.services import agenda_sessions
 from consultation.db import db
@@ -52,6 +53,10 @@ def registration_form(event: Event, settings, **kwargs) -> RegistrationForm:
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@http_cache.revalidated(
+    http_cache.Shows.THEMES | http_cache.Shows.REGISTRATION | http_cache.Shows.REGISTRATION_FORM,
+    page=True,
+)
 def register(slug: str):
     # The form offers the event's themes; the page shows nothing else of its relations.
     event = events.visible_event(slug, current_user, selectinload(Event.themes))
