@@ -4,10 +4,12 @@ import os
 import tempfile
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from consultation import create_app
 from consultation.db import db, now_utc
 from consultation.events.models import Event, EventStatus, Region
-from consultation.organisations.models import OrganisationLevel, OrganisationType
+from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
 from consultation.registrations.models import Moderation, RegistrationSettings
 
@@ -31,10 +33,13 @@ def benchmark_app():
     return app, url
 
 
-def crowded_event(capacity: int | None, moderation: Moderation = Moderation.AUTOMATIC):
-    """An open event and one organisation to register under (call in an app context)."""
+def crowded_event(
+    capacity: int | None, moderation: Moderation = Moderation.AUTOMATIC, slug: str = "benchmark"
+):
+    """An open event and one organisation to register under (call in an app context); the
+    organisation is reused when the database already has it."""
     event = Event(
-        slug="benchmark",
+        slug=slug,
         title="Benchmark consultation",
         edition_year=2027,
         region=Region.MIDDLE_EAST_NORTH_AFRICA,
@@ -60,7 +65,9 @@ def crowded_event(capacity: int | None, moderation: Moderation = Moderation.AUTO
             privacy_notice="Benchmark",
         )
     )
-    organisation = save_organisation(
+    organisation = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name == "Benchmark NGO")
+    ) or save_organisation(
         None,
         "Benchmark NGO",
         "BNGO",
