@@ -298,7 +298,12 @@ def revalidated(shows: Shows, page: bool = False) -> Callable:
                 body = rendered.get(content, token)
                 if body is None:
                     body = view(slug=slug, **kwargs)
-                    if (text := _page_text(body)) is not None:
+                    # Kept only if nothing changed while it was rendered: on PostgreSQL each
+                    # query sees the latest changes, so the page may show newer data than
+                    # its version, which a later undo (a place taken, then freed) would bring
+                    # back.
+                    text = _page_text(body)
+                    if text is not None and _versions(slug, shows, page) == versions:
                         rendered.keep(content, text, token)
                 response = make_response(body)
             if response.status_code == 200:

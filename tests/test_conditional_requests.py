@@ -582,3 +582,20 @@ def test_the_registration_form_is_rendered_again_when_what_it_offers_changes(
     assert shown not in app.test_client().get(register_url(world)).get_data(as_text=True)
     edit(app, lambda: change(world))
     assert shown in app.test_client().get(register_url(world)).get_data(as_text=True)
+
+
+def test_a_page_whose_data_changes_while_it_renders_is_not_kept(app, world, monkeypatch):
+    """On PostgreSQL the page's queries see changes made after its version was read: kept
+    under that version, the page would come back when the change is undone."""
+    load = events.visible_event
+
+    def load_after_a_place_is_taken(*args, **kwargs):
+        monkeypatch.setattr(events, "visible_event", load)
+        edit(app, lambda: take_a_place(world))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(events, "visible_event", load_after_a_place_is_taken)
+    # PostgreSQL shows the place taken; SQLite reads the whole request from one snapshot.
+    app.test_client().get(world.urls.page)
+    edit(app, lambda: registrations.free_seat(world.event.id))
+    assert "2 places left." in app.test_client().get(world.urls.page).get_data(as_text=True)
