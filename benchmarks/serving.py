@@ -82,6 +82,22 @@ class Subjects:
     organisation_id: int
 
 
+def add_organiser(event: Event) -> None:
+    """The benchmark's organiser account, on the event's team (call in an app context)."""
+    if db.session.scalar(sa.select(User).where(User.email == ORGANISER)) is None:
+        organiser = User(
+            email=ORGANISER,
+            display_name="Serving benchmark",
+            role=Role.ORGANISER,
+            email_confirmed_at=now_utc(),
+        )
+        set_password(organiser, PASSWORD)
+        db.session.add(organiser)
+        db.session.flush()
+        add_team_member(event, ORGANISER, TeamRole.ORGANISER)
+        db.session.commit()
+
+
 def prepare(database_url: str) -> Subjects:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "benchmark"})
     with app.app_context():
@@ -99,19 +115,7 @@ def prepare(database_url: str) -> Subjects:
         sessions = db.session.scalar(
             sa.select(sa.func.count()).where(AgendaSession.event_id == event.id)
         )
-        organiser = db.session.scalar(sa.select(User).where(User.email == ORGANISER))
-        if organiser is None:
-            organiser = User(
-                email=ORGANISER,
-                display_name="Serving benchmark",
-                role=Role.ORGANISER,
-                email_confirmed_at=now_utc(),
-            )
-            set_password(organiser, PASSWORD)
-            db.session.add(organiser)
-            db.session.flush()
-            add_team_member(event, ORGANISER, TeamRole.ORGANISER)
-            db.session.commit()
+        add_organiser(event)
         run = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         form_slug = f"serving-form-{run}"
         crowded_event(None, slug=form_slug)
