@@ -35,12 +35,13 @@ privacy_cli = AppGroup("privacy", help="Retention and erasure of personal data."
 
 @privacy_cli.command("purge")
 def purge_command() -> None:
-    """Clear sensitive answers and anonymise registrations past their retention (see the
-    README); safe to run as often as wanted."""
+    """Clear sensitive answers, anonymise registrations and delete stored reports past their
+    retention (see the README); safe to run as often as wanted."""
     result = privacy.run_retention()
     click.echo(
         f"Sensitive answers cleared: {result.sensitive_cleared}; registrations anonymised: "
-        f"{result.anonymised}; emails deleted: {result.emails_deleted}."
+        f"{result.anonymised}; emails deleted: {result.emails_deleted}; stored report files "
+        f"deleted: {result.report_files_deleted}."
     )
 
 

@@ -2,6 +2,7 @@
 erasable by the participant, erasable by an organiser on request."""
 
 import json
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,8 @@ from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage
 from consultation.privacy import services as privacy
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
+from consultation.reports import services as reports
+from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from tests.helpers import link_in
 from tests.test_registrations import configure, form, registrations
 
@@ -94,7 +97,7 @@ def test_the_retention_job_clears_then_anonymises_and_can_run_again(app, make_ev
             == 0
         )
         again = privacy.run_retention()
-    assert again == privacy.PurgeResult(0, 0, 0)
+    assert again == privacy.PurgeResult(0, 0, 0, 0)
 
 
 def test_the_command_line_runs_the_retention_job(app, make_event):
@@ -167,3 +170,95 @@ def test_the_retention_periods_are_configurable(app, make_event, monkeypatch):
     monkeypatch.setitem(app.config, "SENSITIVE_DATA_RETENTION_DAYS", 2)
     with app.app_context():
         assert privacy.purge(date.today()).sensitive_cleared == 1
+
+
+# Stored reports -----------------------------------------------------------------------------
+
+
+def stored_report(app, event, kind: ReportKind, days_ago: int = 0) -> str:
+    """A ready export of ``kind`` and its stored file (its content does not matter here)."""
+    with app.app_context():
+        export = ReportExport(
+            event_id=event.id,
+            kind=kind,
+            audience=Audience.INTERNAL,
+            language="en",
+            state=ExportState.READY,
+            sha256=f"{event.id:08x}{kind.value:>24}{days_ago:032x}".replace(" ", "0"),
+            created_at=now_utc() - timedelta(days=days_ago),
+        )
+        db.session.add(export)
+        db.session.commit()
+        path = reports.report_store() / f"{export.sha256}.pdf"
+        path.write_bytes(b"%PDF-1.7 names")
+        made = (now_utc() - timedelta(days=days_ago)).timestamp()
+        os.utime(path, (made, made))
+        return export.sha256
+
+
+def is_stored(app, digest: str) -> bool:
+    with app.app_context():
+        return (reports.report_store() / f"{digest}.pdf").is_file()
+
+
+def test_the_retention_job_deletes_stored_reports_that_may_name_anonymised_participants(
+    app, make_event
+):
+    old = past_event(make_event, app, days_ago=100)
+    recent = past_event(make_event, app, days_ago=10)
+    participants = stored_report(app, old, ReportKind.PARTICIPANTS)
+    outcomes = stored_report(app, old, ReportKind.OUTCOME)
+    agenda = stored_report(app, old, ReportKind.AGENDA)
+    kept = stored_report(app, recent, ReportKind.PARTICIPANTS)
+    with app.app_context():
+        assert privacy.run_retention().report_files_deleted == 2
+        assert privacy.run_retention().report_files_deleted == 0
+    assert not is_stored(app, participants) and not is_stored(app, outcomes)
+    assert is_stored(app, agenda) and is_stored(app, kept)
+
+
+def test_erasing_a_participant_deletes_the_event_s_stored_reports_but_the_agenda(
+    app, make_event, outbox
+):
+    event = past_event(make_event, app, days_ago=-30)
+    other = past_event(make_event, app, days_ago=-30)
+    register(app, event, "first@ngo.example")
+    participants = stored_report(app, event, ReportKind.PARTICIPANTS)
+    agenda = stored_report(app, event, ReportKind.AGENDA)
+    elsewhere = stored_report(app, other, ReportKind.PARTICIPANTS)
+    link = link_in(outbox[0])
+    app.test_client().submit(f"{link}/erase", headers={"Referer": link})
+    assert not is_stored(app, participants)
+    assert is_stored(app, agenda) and is_stored(app, elsewhere)
+
+
+def test_stored_reports_nobody_asked_for_lately_are_pruned(app, make_event, monkeypatch):
+    event = past_event(make_event, app, days_ago=-30)
+    monkeypatch.setitem(app.config, "REPORT_FILE_RETENTION_DAYS", 30)
+    stale = stored_report(app, event, ReportKind.AGENDA, days_ago=31)
+    fresh = stored_report(app, event, ReportKind.SUMMARY, days_ago=29)
+    with app.app_context():
+        # A file no export names yet, being finished: kept while it is new.
+        finishing = reports.report_store() / f"{'f' * 64}.pdf"
+        finishing.write_bytes(b"%PDF-1.7")
+        assert privacy.run_retention().report_files_deleted == 1
+    assert not is_stored(app, stale)
+    assert is_stored(app, fresh) and finishing.is_file()
+
+
+def test_a_report_whose_file_was_deleted_asks_to_be_made_again(
+    app, client, make_event, make_user, add_to_team
+):
+    event = past_event(make_event, app, days_ago=100)
+    digest = stored_report(app, event, ReportKind.PARTICIPANTS)
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(event, organiser)
+    with app.app_context():
+        privacy.run_retention()
+        export_id = db.session.scalar(
+            sa.select(ReportExport.id).where(ReportExport.sha256 == digest)
+        )
+    client.login(organiser.email)
+    response = client.get(f"/manage/events/{event.slug}/reports/{export_id}.pdf")
+    assert response.status_code == 404
+    assert "no longer kept; generate it again" in response.get_data(as_text=True)

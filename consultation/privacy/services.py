@@ -27,6 +27,7 @@ from consultation.registrations.models import (
     RegistrationChange,
     RegistrationStatus,
 )
+from consultation.reports import services as reports
 
 
 class Sensitivity(StrEnum):
@@ -131,11 +132,13 @@ class PurgeResult:
     sensitive_cleared: int
     anonymised: int
     emails_deleted: int
+    report_files_deleted: int
 
 
 def purge(today: date | None = None) -> PurgeResult:
     """The retention job: clears sensitive answers shortly after each event, anonymises its
-    registrations and deletes its emails later. Running it again changes nothing."""
+    registrations and deletes its emails and stored reports later, and prunes stored reports
+    nobody asked for lately. Running it again changes nothing."""
     today = today or now_utc().date()
     config = current_app.config
     sensitive_before = today - timedelta(days=config["SENSITIVE_DATA_RETENTION_DAYS"])
@@ -161,7 +164,9 @@ def purge(today: date | None = None) -> PurgeResult:
         .where(OutboxMessage.event_id.in_(ended_long_ago))
         .execution_options(synchronize_session=False)
     ).rowcount
-    return PurgeResult(cleared, anonymised, emails)
+    # Stored reports of those events may still name their participants.
+    report_files = reports.forget_report_files(ended_long_ago) + reports.prune_report_store()
+    return PurgeResult(cleared, anonymised, emails, report_files)
 
 
 RETENTION_JOB_ID = "privacy-retention"
@@ -206,6 +211,8 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
         )
         .execution_options(synchronize_session=False)
     )
+    # The event's participant lists and reports made before may name them.
+    reports.forget_report_files([registration.event_id])
     audit.record(
         AuditAction.REGISTRATION_ERASED,
         event_id=registration.event_id,

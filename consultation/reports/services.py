@@ -7,6 +7,7 @@ import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -415,6 +416,55 @@ def stored_pdf(export: ReportExport) -> Path:
     if not path.is_file():
         raise NotFound(_l("This report file is no longer kept; generate it again."))
     return path
+
+
+def forget_report_files(event_ids) -> int:
+    """Deletes the stored PDFs of these events' reports that may name participants (every
+    report but the public agenda), when their registrations are anonymised or a participant
+    erased: a download then asks for a new one, made from what is kept. ``event_ids``: ids,
+    or a query of them."""
+    digests = db.session.scalars(
+        sa.select(ReportExport.sha256)
+        .where(
+            ReportExport.event_id.in_(event_ids),
+            ReportExport.kind != ReportKind.AGENDA,
+            ReportExport.sha256.is_not(None),
+        )
+        .distinct()
+    )
+    return _delete_stored(set(digests))
+
+
+def prune_report_store(now: datetime | None = None) -> int:
+    """Deletes the stored PDFs that no export has asked for in ``REPORT_FILE_RETENTION_DAYS``
+    (reusing a PDF counts as asking): the store would otherwise grow for ever, and keep
+    participant lists long after anyone needs them. A file newer than that is kept even if no
+    export names it yet, since one may be finishing."""
+    cutoff = (now or now_utc()) - timedelta(days=current_app.config["REPORT_FILE_RETENTION_DAYS"])
+    wanted = set(
+        db.session.scalars(
+            sa.select(ReportExport.sha256).where(
+                ReportExport.created_at >= cutoff, ReportExport.sha256.is_not(None)
+            )
+        )
+    )
+    stale = {
+        path.stem
+        for path in report_store().glob("*.pdf")
+        if path.stem not in wanted and path.stat().st_mtime < cutoff.timestamp()
+    }
+    return _delete_stored(stale)
+
+
+def _delete_stored(digests: set[str]) -> int:
+    deleted = 0
+    for digest in digests:
+        path = report_store() / f"{digest}.pdf"
+        # Another machine sharing the store may have deleted it first.
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
 
 
 def _source_hash(html: str) -> str:
