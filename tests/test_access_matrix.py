@@ -166,8 +166,6 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/registrations/<int:registration_id>/<token>/event.ics"): public(200),
     ("POST", "/registrations/<int:registration_id>/<token>/cancel"): public(302),
     ("GET", "/registrations/<int:registration_id>/<token>/data.json"): public(200),
-    # After the cancel row: both act on the spare registration, and erasing kills its link.
-    ("POST", "/registrations/<int:registration_id>/<token>/erase"): public(200),
     # After the link's rows: asking for the link again replaces the token.
     ("POST", "/events/<slug>/register/link"): public(200),
     # Accounts --------------------------------------------------------------------------------------
@@ -233,7 +231,6 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/manage/events/<slug>/team"): organisers(302),
     ("POST", "/manage/events/<slug>/team/<int:member_id>/delete"): organisers(302),
     ("GET", "/manage/events/<slug>/audit"): organisers(200),
-    ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): organisers(302),
     # Organisers: agenda ----------------------------------------------------------------------------
     ("GET", "/manage/events/<slug>/sessions/new"): organisers(200),
     ("POST", "/manage/events/<slug>/sessions/new"): organisers(302),
@@ -277,6 +274,10 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/manage/events/<slug>/reports/preview"): team(200),
     ("GET", "/manage/events/<slug>/reports/<int:export_id>"): team(200),
     ("GET", "/manage/events/<slug>/reports/<int:export_id>.pdf"): team(200),
+    # Erasing: after the reports, since it deletes the event's stored PDFs, and after the cancel
+    # row, since both act on the spare registration and erasing kills its link -----------------
+    ("POST", "/registrations/<int:registration_id>/<token>/erase"): public(200),
+    ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): organisers(302),
     # Last: signing out ----------------------------------------------------------------------------
     ("POST", "/logout"): public(302),
 }
