@@ -216,10 +216,10 @@ def _versions(slug: str, shows: Shows, page: bool) -> tuple[str, str] | None:
 
 class RenderedPages:
     """Event pages, agendas and blank registration forms as rendered for anonymous visitors,
-    by content version, with
-    a mark where the visitor's CSRF token goes; the least recently used go first. Each
-    process keeps its own: a page is rendered once per version and process rather than at
-    every visit, and a version that changes is simply never asked for again."""
+    by content version, with a mark where the visitor's CSRF token goes; the least recently
+    used go first. Each process keeps its own: a page is rendered once per version and
+    process rather than at every visit, and a version that changes is never asked for
+    again."""
 
     # Never in a rendered page: pages are text, and NUL is refused in every input.
     MARK = "\x00csrf-token\x00"
