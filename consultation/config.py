@@ -199,6 +199,7 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "REPORT_BACKGROUND_THRESHOLD": int(environ.get("REPORT_BACKGROUND_THRESHOLD", 400)),
         # Days a stored PDF is kept after the last export that asked for it.
         "REPORT_FILE_RETENTION_DAYS": int(environ.get("REPORT_FILE_RETENTION_DAYS", 30)),
-        # Event pages and agendas each process keeps rendered for anonymous visitors (0: none).
+        # Event pages, agendas and blank registration forms each process keeps rendered for
+        # anonymous visitors (0: none).
         "RENDERED_PAGES_KEPT": int(environ.get("RENDERED_PAGES_KEPT", 200)),
     }

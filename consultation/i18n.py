@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from functools import cache
 
 import sqlalchemy as sa
+from babel import Locale
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from flask import current_app, has_request_context, request, session
@@ -68,7 +69,7 @@ def country_choices() -> list[SelectChoice]:
 @cache
 def _country_choices(locale: str) -> tuple[SelectChoice, ...]:
     # Sorting some 250 names at each registration form was a good part of its time.
-    territories = get_locale().territories
+    territories = Locale.parse(locale).territories
     codes = [
         code
         for code in territories

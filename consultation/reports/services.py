@@ -457,13 +457,14 @@ def prune_report_store(now: datetime | None = None) -> int:
 
 
 def _delete_stored(digests: set[str]) -> int:
-    deleted = 0
+    store, deleted = report_store(), 0
     for digest in digests:
-        path = report_store() / f"{digest}.pdf"
-        # Another machine sharing the store may have deleted it first.
-        if path.is_file():
-            path.unlink(missing_ok=True)
-            deleted += 1
+        try:
+            (store / f"{digest}.pdf").unlink()
+        except FileNotFoundError:
+            # Already gone: deleted before, or by another machine sharing the store.
+            continue
+        deleted += 1
     return deleted
 
 
