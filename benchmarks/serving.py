@@ -51,6 +51,7 @@ from consultation.events.models import Event, EventStatus, TeamRole
 from consultation.events.services import add_team_member
 from consultation.mail import OutboxMessage
 from consultation.registrations.models import Registration, RegistrationSettings, RegistrationStatus
+from consultation.registrations.services import registration_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK = shutil.which("wrk") or "wrk"
@@ -389,18 +390,8 @@ def burst(server: Server, subjects: Subjects, database_url: str) -> None:
     elapsed = time.perf_counter() - began
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "benchmark"})
     with app.app_context():
-        counts = dict(
-            db.session.execute(
-                sa.select(Registration.status, sa.func.count())
-                .where(Registration.event_id == subjects.burst_event_id)
-                .group_by(Registration.status)
-            ).all()
-        )
-        seats = db.session.scalar(
-            sa.select(RegistrationSettings.confirmed_count).where(
-                RegistrationSettings.event_id == subjects.burst_event_id
-            )
-        )
+        counts = registration_counts(db.session.get(Event, subjects.burst_event_id)).by_status
+        seats = db.session.get(RegistrationSettings, subjects.burst_event_id).confirmed_count
         outbox = db.session.scalar(
             sa.select(sa.func.count()).where(OutboxMessage.event_id == subjects.burst_event_id)
         )

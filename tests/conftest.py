@@ -5,7 +5,6 @@ With CI=true a service that does not answer fails the run instead of skipping te
 """
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -24,14 +23,13 @@ from consultation.events.themes import seed_themes
 from consultation.extensions import limiter
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
-from tests.helpers import PASSWORD, fresh_postgres_database, postgres_answers
+from tests.helpers import CSRF_INPUT, PASSWORD, fresh_postgres_database, postgres_answers
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def require_postgres(url: str = TEST_POSTGRES_URL) -> None:

@@ -9,6 +9,8 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 PASSWORD = "correct horse battery staple"
+# The CSRF token a page hands its forms.
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def link_in(message) -> str:

@@ -2,7 +2,6 @@
 is current gets a 304 without the page being built, and any change to what the response
 shows, or to who is asking, gives a new ETag."""
 
-import re
 from datetime import time, timedelta
 from email.utils import format_datetime
 from types import SimpleNamespace
@@ -23,6 +22,7 @@ from consultation.organisations.models import Organisation, OrganisationLevel, O
 from consultation.organisations.services import save_organisation
 from consultation.registrations import services as registrations
 from consultation.registrations.models import Registration, RegistrationSettings
+from tests.helpers import CSRF_INPUT
 
 AN_HOUR_AGO = now_utc().replace(microsecond=0) - timedelta(hours=1)
 
@@ -450,7 +450,7 @@ def test_a_date_alone_never_confirms_a_copy(app, client, world, name):
 
 
 def csrf_token_in(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return CSRF_INPUT.search(page).group(1)
 
 
 @pytest.mark.parametrize("name", PAGES)
