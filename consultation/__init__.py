@@ -36,7 +36,7 @@ from consultation.i18n import (
     utc_offsets,
 )
 from consultation.markdown import render_markdown
-from consultation.multilingual import text_direction, writing_direction
+from consultation.multilingual import isolate, text_direction, writing_direction
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
@@ -188,6 +188,7 @@ def register_templates(app: Flask) -> None:
     app.add_template_filter(utc_offsets)
     app.add_template_filter(text_direction)
     app.add_template_filter(writing_direction)
+    app.add_template_filter(isolate)
     # Grouped for the locale, in Western digits (Babel's default, Arabic included).
     app.add_template_filter(format_decimal, "number")
 

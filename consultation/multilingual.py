@@ -10,6 +10,8 @@ from typing import ClassVar, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import get_locale
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,10 +23,13 @@ def text_direction(language: str) -> str:
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
-def writing_direction(text: str | None) -> str:
-    """The direction of a text of unknown language, from its first letter, as ``dir="auto"``
-    would find it; WeasyPrint ignores ``dir="auto"``, so PDFs need it decided here."""
-    for character in text or "":
+def writing_direction(text: "str | LocalizedText | None") -> str:
+    """The direction of a text: from its language when it carries one, else from its first
+    letter, as ``dir="auto"`` would find it; WeasyPrint ignores ``dir="auto"``, so PDFs need
+    it decided here."""
+    if isinstance(text, LocalizedText):
+        return text_direction(text.language)
+    for character in str(text or ""):
         kind = unicodedata.bidirectional(character)
         if kind == "L":
             return "ltr"
@@ -61,6 +66,28 @@ class LocalizedText(NamedTuple):
         if not self.foreign:
             return escape(self.text)
         return Markup("<span{}>{}</span>").format(self.lang_attributes, self.text)
+
+
+# Unicode's isolates, for plain text where no element can hold a direction (text emails).
+LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2066", "\u2067", "\u2069"
+
+
+@pass_eval_context
+def isolate(context: EvalContext, text: "str | LocalizedText | None", language: str | None = None):
+    """User text set apart from the sentence around it, in its own direction: a Latin name in
+    an Arabic sentence (or the reverse) neither swaps halves nor takes the sentence's end
+    punctuation. The direction comes from ``language``, the text's own language, or its first
+    letter. HTML (pages, PDFs, HTML emails) gets a ``<bdi>`` with an explicit ``dir``, which
+    WeasyPrint honours; plain text gets Unicode's isolate characters."""
+    if text is None or text == "":
+        return ""
+    direction = text_direction(language) if language else writing_direction(text)
+    if not context.autoescape:
+        mark = RIGHT_TO_LEFT_ISOLATE if direction == "rtl" else LEFT_TO_RIGHT_ISOLATE
+        return f"{mark}{text}{POP_DIRECTIONAL_ISOLATE}"
+    language = language or (text.language if isinstance(text, LocalizedText) else None)
+    lang = Markup(' lang="{}"').format(language) if language else Markup("")
+    return Markup('<bdi dir="{}"{}>{}</bdi>').format(direction, lang, str(text))
 
 
 class Translatable:
