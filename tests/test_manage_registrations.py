@@ -1,5 +1,7 @@
 import csv
 import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.registrations.exports import RegistrationExport
 from consultation.registrations.models import Moderation, RegistrationSettings, RegistrationStatus
+from tests.helpers import unchanged_form
 from tests.test_registrations import configure, form, registrations
 
 
@@ -318,3 +321,51 @@ def test_a_bulk_action_never_promotes_the_people_it_moves(app, client, event, or
     assert [r.status for r in registrations(app, event)] == [RegistrationStatus.WAITLISTED] * 2
     assert [m["Subject"].split(":")[0] for m in outbox] == ["You are on the waiting list"]
     assert seats_taken(app, event) == 0
+
+
+def demo_time_zones() -> list[str]:
+    """Every zone the demo consultation and the scale demo hold events in."""
+    from consultation.scale_demo import REGIONS
+
+    cities = (
+        city for _weight, _code, hosts, _countries, _languages in REGIONS.values() for city in hosts
+    )
+    return sorted({"Europe/Istanbul", *(city.timezone for city in cities)})
+
+
+@pytest.mark.parametrize(
+    ("zone", "opens", "closes"),
+    [
+        *(
+            (zone, datetime(2026, 11, 2, 9, 0), datetime(2027, 2, 15, 21, 0))
+            for zone in demo_time_zones()
+        ),
+        # Across the clocks going forward (Europe/Paris, 28 March 2027) and back (Beirut, October).
+        ("Europe/Paris", datetime(2027, 3, 1, 9, 0), datetime(2027, 4, 15, 21, 0)),
+        ("Asia/Beirut", datetime(2027, 9, 1, 9, 0), datetime(2027, 11, 15, 21, 0)),
+    ],
+)
+def test_saving_unchanged_settings_keeps_the_registration_window(
+    app, client, make_event, make_user, add_to_team, zone, opens, closes
+):
+    event = make_event(timezone=zone)
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(event, organiser)
+    client.login(organiser.email)
+    local = ZoneInfo(zone)
+    configure(
+        app,
+        event,
+        opens_at=opens.replace(tzinfo=local).astimezone(UTC),
+        closes_at=closes.replace(tzinfo=local).astimezone(UTC),
+    )
+    page = f"/manage/events/{event.slug}/registration"
+    values = unchanged_form(client, page)
+    # Shown on the event's wall clock.
+    assert datetime.fromisoformat(values["closes_at"]) == closes
+    for _save in range(2):
+        assert client.submit(page, unchanged_form(client, page)).status_code == 302
+    with app.app_context():
+        settings = db.session.get(RegistrationSettings, event.id)
+        assert settings.opens_at == opens.replace(tzinfo=local).astimezone(UTC)
+        assert settings.closes_at == closes.replace(tzinfo=local).astimezone(UTC)

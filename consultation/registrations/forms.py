@@ -242,7 +242,9 @@ class RegistrationSettingsForm(FlaskForm):
     def from_settings(
         cls, event: Event, settings: RegistrationSettings
     ) -> "RegistrationSettingsForm":
-        """The form filled with the settings, times shown on the event's wall clock."""
+        """The form filled with the settings, times shown on the event's wall clock. Values
+        are given one by one, never as ``obj``: WTForms prefers ``obj`` to keyword arguments,
+        and the UTC times it holds were shown as local ones, moving the window at each save."""
 
         def wall_clock(moment):
             return moment.astimezone(event.zone).replace(tzinfo=None) if moment else None

@@ -177,15 +177,7 @@ def open_mine(registration_id: int):
 def settings(slug: str):
     event = events.managed_event(slug, current_user)
     current = services.settings_for(event)
-    form = RegistrationSettingsForm(
-        obj=current,
-        opens_at=current.opens_at.astimezone(event.zone).replace(tzinfo=None)
-        if current.opens_at
-        else None,
-        closes_at=current.closes_at.astimezone(event.zone).replace(tzinfo=None)
-        if current.closes_at
-        else None,
-    )
+    form = RegistrationSettingsForm.from_settings(event, current)
     if form.validate_on_submit():
         try:
             services.update_settings(
