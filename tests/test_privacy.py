@@ -16,7 +16,7 @@ from consultation.privacy import services as privacy
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
-from tests.helpers import link_in
+from tests.helpers import link_in, unchanged_form
 from tests.test_registrations import configure, form, registrations
 
 TODAY = now_utc().date()
@@ -170,6 +170,40 @@ def test_the_retention_periods_are_configurable(app, make_event, monkeypatch):
     monkeypatch.setitem(app.config, "SENSITIVE_DATA_RETENTION_DAYS", 2)
     with app.app_context():
         assert privacy.purge(date.today()).sensitive_cleared == 1
+
+
+def test_each_event_keeps_personal_data_as_long_as_its_organisers_chose(app, make_event):
+    shorter = past_event(make_event, app, days_ago=40, retention_days=30)
+    default = past_event(make_event, app, days_ago=40)
+    for event in (shorter, default):
+        register(app, event, f"amal{event.id}@ngo.example")
+    with app.app_context():
+        assert privacy.run_retention().anonymised == 1
+    [anonymised] = registrations(app, shorter)
+    [kept] = registrations(app, default)
+    assert anonymised.anonymised_at is not None and kept.full_name == "Leila Mansour"
+
+
+def test_the_installation_s_retention_is_the_longest_an_event_may_keep(
+    app, client, make_event, make_user, add_to_team, monkeypatch
+):
+    monkeypatch.setitem(app.config, "REGISTRATION_RETENTION_DAYS", 60)
+    longer = past_event(make_event, app, days_ago=70, retention_days=365)
+    register(app, longer, "amal@ngo.example")
+    with app.app_context():
+        assert privacy.purge().anonymised == 1
+
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(longer, organiser)
+    client.login(organiser.email)
+    page = f"/manage/events/{longer.slug}/registration"
+    assert (
+        'value="60"'
+        in client.get(page).get_data(as_text=True).split('name="retention_days"')[1][:80]
+    )
+    refused = client.submit(page, {**unchanged_form(client, page), "retention_days": "61"})
+    assert refused.status_code == 422
+    assert "Enter between 1 and 60 days." in refused.get_data(as_text=True)
 
 
 # Stored reports -----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,7 +25,7 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from consultation.registrations.services import Answers, NewOrganisation
+from consultation.registrations.services import Answers, NewOrganisation, retention_days
 
 # The form fields behind each optional question.
 QUESTION_FIELDS = {
@@ -229,13 +230,10 @@ class RegistrationSettingsForm(FlaskForm):
         description=MARKDOWN_HELP,
         render_kw={"rows": 6},
     )
+    # Bounded by the installation's REGISTRATION_RETENTION_DAYS, which the service checks.
     retention_days = IntegerField(
         _l("Keep personal data for (days after the event)"),
-        validators=[
-            InputRequired(_l("Enter a number of days.")),
-            NumberRange(min=1, max=3650, message=_l("Enter between 1 and 3650 days.")),
-        ],
-        default=90,
+        validators=[InputRequired(_l("Enter a number of days."))],
     )
 
     @classmethod
@@ -249,7 +247,7 @@ class RegistrationSettingsForm(FlaskForm):
         def wall_clock(moment):
             return moment.astimezone(event.zone).replace(tzinfo=None) if moment else None
 
-        return cls(
+        form = cls(
             opens_at=wall_clock(settings.opens_at),
             closes_at=wall_clock(settings.closes_at),
             capacity=settings.capacity,
@@ -257,8 +255,14 @@ class RegistrationSettingsForm(FlaskForm):
             moderation=settings.moderation.value,
             questions=list(settings.questions),
             privacy_notice=settings.privacy_notice,
-            retention_days=settings.retention_days,
+            retention_days=retention_days(settings),
         )
+        form.retention_days.description = _l(
+            "At most %(days)d days, this installation's limit. Visa, accessibility and dietary answers are cleared %(sensitive_days)d days after the event.",
+            days=current_app.config["REGISTRATION_RETENTION_DAYS"],
+            sensitive_days=current_app.config["SENSITIVE_DATA_RETENTION_DAYS"],
+        )
+        return form
 
 
 class StatusChangeForm(FlaskForm):

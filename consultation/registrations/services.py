@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -72,7 +73,7 @@ def _default_settings(event: Event) -> RegistrationSettings:
         questions=[],
         privacy_notice=None,
         privacy_notice_version=1,
-        retention_days=90,
+        retention_days=current_app.config["REGISTRATION_RETENTION_DAYS"],
     )
 
 
@@ -93,6 +94,12 @@ def stored_settings(event: Event) -> RegistrationSettings:
             # Saved by a concurrent request a moment ago.
             settings = db.session.get(RegistrationSettings, event.id)
     return settings
+
+
+def retention_days(settings: RegistrationSettings) -> int:
+    """Days after the event its registrations keep their personal data: the organisers'
+    choice, never longer than the installation's ``REGISTRATION_RETENTION_DAYS``."""
+    return min(settings.retention_days, current_app.config["REGISTRATION_RETENTION_DAYS"])
 
 
 def window(settings: RegistrationSettings, now: datetime | None = None) -> Window:
@@ -593,6 +600,11 @@ def update_settings(
     )
     if opens and closes and closes <= opens:
         raise ConsultationError(_l("Registration must close after it opens."), field="closes_at")
+    longest = current_app.config["REGISTRATION_RETENTION_DAYS"]
+    if not 1 <= retention_days <= longest:
+        raise ConsultationError(
+            _l("Enter between 1 and %(days)d days.", days=longest), field="retention_days"
+        )
     settings.opens_at, settings.closes_at = opens, closes
     settings.waitlist_enabled = waitlist_enabled
     settings.moderation = moderation
