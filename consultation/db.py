@@ -67,7 +67,10 @@ class LabelledEnum(StrEnum):
 
     @classmethod
     def choices(cls, members: Iterable[Any] | None = None) -> list[SelectChoice]:
-        return [SelectChoice(member.value, member.label) for member in (members or cls)]
+        return [
+            SelectChoice(member.value, member.label)
+            for member in (cls if members is None else members)
+        ]
 
 
 @cache

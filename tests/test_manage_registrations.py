@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,12 @@ from consultation.db import db
 from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.registrations.exports import RegistrationExport
-from consultation.registrations.models import Moderation, RegistrationSettings, RegistrationStatus
+from consultation.registrations.models import (
+    Moderation,
+    Registration,
+    RegistrationSettings,
+    RegistrationStatus,
+)
 from tests.helpers import unchanged_form
 from tests.test_registrations import configure, form, registrations
 
@@ -263,11 +269,74 @@ def test_organisers_put_back_to_pending_but_never_cancel_for_the_participant(
     page = status_change(client, event, registration.id, "pending").get_data(as_text=True)
     assert "The registration is now: Awaiting approval" in page
     assert outbox[-1]["Subject"].startswith("We received your registration")
-    refused = status_change(client, event, registration.id, "cancelled").get_data(as_text=True)
-    assert "Only participants cancel their registration" in refused
-    same = status_change(client, event, registration.id, "pending").get_data(as_text=True)
-    assert "already: Awaiting approval" in same
+    detail = client.get(f"/manage/events/{event.slug}/registrations/{registration.id}")
+    offered = re.findall(r'<option[^>]*value="(\w+)"', detail.get_data(as_text=True))
+    # Neither the status it has nor the one only participants choose.
+    assert offered == ["confirmed", "waitlisted", "declined"]
+    for status in ("cancelled", "pending", "bogus"):
+        refused = status_change(client, event, registration.id, status).get_data(as_text=True)
+        assert "Choose one of the statuses offered for this registration." in refused
     assert registrations(app, event)[0].status is RegistrationStatus.PENDING
+
+
+def test_the_waiting_list_is_offered_only_while_it_is_on(app, client, event, organiser):
+    configure(app, event, waitlist_enabled=False)
+    register(app, event, "leila@ngo.example")
+    [registration] = registrations(app, event)
+    detail = client.get(f"/manage/events/{event.slug}/registrations/{registration.id}")
+    assert 'value="waitlisted"' not in detail.get_data(as_text=True)
+    table = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
+    assert 'value="waitlisted"' not in table.split('id="bulk-status"')[1].split("</select>")[0]
+    assert 'value="cancelled"' not in table.split('id="bulk-status"')[1].split("</select>")[0]
+
+
+def test_an_erased_registration_is_final(app, client, event, organiser, outbox):
+    register(app, event, "leila@ngo.example", "omar@ngo.example")
+    erased, other = registrations(app, event)
+    detail = f"/manage/events/{event.slug}/registrations/{erased.id}"
+    client.submit(f"{detail}/erase")
+    outbox.clear()
+    page = status_change(client, event, erased.id, "waitlisted").get_data(as_text=True)
+    assert "the registration can no longer change" in page
+    bulk = client.submit(
+        f"/manage/events/{event.slug}/registrations/bulk",
+        {
+            "status": "confirmed",
+            "registration_id": [str(erased.id), str(other.id)],
+            "confirmed": "yes",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "1 registration changed." in bulk and "can no longer change" in bulk
+    assert client.submit(detail, {"internal_notes": "Called her"}).status_code == 409
+    shown = client.get(detail).get_data(as_text=True)
+    assert "Change the status" not in shown and "Erase the data" not in shown
+    assert client.submit(f"{detail}/erase").status_code == 409
+    erased, other = registrations(app, event)
+    assert erased.status is RegistrationStatus.CANCELLED and erased.internal_notes is None
+    assert other.status is RegistrationStatus.CONFIRMED
+    assert [message["To"] for message in outbox] == ["omar@ngo.example"]
+    # Nor does asking for the link again at the erased address write to it.
+    app.test_client().submit(f"/events/{event.slug}/register/link", {"email": erased.email})
+    assert [message["To"] for message in outbox] == ["omar@ngo.example"]
+
+
+def test_a_waiting_registration_anonymised_on_schedule_never_gets_a_seat(
+    app, client, event, organiser, outbox
+):
+    from consultation.privacy.services import _anonymise
+
+    register(app, event, "a@ngo.example", "b@ngo.example")
+    first, second = registrations(app, event)
+    status_change(client, event, first.id, "confirmed")
+    status_change(client, event, second.id, "waitlisted")
+    with app.app_context():
+        _anonymise(Registration.id == second.id)
+        db.session.commit()
+    outbox.clear()
+    status_change(client, event, first.id, "declined")
+    assert registrations(app, event)[1].status is RegistrationStatus.WAITLISTED
+    assert [message["To"] for message in outbox] == ["a@ngo.example"]
 
 
 def seats_taken(app, event):

@@ -211,6 +211,7 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
     """Erases one participant at their request (through their link, ``actor`` None) or an
     organiser's: the registration is cancelled first, so its seat goes to the waiting list,
     then anonymised at once."""
+    registrations.check_not_erased(registration)
     if registration.status in (
         RegistrationStatus.PENDING,
         RegistrationStatus.CONFIRMED,

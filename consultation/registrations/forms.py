@@ -10,7 +10,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
@@ -266,13 +274,24 @@ class RegistrationSettingsForm(FlaskForm):
 
 
 class StatusChangeForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=RegistrationStatus.choices())
+    status = SelectField(_l("New status"), validate_choice=False)
     reason = TextAreaField(
         _l("Reason"),
         validators=[Optional(), Length(max=2000)],
         description=_l("Kept in the history; not sent to the participant."),
         render_kw={"rows": 2},
     )
+
+    def __init__(self, allowed: list[RegistrationStatus], **kwargs) -> None:
+        """Offers, and accepts, only the statuses the registration may move to."""
+        super().__init__(**kwargs)
+        self.status.choices = RegistrationStatus.choices(allowed)
+        self.status.validators = [
+            AnyOf(
+                [status.value for status in allowed],
+                message=_l("Choose one of the statuses offered for this registration."),
+            )
+        ]
 
 
 class NotesForm(FlaskForm):

@@ -149,8 +149,21 @@ def registration_by_token(registration_id: int, token: str) -> Registration:
 # Emails -------------------------------------------------------------------------------------
 
 
+class Erased(Conflict):
+    """The registration's personal data was erased: it is final, and has nobody to write to."""
+
+
+def check_not_erased(registration: Registration) -> None:
+    if registration.anonymised_at is not None:
+        raise Erased(
+            _l("This participant's data was erased: the registration can no longer change."),
+            field="status",
+        )
+
+
 def email_registrant(registration: Registration, kind: str, token: str | None = None) -> None:
     """Tell the registrant what happened, with a fresh management link when none is given."""
+    check_not_erased(registration)
     event = registration.event
     token = token or new_management_token(registration)
     title = event.text("title", registration.language).text
@@ -243,6 +256,12 @@ def _move(
     )
 
 
+def save_notes(registration: Registration, notes: str | None) -> None:
+    """The organisers' notes are personal data: none is added once the data is erased."""
+    check_not_erased(registration)
+    registration.internal_notes = (notes or "").strip() or None
+
+
 def record_sensitive_view(registration: Registration) -> None:
     """Visa, accessibility and dietary answers can reveal health or religion: each look at
     them is logged."""
@@ -262,6 +281,28 @@ def record_sensitive_view(registration: Registration) -> None:
 EMAIL_KINDS = {RegistrationStatus.PENDING: "received"}
 
 
+def organiser_statuses(settings: RegistrationSettings) -> list[RegistrationStatus]:
+    """The statuses organisers may move registrations to: only participants cancel, and the
+    waiting list only while it is on."""
+    return [
+        status
+        for status in RegistrationStatus
+        if status is not RegistrationStatus.CANCELLED
+        and (status is not RegistrationStatus.WAITLISTED or settings.waitlist_enabled)
+    ]
+
+
+def next_statuses(registration: Registration) -> list[RegistrationStatus]:
+    """Where an organiser may move this registration: nowhere once its data is erased."""
+    if registration.anonymised_at is not None:
+        return []
+    return [
+        status
+        for status in organiser_statuses(settings_for(registration.event))
+        if status is not registration.status
+    ]
+
+
 def change_status(
     registration: Registration,
     to_status: RegistrationStatus,
@@ -276,6 +317,7 @@ def change_status(
     ``actor`` is None for the participant's own changes. ``token`` keeps the participant's
     current management link valid in the email. With ``promote`` false the caller gives a
     freed seat to the waiting list itself (once, after several changes)."""
+    check_not_erased(registration)
     from_status = registration.status
     if to_status is from_status:
         raise ConsultationError(
@@ -320,6 +362,8 @@ def promote_waitlist(event: Event, skip: set[int] | None = None) -> list[Registr
             .where(
                 Registration.event_id == event.id,
                 Registration.status == RegistrationStatus.WAITLISTED,
+                # Anonymised on schedule while waiting: nobody left to give the seat to.
+                Registration.anonymised_at.is_(None),
             )
             .order_by(Registration.waitlisted_at, Registration.id)
             .limit(1)
@@ -509,7 +553,7 @@ def register(
             )
             _first_decision(registration, settings, token)
             return registration
-    if existing is not None:
+    if existing is not None and existing.anonymised_at is None:
         email_registrant(existing, "link")
     return None
 
@@ -550,7 +594,7 @@ def registration_of(user: User, registration_id: int) -> Registration:
 def resend_link(event: Event, email: str) -> None:
     """Send a new management link to the address if it is registered; say nothing either way."""
     registration = find_registration(event, email)
-    if registration is not None:
+    if registration is not None and registration.anonymised_at is None:
         email_registrant(registration, "link")
 
 

@@ -225,10 +225,12 @@ def filters_from_request() -> services.RegistrationFilters:
 def registration_list(slug: str):
     event = events.managed_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
     filters = filters_from_request()
+    settings = services.settings_for(event)
     return render_template(
         "registrations/manage/list.html",
         event=event,
-        settings=services.settings_for(event),
+        settings=settings,
+        bulk_statuses=services.organiser_statuses(settings),
         filters=filters,
         registrations=services.search_registrations(
             event,
@@ -251,7 +253,8 @@ def bulk_change(slug: str):
     event = events.managed_event(slug, current_user)
     status = request.form.get("status")
     ids = query_ints(request.form.getlist("registration_id"))
-    if status not in set(RegistrationStatus) or not ids:
+    allowed = services.organiser_statuses(services.settings_for(event))
+    if status not in set(allowed) or not ids:
         flash(_("Tick at least one registration and choose what to do with them."), "danger")
         return redirect(url_for("registrations.registration_list", slug=event.slug))
     chosen = services.registrations_by_id(event, ids)
@@ -283,7 +286,7 @@ def registration_detail(slug: str, registration_id: int):
     registration = services.registration_in_event(event, registration_id)
     notes_form = NotesForm(obj=registration)
     if notes_form.validate_on_submit():
-        registration.internal_notes = notes_form.internal_notes.data or None
+        services.save_notes(registration, notes_form.internal_notes.data)
         db.session.commit()
         flash(_("The notes are saved."), "success")
         return redirect(request.path)
@@ -295,7 +298,7 @@ def registration_detail(slug: str, registration_id: int):
         event=event,
         registration=registration,
         notes_form=notes_form,
-        status_form=StatusChangeForm(status=registration.status.value, formdata=None),
+        status_form=StatusChangeForm(services.next_statuses(registration), formdata=None),
     )
     db.session.commit()
     return page
@@ -306,8 +309,12 @@ def registration_detail(slug: str, registration_id: int):
 def change_status(slug: str, registration_id: int):
     event = events.managed_event(slug, current_user)
     registration = services.registration_in_event(event, registration_id)
-    form = StatusChangeForm()
-    if form.validate_on_submit():
+    form = StatusChangeForm(services.next_statuses(registration))
+    if not form.validate_on_submit():
+        services.check_not_erased(registration)
+        for message in (*form.status.errors, *form.reason.errors):
+            flash(str(message), "danger")
+    else:
         try:
             services.change_status(
                 registration, RegistrationStatus(form.status.data), current_user, form.reason.data
