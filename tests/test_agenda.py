@@ -211,6 +211,53 @@ def test_editing_a_session_does_not_clash_with_itself(app, client, event, organi
     assert session.title == "Opening plenary"
 
 
+def test_a_speaker_cannot_be_in_two_parallel_sessions(app, client, event, organiser, make_user):
+    director = make_user(Role.ORGANISER, display_name="Amina Diallo")
+    opening = add_session(app, event, title="Opening", start=time(9), end=time(10))
+    breakout = add_session(
+        app, event, title="Breakout A", start=time(9, 30), end=time(11), room="Galata Room"
+    )
+    later = add_session(app, event, title="Closing", start=time(10), end=time(11), room="Foyer")
+
+    def add(session_id, **person):
+        return client.submit(
+            f"/manage/events/{event.slug}/sessions/{session_id}/speakers",
+            {
+                "speaker-role": "speaker",
+                "speaker-user_id": "0",
+                "speaker-name": "",
+                "speaker-title": "",
+                "speaker-organisation_id": "0",
+                **person,
+            },
+        )
+
+    assert add(opening, **{"speaker-user_id": str(director.id)}).status_code == 302
+    clash = add(breakout, **{"speaker-user_id": str(director.id)})
+    assert clash.status_code == 422
+    assert "Amina Diallo is already on “Opening” from 09:00 to 10:00." in clash.get_data(
+        as_text=True
+    )
+    # External speakers are the same person whatever the case and spacing of their name.
+    assert add(opening, **{"speaker-name": "Hala Nasser"}).status_code == 302
+    external = add(breakout, **{"speaker-name": "hala  NASSER"})
+    assert external.status_code == 422
+    assert "is already on “Opening” from 09:00 to 10:00." in external.get_data(as_text=True)
+    # Back to back is no clash.
+    assert add(later, **{"speaker-user_id": str(director.id)}).status_code == 302
+    # Nor may a session be moved onto the time of another of its speakers' sessions.
+    moved = client.submit(
+        f"/manage/events/{event.slug}/sessions/{later}/edit",
+        {**SESSION, "title": "Closing", "start": "09:45", "end": "11:00", "room": "Foyer"},
+    )
+    assert moved.status_code == 422
+    assert "Amina Diallo is already on “Opening” from 09:00 to 10:00." in moved.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.get(Session, later).starts_at.astimezone(UTC).hour == 7
+
+
 def test_people_on_a_session(app, client, event, organiser, make_organisation):
     session_id = add_session(app, event)
     iom = make_organisation("International Organization for Migration", "IOM")

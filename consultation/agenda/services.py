@@ -97,9 +97,54 @@ def room_key(room: str | None) -> str | None:
     return comparison_key(room)
 
 
+def _speaker_key(speaker: SessionSpeaker) -> tuple:
+    """A user is one person whatever their name; an external speaker is known by name."""
+    user_id = speaker.user.id if speaker.user else None
+    return ("user", user_id) if user_id else ("name", comparison_key(speaker.name))
+
+
+def _speaker_clash(
+    event: Event,
+    speakers: list[SessionSpeaker],
+    starts_at: datetime,
+    ends_at: datetime,
+    session_id: int | None,
+) -> str | None:
+    """Why one of ``speakers`` cannot be on a session at that time: they are already on
+    another session of the event then, as a room is taken."""
+    wanted = {_speaker_key(speaker) for speaker in speakers}
+    if not wanted:
+        return None
+    parallel = db.session.scalars(
+        sa.select(Session)
+        .where(
+            Session.event_id == event.id,
+            Session.id != (session_id or 0),
+            Session.kind != SessionKind.BREAK,
+            Session.starts_at < ends_at,
+            Session.ends_at > starts_at,
+        )
+        .options(selectinload(Session.speakers))
+        .order_by(Session.starts_at, Session.id)
+    )
+    for other in parallel:
+        for speaker in other.speakers:
+            if _speaker_key(speaker) in wanted:
+                # gettext, not _l: the lazy string would count as safe markup (see below).
+                return gettext(
+                    "%(name)s is already on “%(title)s” from %(start)s to %(end)s.",
+                    name=speaker.name,
+                    title=other.title,
+                    start=other.starts_at.astimezone(event.zone).strftime("%H:%M"),
+                    end=other.ends_at.astimezone(event.zone).strftime("%H:%M"),
+                )
+    return None
+
+
 def _check(
-    event: Event, details: SessionDetails, session_id: int | None
+    event: Event, details: SessionDetails, session: Session | None
 ) -> tuple[datetime, datetime]:
+    session_id = session.id if session else None
     errors: dict[str, list[str]] = defaultdict(list)
     if not event.start_date <= details.day <= event.end_date:
         errors["day"].append(_l("Choose one of the event's days."))
@@ -137,6 +182,10 @@ def _check(
                     end=clash.ends_at.astimezone(event.zone).strftime("%H:%M"),
                 )
             )
+    if session is not None and details.kind is not SessionKind.BREAK and not errors:
+        clash = _speaker_clash(event, session.speakers, starts_at, ends_at, session_id)
+        if clash:
+            errors["start"].append(clash)
     if errors:
         raise InvalidInput(dict(errors))
     return starts_at, ends_at
@@ -144,7 +193,7 @@ def _check(
 
 def save_session(event: Event, session: Session | None, details: SessionDetails) -> Session:
     """Create a session (``session`` None) or change one, after checking the agenda's rules."""
-    starts_at, ends_at = _check(event, details, session.id if session else None)
+    starts_at, ends_at = _check(event, details, session)
     allowed = {theme.id for theme in event.themes}
     themes = list(
         db.session.scalars(
@@ -205,6 +254,12 @@ def add_speaker(
         role=role,
         position=max((other.position for other in session.speakers), default=-1) + 1,
     )
+    if session.kind is not SessionKind.BREAK:
+        clash = _speaker_clash(
+            session.event, [speaker], session.starts_at, session.ends_at, session.id
+        )
+        if clash:
+            raise ConsultationError(clash, field="user_id" if user else "name")
     session.speakers.append(speaker)
     db.session.flush()
     return speaker
