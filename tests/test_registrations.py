@@ -15,7 +15,7 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from tests.helpers import link_in
+from tests.helpers import CSRF_INPUT, link_in
 
 
 @pytest.fixture
@@ -261,3 +261,46 @@ def test_a_participant_corrects_their_details(app, client, open_event, outbox):
     [registration] = registrations(app, open_event)
     assert registration.full_name == "Leila Mansour-Haddad"
     assert registration.email == "one@ngo.example"
+
+
+def test_after_registering_the_page_says_what_happened_the_same_way_every_time(
+    app, client, open_event
+):
+    first = client.submit(f"/events/{open_event.slug}/register", form("leila@ngo.example"))
+    again = app.test_client().submit(
+        f"/events/{open_event.slug}/register", form("leila@ngo.example")
+    )
+    pages = [response.get_data(as_text=True) for response in (first, again)]
+    for page in pages:
+        assert "Check your inbox: we have sent the next steps to" in page
+        assert "leila@ngo.example" in page and "can be used here" not in page
+    # The second registration of an address looks like the first.
+    assert CSRF_INPUT.sub("", pages[0]) == CSRF_INPUT.sub("", pages[1])
+    link = app.test_client().submit(
+        f"/events/{open_event.slug}/register/link", {"email": "nobody@ngo.example"}
+    )
+    text = re.sub(r"<[^>]+>", "", link.get_data(as_text=True))
+    assert "If nobody@ngo.example is registered for this event" in text
+
+
+@pytest.mark.parametrize(
+    ("moderation", "waitlist", "said"),
+    [
+        (
+            Moderation.AUTOMATIC,
+            True,
+            "The event is full: new registrations go on the waiting list.",
+        ),
+        (Moderation.AUTOMATIC, False, "The event is full."),
+        (Moderation.APPROVAL, True, "All places are taken. You can still register"),
+    ],
+)
+def test_a_full_event_says_what_happens_to_new_registrations(
+    app, client, open_event, moderation, waitlist, said
+):
+    configure(app, open_event, capacity=0, moderation=moderation, waitlist_enabled=waitlist)
+    for page in (f"/events/{open_event.slug}", f"/events/{open_event.slug}/register"):
+        text = client.get(page).get_data(as_text=True)
+        assert said in text
+        if moderation is Moderation.APPROVAL:
+            assert "go on the waiting list" not in text

@@ -82,7 +82,7 @@ def register(slug: str):
             attach_error(form, error)
         else:
             db.session.commit()
-            return render_template("accounts/check_inbox.html", email=form.email.data)
+            return render_template("registrations/sent.html", event=event, email=form.email.data)
     return render_form(
         "registrations/register.html",
         form,
@@ -101,7 +101,9 @@ def resend_link(slug: str):
         return redirect(url_for("registrations.register", slug=event.slug))
     services.resend_link(event, form.email.data)
     db.session.commit()
-    return render_template("accounts/check_inbox.html", email=form.email.data)
+    return render_template(
+        "registrations/sent.html", event=event, email=form.email.data, link_requested=True
+    )
 
 
 @bp.route("/registrations/<int:registration_id>/<token>", methods=["GET", "POST"])
