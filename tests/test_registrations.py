@@ -304,3 +304,40 @@ def test_a_full_event_says_what_happens_to_new_registrations(
         assert said in text
         if moderation is Moderation.APPROVAL:
             assert "go on the waiting list" not in text
+
+
+def test_a_closed_registration_offers_neither_the_calendar_nor_cancelling(
+    app, client, open_event, outbox
+):
+    client.submit(f"/events/{open_event.slug}/register", form("leila@ngo.example"))
+    link = link_in(outbox[-1])
+    assert "calendar" in client.get(link).get_data(as_text=True)
+    client.submit(f"{link}/cancel", headers={"Referer": link})
+    page = client.get(link).get_data(as_text=True)
+    assert "Add the event to my calendar" not in page and "Cancel my registration" not in page
+    assert client.get(f"{link}/event.ics").status_code == 409
+    cancelled = outbox[-1].get_body(preferencelist=("plain",)).get_content()
+    assert "cancel" not in cancelled.split("\n\n", 2)[2].lower()
+
+
+def test_the_decline_email_does_not_invite_the_person_to_cancel(app, client, open_event, outbox):
+    configure(app, open_event, capacity=0, waitlist_enabled=False)
+    client.submit(f"/events/{open_event.slug}/register", form("leila@ngo.example"))
+    [message] = outbox
+    assert message["Subject"].startswith("Your registration was not accepted")
+    for part in ("plain", "html"):
+        body = message.get_body(preferencelist=(part,)).get_content()
+        assert "cancel" not in body.lower() and "calendar" not in body.lower()
+        assert "See your registration" in body
+
+
+def test_the_event_page_invites_writing_to_the_organisers_only_with_their_address(
+    app, client, make_event
+):
+    without = make_event(contact_email=None)
+    page = client.get(f"/events/{without.slug}").get_data(as_text=True)
+    assert "Online registration for this consultation will open here." in page
+    assert "write to the organisers" not in page
+    with_address = make_event(contact_email="mena@consultation.example")
+    page = client.get(f"/events/{with_address.slug}").get_data(as_text=True)
+    assert "write to the organisers" in page and "mailto:mena@consultation.example" in page

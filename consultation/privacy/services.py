@@ -212,11 +212,7 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
     organiser's: the registration is cancelled first, so its seat goes to the waiting list,
     then anonymised at once."""
     registrations.check_not_erased(registration)
-    if registration.status in (
-        RegistrationStatus.PENDING,
-        RegistrationStatus.CONFIRMED,
-        RegistrationStatus.WAITLISTED,
-    ):
+    if registration.is_active:
         registrations.change_status(
             registration, RegistrationStatus.CANCELLED, actor=None, notify=False
         )

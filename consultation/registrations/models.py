@@ -43,6 +43,12 @@ class RegistrationStatus(LabelledEnum):
         }
 
 
+# The statuses in which a registration still runs: it can be corrected, cancelled, attended.
+ACTIVE_STATUSES = frozenset(
+    {RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED}
+)
+
+
 class Gender(LabelledEnum):
     WOMAN = "woman"
     MAN = "man"
@@ -194,6 +200,11 @@ class Registration(db.Model):
         order_by="RegistrationChange.created_at",
         lazy="raise_on_sql",
     )
+
+    @property
+    def is_active(self) -> bool:
+        """Still running: not declined, cancelled or erased."""
+        return self.status in ACTIVE_STATUSES and self.anonymised_at is None
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"

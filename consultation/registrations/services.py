@@ -598,13 +598,20 @@ def resend_link(event: Event, email: str) -> None:
         email_registrant(registration, "link")
 
 
+def calendar_of(registration: Registration) -> Event:
+    """The event whose calendar the registration's page offers, while it still runs."""
+    if not registration.is_active:
+        raise Conflict(_l("This registration is closed: the event is no longer in your plans."))
+    return registration.event
+
+
 def update_answers(registration: Registration, answers: Answers) -> None:
     _apply_answers(registration, answers, settings_for(registration.event))
 
 
 def cancel(registration: Registration, token: str) -> None:
     """The participant cancels through their link, which stays valid afterwards."""
-    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
+    if not registration.is_active:
         raise Conflict(_l("This registration is already closed."))
     change_status(registration, RegistrationStatus.CANCELLED, actor=None, token=token)
 

@@ -144,8 +144,7 @@ def cancel(registration_id: int, token: str):
 
 @bp.route("/registrations/<int:registration_id>/<token>/event.ics")
 def event_calendar(registration_id: int, token: str):
-    registration = services.registration_by_token(registration_id, token)
-    event = registration.event
+    event = services.calendar_of(services.registration_by_token(registration_id, token))
     return Response(
         calendar_for(event, agenda_sessions(event)),
         mimetype="text/calendar",
