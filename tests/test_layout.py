@@ -1,8 +1,13 @@
 import re
 import subprocess
 
+from flask import render_template_string
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+
 from consultation import PROJECT_ROOT
 from consultation.accounts.models import Role
+from consultation.events.forms import CheckboxListField
 
 ASSET = re.compile(r'<(?:link|script|img|iframe)\b[^>]*(?:href|src)="([^"]+)"')
 
@@ -80,3 +85,30 @@ def test_form_fields_only_reference_descriptions_that_exist(client):
     html = client.get("/login").get_data(as_text=True)
     assert '="None"' not in html
     assert html.count('id="csrf_token"') == 0
+
+
+def test_a_list_of_choices_with_help_and_no_choices_says_so(app):
+    class Form(FlaskForm):
+        themes = CheckboxListField("Themes", choices=[], description="Tick those you follow.")
+        role = RadioField("Role", choices=[], description="Pick one.")
+
+    with app.test_request_context():
+        html = render_template_string(
+            '{% import "_macros/forms.html" as forms %}{{ forms.field(form.themes) }}'
+            "{{ forms.field(form.role) }}",
+            form=Form(meta={"csrf": False}),
+        )
+    assert html.count("Nothing to choose from yet.") == 2
+    assert 'aria-describedby="themes-help"' in html and "Tick those you follow." in html
+
+
+def test_an_event_s_page_for_organisers_lists_the_steps_left(
+    app, client, make_user, make_event, add_to_team
+):
+    event = make_event()
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(event, organiser)
+    client.login(organiser.email)
+    page = client.get(f"/manage/events/{event.slug}").get_data(as_text=True)
+    steps = re.findall(r'<li><a href="[^"]+" class="alert-link">([^<]+)</a>', page)
+    assert steps == ["Add the partners", "Choose the themes", "Build the agenda"]
