@@ -309,8 +309,9 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
         "registration_id": "spare_registration_id",
         "token": "spare_registration_token",
     },
+    # Not the spare the participant erases: an erased registration cannot be erased again.
     ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): {
-        "registration_id": "spare_registration_id"
+        "registration_id": "erasable_registration_id"
     },
     ("GET", "/password/reset/<token>"): {"token": "reset_token"},
     ("POST", "/password/reset/<token>"): {"token": "reset_token"},
@@ -724,6 +725,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             a, "Participant Two", EMAILS["other_participant"], host, other_participant
         )
         r3, r3_token = _register(a, "Participant Three", "p3@ngo.example", host)
+        r4, _ = _register(a, "Participant Four", "p4@ngo.example", host)
         rb, _ = _register(b, "Participant Bee", "pb@ngo.example", host)
         db.session.commit()
         # One email about each event could not be delivered.
@@ -774,6 +776,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             other_registration_token=r2_token,
             spare_registration_id=r3.id,
             spare_registration_token=r3_token,
+            erasable_registration_id=r4.id,
             message_id=messages[a.id],
             export_id=export_id,
             items=items,
