@@ -36,7 +36,7 @@ from consultation.i18n import (
     utc_offsets,
 )
 from consultation.markdown import render_markdown
-from consultation.multilingual import isolate, text_direction, writing_direction
+from consultation.multilingual import isolate, isolated, text_direction, writing_direction
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
@@ -189,6 +189,7 @@ def register_templates(app: Flask) -> None:
     app.add_template_filter(text_direction)
     app.add_template_filter(writing_direction)
     app.add_template_filter(isolate)
+    app.add_template_filter(isolated)
     # Grouped for the locale, in Western digits (Babel's default, Arabic included).
     app.add_template_filter(format_decimal, "number")
 

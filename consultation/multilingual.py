@@ -72,6 +72,16 @@ class LocalizedText(NamedTuple):
 LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2066", "\u2067", "\u2069"
 
 
+def isolated(text: "str | LocalizedText | None", language: str | None = None) -> str:
+    """User text between Unicode's isolate characters, in its own direction (see
+    ``isolate``): for plain text, attributes, page titles and messages built in Python."""
+    if text is None or text == "":
+        return ""
+    direction = text_direction(language) if language else writing_direction(text)
+    mark = RIGHT_TO_LEFT_ISOLATE if direction == "rtl" else LEFT_TO_RIGHT_ISOLATE
+    return f"{mark}{text}{POP_DIRECTIONAL_ISOLATE}"
+
+
 @pass_eval_context
 def isolate(context: EvalContext, text: "str | LocalizedText | None", language: str | None = None):
     """User text set apart from the sentence around it, in its own direction: a Latin name in
@@ -79,12 +89,11 @@ def isolate(context: EvalContext, text: "str | LocalizedText | None", language: 
     punctuation. The direction comes from ``language``, the text's own language, or its first
     letter. HTML (pages, PDFs, HTML emails) gets a ``<bdi>`` with an explicit ``dir``, which
     WeasyPrint honours; plain text gets Unicode's isolate characters."""
+    if not context.autoescape:
+        return isolated(text, language)
     if text is None or text == "":
         return ""
     direction = text_direction(language) if language else writing_direction(text)
-    if not context.autoescape:
-        mark = RIGHT_TO_LEFT_ISOLATE if direction == "rtl" else LEFT_TO_RIGHT_ISOLATE
-        return f"{mark}{text}{POP_DIRECTIONAL_ISOLATE}"
     language = language or (text.language if isinstance(text, LocalizedText) else None)
     lang = Markup(' lang="{}"').format(language) if language else Markup("")
     return Markup('<bdi dir="{}"{}>{}</bdi>').format(direction, lang, str(text))
