@@ -42,6 +42,40 @@ def one_line(value: str | None) -> str | None:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+# Explicit direction controls (embeddings, overrides and isolates) and invisible characters:
+# a name typed with them reads backwards ("‮evil‬"), hides from searches or escapes the
+# isolation pages give it. Marks (LRM, RLM, ALM) stay, and so do the joiners ZWJ and ZWNJ,
+# which Arabic, Persian and emoji sequences need.
+INVISIBLE_CONTROLS = dict.fromkeys(
+    map(
+        ord,
+        "\u202a\u202b\u202c\u202d\u202e"  # embeddings, overrides and their pop
+        "\u2066\u2067\u2068\u2069"  # isolates
+        "\u200b\u2060\u2061\u2062\u2063\u2064\ufeff",  # zero-width space, joiners, BOM
+    )
+)
+
+
+def strip_invisible(value: str | None) -> str | None:
+    """A filter for every text field: drops ``INVISIBLE_CONTROLS``."""
+    return value.translate(INVISIBLE_CONTROLS) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every form of the application: its text fields lose ``INVISIBLE_CONTROLS`` (passwords
+    are left exactly as typed)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, wtforms.StringField) and not issubclass(
+                field_class, wtforms.PasswordField
+            ):
+                filters = unbound_field.kwargs.get("filters", ())
+                options["filters"] = [strip_invisible, *filters]
+            return super().bind_field(form, unbound_field, options)
+
+
 def attach_error(form: FlaskForm, error: ConsultationError) -> None:
     """Show a domain error next to its field, or above the form when it has none."""
     errors = error.errors if isinstance(error, InvalidInput) else {error.field: [error.message]}

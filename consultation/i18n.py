@@ -12,6 +12,7 @@ from babel.lists import format_list
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_time, get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from consultation.db import db
@@ -107,7 +108,13 @@ def day_and_time(moment: datetime, with_year: bool = False) -> str:
 
 
 def listing(items: Iterable) -> str:
-    """Items joined as the locale lists them: "A, B, and C", "A, B et C", "A وB وC"."""
+    """Items joined as the locale lists them: "A, B, and C", "A, B et C", "A وB وC". Items
+    that are markup (user text in its isolate, ``| map("isolate") | listing``) stay markup,
+    and the others are escaped beside them."""
+    items = list(items)
+    if any(isinstance(item, Markup) for item in items):
+        # The locale's patterns hold only words and punctuation: nothing to escape.
+        return Markup(format_list([str(escape(item)) for item in items], locale=get_locale()))  # noqa: S704
     return format_list([str(item) for item in items], locale=get_locale())
 
 

@@ -15,8 +15,11 @@ from consultation.events.models import (
     EventPartner,
     EventStatus,
     PartnerRole,
+    Series,
     TeamRole,
 )
+from consultation.outcomes import services as outcomes
+from consultation.outcomes.models import Addressee, Priority, Recommendation
 
 EVENT = {
     "title": "IOM–NGO Regional Humanitarian Consultation — West and Central Africa",
@@ -78,6 +81,8 @@ def test_an_organiser_creates_a_draft_event_and_joins_its_team(app, client, orga
         ({"content_language": "ar"}, "Choose one of the working languages you ticked."),
         ({"slug": "Not A Slug!"}, "Use lower-case letters, digits and hyphens only"),
         ({"contact_email": "nobody"}, "Enter an email address like name@example.org."),
+        ({"short_code": "RHC-2028"}, "Up to 12 letters and digits, e.g. RHC."),
+        ({"short_code": "ABCDEFGHIJKLM"}, "Up to 12 letters and digits, e.g. RHC."),
     ],
 )
 def test_event_form_errors_keep_what_was_typed(app, client, organiser, change, message):
@@ -142,7 +147,10 @@ def test_copy_from_a_previous_edition(
 ):
     paris = ZoneInfo("Europe/Paris")
     source = make_event(
-        start_date=date(2027, 3, 22), end_date=date(2027, 3, 23), timezone="Europe/Paris"
+        start_date=date(2027, 3, 22),
+        end_date=date(2027, 3, 23),
+        timezone="Europe/Paris",
+        short_code="PARIS",
     )
     add_to_team(source, organiser)
     partner = make_organisation("Host NGO")
@@ -189,6 +197,8 @@ def test_copy_from_a_previous_edition(
             date(2028, 4, 11),
             2028,
         )
+        # Its references go on with the same code: PARIS-2028-R01.
+        assert copy.short_code == "PARIS"
         assert [theme.slug for theme in copy.themes] == [themes[0].slug]
         assert [(p.organisation_id, p.role) for p in copy.partners] == [
             (partner.id, PartnerRole.HOST)
@@ -502,3 +512,103 @@ def test_copying_a_session_onto_a_clock_change_day_keeps_its_length(
         copy = event_row(app, "next")
         session = db.session.scalar(sa.select(Session).where(Session.event_id == copy.id))
         assert session.ends_at - session.starts_at == timedelta(minutes=45)
+
+
+def test_the_edition_year_is_needed_only_in_a_series(app, client, organiser):
+    response = client.submit("/manage/events/new", {**EVENT, "title": "Dakar", "edition_year": ""})
+    assert response.status_code == 302
+    # The column is never empty: the year the event starts.
+    assert event_row(app, "dakar").edition_year == 2028
+    with app.app_context():
+        series = Series(name="IOM–NGO Humanitarian Consultations", code="WCA")
+        db.session.add(series)
+        db.session.commit()
+        series_id = series.id
+    response = client.submit(
+        "/manage/events/new",
+        {**EVENT, "title": "Dakar again", "series_id": str(series_id), "edition_year": ""},
+    )
+    assert response.status_code == 422
+    assert "Enter the edition's year." in response.get_data(as_text=True)
+    assert event_row(app, "dakar-again") is None
+
+
+def record_recommendation(app, event_id: int) -> str:
+    """Records a recommendation on the event's first session (made when missing); its
+    reference."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        session_id = db.session.scalar(sa.select(Session.id).where(Session.event_id == event.id))
+        if session_id is None:
+            session = Session(
+                event_id=event.id,
+                title="Plenary",
+                kind=SessionKind.PLENARY,
+                starts_at=datetime(2028, 3, 14, 9, tzinfo=ZoneInfo("Africa/Dakar")),
+                ends_at=datetime(2028, 3, 14, 10, tzinfo=ZoneInfo("Africa/Dakar")),
+            )
+            db.session.add(session)
+            db.session.flush()
+            session_id = session.id
+        _, outcome = outcomes.outcome_for_session(event, session_id)
+        details = outcomes.RecommendationDetails(
+            "Open access.", [Addressee.IOM], None, Priority.MEDIUM, []
+        )
+        reference = outcomes.add_recommendation(event, outcome, details).reference
+        db.session.commit()
+        return reference
+
+
+def test_an_event_outside_a_series_numbers_its_outcomes_with_its_short_code(app, client, organiser):
+    # Tags typed into the title count for their text, in the address as in the code.
+    response = client.submit(
+        "/manage/events/new", {**EVENT, "title": "<b>Regional</b> Humanitarian Consultation"}
+    )
+    slug = "regional-humanitarian-consultation"
+    assert response.headers["Location"] == f"/manage/events/{slug}"
+    event = event_row(app, slug)
+    assert event.short_code == "RHC"
+    assert record_recommendation(app, event.id) == "RHC-2028-R01"
+    form = client.get(f"/manage/events/{slug}/edit").get_data(as_text=True)
+    assert 'name="short_code"' in form and 'value="RHC"' in form
+
+    # The organisers choose another code: new references use it, given ones never change.
+    response = client.submit(
+        f"/manage/events/{slug}/edit",
+        {**EVENT, "title": event.title, "slug": slug, "short_code": " dkr28 "},
+    )
+    assert response.status_code == 302
+    assert event_row(app, slug).short_code == "DKR28"
+    assert record_recommendation(app, event.id) == "DKR28-2028-R02"
+    with app.app_context():
+        assert set(db.session.scalars(sa.select(Recommendation.reference))) == {
+            "RHC-2028-R01",
+            "DKR28-2028-R02",
+        }
+
+
+@pytest.mark.parametrize(
+    ("title", "slug", "short_code"),
+    [
+        ("<i>Réunion</i> régionale – Dakar", "reunion-regionale-dakar", "RRD"),
+        # Small words count only at the start; numbers are left to the edition year.
+        (
+            "Consultation on access and duty of care 2028",
+            "consultation-on-access-and-duty-of-care-2028",
+            "CADC",
+        ),
+        ("IOM–NGO Regional Humanitarian Consultation — West and Central Africa", None, "INRHCWCA"),
+        ("Access " * 20, None, "AAAAAAAAAAAA"),
+        # No Latin letter to take: the code says what it is.
+        ("المشاورة الإنسانية الإقليمية", None, "EVENT"),
+    ],
+)
+def test_slugs_and_short_codes_come_from_the_title_text(
+    app, client, organiser, title, slug, short_code
+):
+    response = client.submit("/manage/events/new", {**EVENT, "title": title})
+    assert response.status_code == 302
+    made = response.headers["Location"].removeprefix("/manage/events/")
+    if slug:
+        assert made == slug
+    assert event_row(app, made).short_code == short_code

@@ -4,11 +4,14 @@ import io
 import re
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pdfplumber
 import pypdf
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from fontTools.ttLib import TTFont
 
 from consultation.accounts.models import Role
 from consultation.agenda.models import (
@@ -22,7 +25,13 @@ from consultation.db import db, now_utc
 from consultation.events.models import Event, EventStatus, Series, TeamRole
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes import services as outcomes
-from consultation.outcomes.models import Addressee, KeyPoint, Priority, ReviewStatus
+from consultation.outcomes.models import (
+    Addressee,
+    KeyPoint,
+    Priority,
+    Recommendation,
+    ReviewStatus,
+)
 from consultation.registrations.models import Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -596,3 +605,188 @@ def test_the_team_may_export_in_any_interface_language(app, consultation, team_c
     assert response.status_code == 303
     download = client.get(response.headers["Location"])
     assert "Résumé analytique" in pdf_text(download.data)
+
+
+SHIPPED_FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+
+
+def shipped_font_names() -> set[str]:
+    """The full names ("Noto Sans Bold") of the font files in static/fonts/."""
+    return {
+        TTFont(path)["name"].getDebugName(4)
+        for path in SHIPPED_FONTS.rglob("*")
+        if path.suffix in {".ttf", ".otf", ".woff", ".woff2"}
+    }
+
+
+def embedded_font_names(content: bytes) -> dict[str, str | None]:
+    """For each font the PDF uses (by its PDF name), the full name written in the font
+    program it embeds; None for a font that embeds none."""
+    names: dict[str, str | None] = {}
+
+    def visit(resources) -> None:
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            described = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = described.get("/FontDescriptor")
+            program = next(
+                (
+                    descriptor[key].get_object().get_data()
+                    for key in ("/FontFile2", "/FontFile3", "/FontFile")
+                    if descriptor is not None and key in descriptor.get_object()
+                ),
+                None,
+            )
+            names[str(font["/BaseFont"])] = (
+                TTFont(io.BytesIO(program))["name"].getDebugName(4) if program else None
+            )
+        for drawing in resources.get("/XObject", {}).values():
+            drawing = drawing.get_object()
+            if "/Resources" in drawing:
+                visit(drawing["/Resources"].get_object())
+
+    for page in pypdf.PdfReader(io.BytesIO(content)).pages:
+        visit(page["/Resources"].get_object())
+    return names
+
+
+EMOJI = "🌍🎉✅👍🏽❤️"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_every_font_in_a_report_is_one_the_application_ships(app, consultation, kind, language):
+    """A character the shipped fonts lack is drawn from whatever font the machine has, so
+    that the same report differs from one server to the next."""
+    with app.app_context():
+        event = db.session.get(Event, consultation.id)
+        event.title = f"Regional Humanitarian Consultation {EMOJI}"
+        event.venue = f"Hall {EMOJI}"
+        for session in db.session.scalars(sa.select(Session).where(Session.event_id == event.id)):
+            session.title = f"{session.title} {EMOJI}"
+            session.room = f"Room {EMOJI}"
+        for speaker in db.session.scalars(sa.select(SessionSpeaker)):
+            speaker.name = f"{speaker.name} {EMOJI}"
+        for registration in db.session.scalars(sa.select(Registration)):
+            registration.full_name = f"{registration.full_name} {EMOJI}"
+            registration.job_title = f"Coordinator {EMOJI}"
+        for organisation in db.session.scalars(sa.select(Organisation)):
+            organisation.name = f"{organisation.name} {EMOJI}"
+        for model in (KeyPoint, Recommendation):
+            for item in db.session.scalars(sa.select(model)):
+                item.text = f"{item.text} {EMOJI}"
+        outcome = outcomes.event_outcome(event)
+        outcome.executive_summary = f"We agreed {EMOJI}"
+        # A group of fewer than five: the other groups are shown rounded, "≈5".
+        lone = make_organisation("Tiny Local Group", OrganisationType.LOCAL_NGO)
+        make_registration(event, 50, lone, consent=False, country="LB")
+        db.session.commit()
+    content = render(app, consultation, kind, Audience.INTERNAL, language)
+    if kind is ReportKind.OUTCOME:
+        assert "≈5" in pdf_text(content)
+    shipped = shipped_font_names()
+    embedded = embedded_font_names(content)
+    assert embedded, "no font in the PDF"
+    assert {name: full for name, full in embedded.items() if full not in shipped} == {}
+
+
+def drawn_text(content: bytes) -> str:
+    """The PDF's characters as drawn, left to right along each line (pdfplumber groups them
+    into lines by position, loosely: Amiri and Noto Sans sit at different heights on one
+    line): a right-to-left word is spelt backwards, and punctuation shows on which side it is."""
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        return "\n".join(page.extract_text(y_tolerance=6) for page in pdf.pages)
+
+
+def line_holding(content: bytes, text: str) -> str:
+    """The line of the PDF that shows ``text``, its characters from left to right (a list's
+    numbers are drawn after the page's text, so they are not beside it in drawing order)."""
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        for page in pdf.pages:
+            drawn = "".join(char["text"] for char in page.chars)
+            if text in drawn:
+                top = page.chars[drawn.index(text)]["top"]
+                line = [char for char in page.chars if abs(char["top"] - top) < 1]
+                return "".join(char["text"] for char in sorted(line, key=lambda c: c["x0"]))
+    raise AssertionError(f"{text!r} is not in the PDF")
+
+
+def rename_people(app, event, person: str, speaker: str, organisation: str, job_title: str):
+    """The first participant listed, the on-the-record speaker and their organisation
+    (which also owns a commitment) get the names given."""
+    with app.app_context():
+        stored = db.session.get(Event, event.id)
+        registration = db.session.scalar(
+            sa.select(Registration).where(Registration.full_name == "Participant 002")
+        )
+        registration.full_name, registration.job_title = person, job_title
+        db.session.scalar(
+            sa.select(SessionSpeaker).where(SessionSpeaker.name == ON_RECORD_SPEAKER)
+        ).name = speaker
+        relief = db.session.scalar(
+            sa.select(Organisation).where(Organisation.name == "Global Relief")
+        )
+        relief.name = organisation
+        session = db.session.scalar(
+            sa.select(Session).where(Session.title == "Opening on the record")
+        )
+        _, outcome = outcomes.outcome_for_session(stored, session.id)
+        status, outcome.review_status = outcome.review_status, ReviewStatus.DRAFT
+        outcomes.add_commitment(
+            stored, outcome, outcomes.CommitmentDetails("Map access.", relief.id, None), None
+        )
+        outcomes.add_key_point(outcome, "Be safe.")
+        outcome.review_status = status
+        db.session.commit()
+
+
+LATIN_PERSON, LATIN_SPEAKER = "Ali Jr.", "Omar Farouk Jr."
+LATIN_ORGANISATION, LATIN_JOB = "Global Relief Ltd.", "Field officer (MENA)."
+SHOWN_PEOPLE = {
+    ReportKind.OUTCOME: [LATIN_PERSON, LATIN_SPEAKER, LATIN_ORGANISATION],
+    ReportKind.AGENDA: [LATIN_SPEAKER, LATIN_ORGANISATION],
+    ReportKind.PARTICIPANTS: [LATIN_PERSON, LATIN_ORGANISATION, LATIN_JOB],
+}
+
+
+@pytest.mark.parametrize("kind", list(SHOWN_PEOPLE))
+def test_latin_names_in_arabic_reports_keep_their_punctuation(app, consultation, kind):
+    rename_people(app, consultation, LATIN_PERSON, LATIN_SPEAKER, LATIN_ORGANISATION, LATIN_JOB)
+    with app.app_context():
+        db.session.get(Event, consultation.id).series.name = "IOM–NGO Consultations (MENA)"
+        db.session.commit()
+    content = render(app, consultation, kind, Audience.INTERNAL, "ar")
+    text, drawn = pdf_text(content), drawn_text(content)
+    for name in SHOWN_PEOPLE[kind]:
+        # Not ".Ali Jr": the full stop ends the name, on its right.
+        assert name in text, name
+        assert name in drawn, name
+    if kind is ReportKind.OUTCOME:
+        # Numbered on the left, as English is: not ".Be safe .1".
+        assert "Be safe." in drawn
+        assert re.fullmatch(r"\d+\. Be safe\.", line_holding(content, "Be safe."))
+    if kind is not ReportKind.PARTICIPANTS:
+        assert "IOM–NGO Consultations (MENA)" in drawn
+
+
+ARABIC_PERSON, ARABIC_SPEAKER = "علي حسن.", "رانيا حداد."
+ARABIC_ORGANISATION, ARABIC_JOB = "جمعية الإغاثة.", "منسق ميداني."
+
+
+@pytest.mark.parametrize("kind", list(SHOWN_PEOPLE))
+def test_arabic_names_in_latin_reports_keep_their_punctuation(app, consultation, kind):
+    rename_people(app, consultation, ARABIC_PERSON, ARABIC_SPEAKER, ARABIC_ORGANISATION, ARABIC_JOB)
+    content = render(app, consultation, kind, Audience.INTERNAL, "en")
+    drawn = drawn_text(content)
+    names = {
+        LATIN_PERSON: ARABIC_PERSON,
+        LATIN_SPEAKER: ARABIC_SPEAKER,
+        LATIN_ORGANISATION: ARABIC_ORGANISATION,
+        LATIN_JOB: ARABIC_JOB,
+    }
+    for latin in SHOWN_PEOPLE[kind]:
+        name = names[latin]
+        # Drawn right to left: the full stop that ends the name is on its left.
+        assert "." + name.removesuffix(".")[::-1] in drawn, name

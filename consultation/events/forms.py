@@ -1,7 +1,6 @@
 from typing import TYPE_CHECKING, NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     Field,
@@ -19,12 +18,13 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultation.events.models import PartnerRole, Region, TeamRole
-from consultation.forms import DateField, SelectField, one_line
+from consultation.forms import DateField, Form, SelectField, one_line
 from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
 from consultation.multilingual import text_direction
 
@@ -48,7 +48,20 @@ def known_timezone(form, field) -> None:
         raise ValidationError(_l("Choose a time zone from the list."))
 
 
-class EventForm(FlaskForm):
+def required_in_a_series(form, field) -> None:
+    """An edition of a series needs its year; an event in no series may leave it out (the
+    year it starts is taken)."""
+    if form.series_id.data and not (field.raw_data and field.raw_data[0].strip()):
+        # Instead of "Not a valid integer value." for the empty box, as InputRequired does.
+        field.errors[:] = []
+        raise StopValidation(_l("Enter the edition's year."))
+
+
+def upper_case(value: str | None) -> str | None:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class EventForm(Form):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Give the event a title.")), Length(max=200)],
@@ -66,9 +79,24 @@ class EventForm(FlaskForm):
     edition_year = IntegerField(
         _l("Edition year"),
         validators=[
-            InputRequired(_l("Enter the edition's year.")),
+            required_in_a_series,
+            Optional(),
             NumberRange(2000, 2100, _l("Enter a year between 2000 and 2100.")),
         ],
+        description=_l("Needed for an edition of a series; otherwise the year of the first day."),
+    )
+    short_code = StringField(
+        _l("Short code"),
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Z0-9]{1,12}$", message=_l("Up to 12 letters and digits, e.g. RHC.")),
+        ],
+        filters=[upper_case],
+        description=_l(
+            "Recommendations and commitments of an event in no series are numbered with it, "
+            "e.g. RHC-2027-R07 (an edition of a series uses the series' code). Leave empty to "
+            "take the initials of the title."
+        ),
     )
     region = SelectField(_l("Region"), choices=Region.choices())
     city = StringField(
@@ -151,6 +179,7 @@ class EventForm(FlaskForm):
         others = [code for code in self.working_languages.data if code != original]
         return {
             "title": self.title.data.strip(),
+            "short_code": self.short_code.data or None,
             "series_id": self.series_id.data or None,
             "edition_year": self.edition_year.data,
             "region": Region(self.region.data),
@@ -168,7 +197,7 @@ class EventForm(FlaskForm):
         }
 
 
-class CopyEventForm(FlaskForm):
+class CopyEventForm(Form):
     title = StringField(
         _l("Title of the new edition"),
         validators=[DataRequired(_l("Give the new edition a title.")), Length(max=200)],
@@ -188,7 +217,7 @@ class CopyEventForm(FlaskForm):
     )
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Name the series.")), Length(max=200)],
@@ -210,7 +239,7 @@ class SeriesForm(FlaskForm):
     )
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     organisation_id = SelectField(
         _l("Organisation"),
         coerce=int,
@@ -224,7 +253,7 @@ class PartnerForm(FlaskForm):
         self.organisation_id.choices = organisation_choices
 
 
-class EventThemesForm(FlaskForm):
+class EventThemesForm(Form):
     themes = CheckboxListField(_l("Themes of this event"), coerce=int)
 
     def __init__(self, theme_choices: list[SelectChoice], *args, **kwargs) -> None:
@@ -232,7 +261,7 @@ class EventThemesForm(FlaskForm):
         self.themes.choices = theme_choices
 
 
-class TeamMemberForm(FlaskForm):
+class TeamMemberForm(Form):
     email = EmailField(
         _l("Email address of their account"),
         validators=[
@@ -243,7 +272,7 @@ class TeamMemberForm(FlaskForm):
     role = SelectField(_l("Role on this event"), choices=TeamRole.choices())
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(Form):
     slug = StringField(
         _l("Short name"),
         validators=[DataRequired(_l("Give the theme a short name.")), Length(max=80), SLUG_RULE],
@@ -318,7 +347,7 @@ class TranslationGroup(NamedTuple):
     fields: list[tuple[Field, str]]
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     groups: list[TranslationGroup]
 
     def texts(self, subject: "Translatable") -> dict[str, str | None]:

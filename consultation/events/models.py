@@ -148,6 +148,10 @@ class Event(Translatable, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    # Upper-case letters and digits that start the outcome references of an event in no
+    # series (RHC-2027-R07); in a series, the series' code does. Short, so that a reference
+    # fits its column in the reports.
+    short_code: Mapped[str | None] = mapped_column(sa.String(12))
     series_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("series.id", ondelete="SET NULL"), index=True
     )

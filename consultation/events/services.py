@@ -1,5 +1,6 @@
 """Events, their editions and teams: who may see and change what, and the rules of each change."""
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import nh3
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext, lazy_ngettext
@@ -33,6 +35,7 @@ from consultation.events.models import (
     Theme,
     event_themes,
 )
+from consultation.multilingual import isolated
 from consultation.organisations.models import Organisation
 
 _MIDNIGHT = time(0)
@@ -233,12 +236,38 @@ def managed_events(user: User) -> list[ManagedEvent]:
 # Creating and changing events ---------------------------------------------------------------
 
 
+def title_text(title: str) -> str:
+    """A title as it reads: tags typed into it ("<b>Consultation</b>") are shown as text on
+    the pages, but the address and the short code are made of the words alone."""
+    return html.unescape(nh3.clean(title, tags=set()))
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def slugify(text: str) -> str:
     """ "Réunion – Dakar" → "reunion-dakar"; accents dropped, anything else separates words."""
-    letters = "".join(
-        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
-    )
+    letters = _without_accents(text.lower())
     return re.sub(r"[^a-z0-9]+", "-", letters).strip("-")[:70].rstrip("-")
+
+
+SHORT_CODE_LENGTH = 12
+# Lower-case words this short ("and", "of", "de", "la") give no initial, but at the start.
+SMALL_WORD = 3
+
+
+def short_code_for(title: str) -> str:
+    """The initials of a title's words, for outcome references: "Regional Humanitarian
+    Consultation" → "RHC". Accents are dropped and numbers left out (the edition year follows
+    the code in every reference); "EVENT" when the title has no Latin letter to take."""
+    words = re.findall(r"[A-Za-z]+", _without_accents(title_text(title)))
+    initials = "".join(
+        word[0]
+        for index, word in enumerate(words)
+        if index == 0 or len(word) > SMALL_WORD or not word.islower()
+    )
+    return initials.upper()[:SHORT_CODE_LENGTH] or "EVENT"
 
 
 def unique_slug(wanted: str, fallback: str) -> str:
@@ -285,9 +314,23 @@ def _check_sessions_fit(event: Event) -> None:
         )
 
 
+def _event_values(fields: dict, short_code: str | None) -> dict:
+    """The event's columns, with what organisers may leave empty filled in: the edition year
+    is the year the event starts; an event in no series takes its title's initials as its
+    short code."""
+    values = {name: fields[name] for name in EVENT_FIELDS}
+    values["edition_year"] = values["edition_year"] or values["start_date"].year
+    short_code = (short_code or "").strip().upper()
+    if not short_code and not values["series_id"]:
+        short_code = short_code_for(values["title"])
+    values["short_code"] = short_code or None
+    return values
+
+
 def create_event(
     creator: User,
     slug: str | None = None,
+    short_code: str | None = None,
     themes: list[Theme] | None = None,
     partners: list[EventPartner] | None = None,
     sessions: list[Session] | None = None,
@@ -295,29 +338,34 @@ def create_event(
 ) -> Event:
     """A draft event whose team is its creator, as organiser."""
     _check_dates(fields["start_date"], fields["end_date"])
+    values = _event_values(fields, short_code)
     event = Event(
-        slug=unique_slug(slug or fields["title"], f"event-{fields['edition_year']}"),
+        slug=unique_slug(slug or title_text(values["title"]), f"event-{values['edition_year']}"),
         status=EventStatus.DRAFT,
         themes=themes or [],
         partners=partners or [],
         sessions=sessions or [],
         team=[EventMember(user_id=creator.id, role=TeamRole.ORGANISER)],
-        **{name: fields[name] for name in EVENT_FIELDS},
+        **values,
     )
     db.session.add(event)
     db.session.flush()
     return event
 
 
-def update_event(event: Event, slug: str | None = None, **fields) -> None:
+def update_event(
+    event: Event, slug: str | None = None, short_code: str | None = None, **fields
+) -> None:
+    """Changes the event's details. Its references given so far keep their code whatever
+    the new one is."""
     _check_dates(fields["start_date"], fields["end_date"])
     if slug and slug != event.slug:
         if unique_slug(slug, slug) != slug:
             raise Conflict(_l("Another event already uses this web address."), field="slug")
         event.slug = slug
     old_zone = event.zone
-    for name in EVENT_FIELDS:
-        setattr(event, name, fields[name])
+    for name, value in _event_values(fields, short_code).items():
+        setattr(event, name, value)
     if event.zone != old_zone:
         _keep_wall_clock_times(event, old_zone)
     db.session.flush()
@@ -364,6 +412,8 @@ def copy_event(
         creator,
         slug=slug,
         title=title,
+        # The new edition's references go on with the same code (RHC-2028-R01).
+        short_code=source.short_code,
         series_id=source.series_id,
         edition_year=start_date.year,
         region=source.region,
@@ -438,7 +488,9 @@ def add_partner(event: Event, organisation: Organisation, role: PartnerRole) -> 
         raise Conflict(
             # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
             # the organisation's name it holds reached the page unescaped.
-            gettext("%(name)s is already a partner of this event.", name=organisation.name),
+            gettext(
+                "%(name)s is already a partner of this event.", name=isolated(organisation.name)
+            ),
             field="organisation_id",
         ) from error
     return partner
@@ -548,7 +600,7 @@ def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
             gettext(
                 "%(name)s's account (%(account_role)s) cannot take this role. "
                 "An administrator can change the account's role first.",
-                name=user.display_name,
+                name=isolated(user.display_name),
                 account_role=user.role.label,
             ),
             field="role",
@@ -561,7 +613,7 @@ def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
         raise Conflict(
             # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
             # the user's name it holds reached the page unescaped.
-            gettext("%(name)s is already on the team.", name=user.display_name),
+            gettext("%(name)s is already on the team.", name=isolated(user.display_name)),
             field="email",
         ) from error
     return member

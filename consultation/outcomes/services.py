@@ -16,7 +16,12 @@ from consultation.agenda.models import Session, SessionKind, SessionSpeaker, ses
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
 from consultation.events.models import Event, TeamRole, Theme
-from consultation.events.services import TEAM_ROLE_PERMISSION, event_by_slug, team_role
+from consultation.events.services import (
+    TEAM_ROLE_PERMISSION,
+    event_by_slug,
+    short_code_for,
+    team_role,
+)
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Addressee,
@@ -317,7 +322,9 @@ def save_conclusions(
 
 
 def reference_prefix(event: Event) -> str:
-    code = event.series.code if event.series else event.slug[:20].upper()
+    """The series' code or the event's short code, and the edition year: MENA-2027. An event
+    made without the event form (in no series, with no short code) has its title's initials."""
+    code = event.series.code if event.series else event.short_code or short_code_for(event.title)
     return f"{code}-{event.edition_year}"
 
 
