@@ -1,5 +1,7 @@
 """Command groups of ``flask --app consultation``."""
 
+import getpass
+import os
 import secrets
 import shutil
 import time
@@ -57,6 +59,16 @@ def verify_audit_command() -> None:
     click.echo(f"The audit log is intact ({result.checked} entries).")
 
 
+def system_user() -> str:
+    """The login name of whoever runs the command, as the audit trail names them (cut to the
+    length the exports table keeps: it comes from the environment, which may hold anything)."""
+    try:
+        return getpass.getuser()[:64]
+    except (KeyError, OSError):
+        # A container may run under a user id that has no name.
+        return f"uid {os.getuid()}"
+
+
 @reports_cli.command("render")
 @click.argument("slug")
 @click.option(
@@ -69,11 +81,33 @@ def verify_audit_command() -> None:
     "--audience", type=click.Choice([audience.value for audience in Audience]), default="public"
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
-def render_report_command(slug: str, kind: str, language: str, audience: str, output: str) -> None:
-    """Write an event's report to a PDF file (recorded like a download from the site)."""
+@click.option(
+    "--as",
+    "account_email",
+    metavar="EMAIL",
+    help="The account the report is made for, named with it under Recent exports.",
+)
+def render_report_command(
+    slug: str, kind: str, language: str, audience: str, output: str, account_email: str | None
+) -> None:
+    """Write an event's report to a PDF file (recorded like a download from the site, with
+    the system user who ran the command)."""
+    account = None
+    if account_email is not None:
+        account = accounts.find_user_by_email(account_email)
+        if account is None:
+            raise click.ClickException(f"No account has the address {account_email}.")
+        if not account.active:
+            raise click.ClickException(f"The account {account_email} is deactivated.")
     try:
-        event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
-        export = reports.record_export(event, ReportKind(kind), Audience(audience), language, None)
+        if account is None:
+            event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
+        else:
+            # Made for an account: only a report that account may have from the site.
+            event = reports.report_event(slug, account, ReportKind(kind))
+        export = reports.record_export(
+            event, ReportKind(kind), Audience(audience), language, account, system_user()
+        )
     except ConsultationError as error:
         raise click.ClickException(str(error.message)) from error
     export_id = export.id

@@ -58,7 +58,9 @@ def record(
     **details,
 ) -> AuditEvent:
     """Adds an entry in the caller's transaction; the actor and address default to the
-    current request's. ``details`` must hold no personal data (ids and codes only)."""
+    current request's. ``details`` must hold no personal data (ids and codes only, and the
+    server's login name for what is run on its command line), and each key needs its words
+    in ``audit.labels.DETAILS``."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     entry = AuditEvent(
@@ -112,6 +114,14 @@ def verify(batch_size: int = 1000) -> Verification:
 class LogLine:
     entry: AuditEvent
     actor: User | None
+
+    @property
+    def from_command_line(self) -> bool:
+        """Run on the server's command line. Entries before its login name was recorded: a
+        report exported without an account came from there (the site asks for one)."""
+        return "command_line_user" in (self.entry.details or {}) or (
+            self.entry.action == AuditAction.REPORT_EXPORTED and self.entry.actor_id is None
+        )
 
 
 def event_log(event_id: int, page: int, per_page: int = 50) -> tuple[Pagination, list[LogLine]]:

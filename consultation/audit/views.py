@@ -1,11 +1,13 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from consultation.audit import services
+from consultation.audit import labels, services
 from consultation.events.services import managed_event
 from consultation.forms import query_int
 
 bp = Blueprint("audit", __name__)
+bp.add_app_template_filter(labels.audit_details)
+bp.add_app_template_filter(labels.audit_subject)
 
 
 @bp.route("/manage/events/<slug>/audit")

@@ -1,7 +1,9 @@
 """CSV and XLSX exports of an event's registrations, with the columns the organiser ticks.
 
-A cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
-carriage return) is prefixed with an apostrophe, so that a registrant cannot plant one.
+A registrant must not be able to plant a formula: a cell that a spreadsheet would read as one
+(starting with =, +, -, @, a tab or a carriage return) is made text. CSV has no way to say
+so but an apostrophe before the value. XLSX keeps the value as written, in a string cell with
+the quote-prefix style: shown without the apostrophe, and still text when someone edits it.
 Every export is recorded: who, when, which columns, how many rows.
 """
 
@@ -13,6 +15,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from consultation.accounts.models import User
@@ -24,12 +28,19 @@ from consultation.i18n import country_name
 from consultation.registrations.models import Registration, RegistrationStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Column widths of the XLSX sheet, in characters: a long answer wraps onto lines of this
+# width at most rather than pushing the other columns off the screen.
+MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 60
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """The CSV cell: an apostrophe before a value that a spreadsheet would run."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def _yes_no(value: bool) -> str:
@@ -70,6 +81,12 @@ COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
     ),
 }
 DEFAULT_COLUMNS = ("full_name", "organisation", "country_of_work", "status")
+FILE_FORMATS = {"xlsx": _l("Excel (.xlsx)"), "csv": _l("CSV (.csv)")}
+
+
+def column_headings(keys: list[str]) -> list[str]:
+    """The headings of these columns; a column no longer offered keeps its key."""
+    return [str(COLUMNS[key][0]) if key in COLUMNS else key for key in keys]
 
 
 class RegistrationExport(db.Model):
@@ -92,6 +109,14 @@ class RegistrationExport(db.Model):
 
     user: Mapped[User | None] = relationship(lazy="joined")
 
+    @property
+    def column_headings(self) -> list[str]:
+        return column_headings(self.columns)
+
+    @property
+    def file_format_label(self) -> str:
+        return FILE_FORMATS.get(self.file_format, self.file_format)
+
 
 def export_registrations(
     event: Event,
@@ -110,8 +135,8 @@ def export_registrations(
     if status:
         statement = statement.where(Registration.status == status)
     registrations = list(db.session.scalars(statement))
-    header = [str(COLUMNS[key][0]) for key in columns]
-    rows = [[neutralise(COLUMNS[key][1](r)) for key in columns] for r in registrations]
+    header = column_headings(columns)
+    rows = [[COLUMNS[key][1](r) for key in columns] for r in registrations]
     db.session.add(
         RegistrationExport(
             event_id=event.id,
@@ -137,7 +162,7 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(value) for value in row] for row in rows)
     # With a byte-order mark, spreadsheet programs read Arabic and accents as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode()
 
@@ -149,9 +174,31 @@ def _xlsx(header: list[str], rows: list[list]) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                # openpyxl would store "=…" as a formula and "#N/A" as an error: answers are text.
+                cell.data_type = "s"
+                if looks_like_formula(cell.value):
+                    cell.quotePrefix = True
+                if "\n" in cell.value or len(cell.value) > MAX_COLUMN_WIDTH:
+                    cell.alignment = WRAPPED
+    for index, values in enumerate(zip(header, *rows, strict=True), start=1):
+        longest = max(_text_width(value) for value in values)
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            max(longest + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH
+        )
+    # The headings stay in view while scrolling, with a filter on each.
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_width(value: object) -> int:
+    """Characters in the value's longest line."""
+    return max((len(line) for line in str(value or "").splitlines()), default=0)
 
 
 def recent_exports(event: Event) -> list[RegistrationExport]:

@@ -1,6 +1,5 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,10 +21,10 @@ from wtforms.validators import (
 
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
-from consultation.forms import DateTimeLocalField, SelectField
+from consultation.forms import DateTimeLocalField, Form, SelectField
 from consultation.i18n import LANGUAGE_NAMES, country_choices
 from consultation.organisations.models import OrganisationLevel, OrganisationType
-from consultation.registrations.exports import COLUMNS, DEFAULT_COLUMNS
+from consultation.registrations.exports import COLUMNS, DEFAULT_COLUMNS, FILE_FORMATS
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
     Gender,
@@ -46,7 +45,7 @@ QUESTION_FIELDS = {
 }
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     full_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter your name.")), Length(max=120)],
@@ -179,7 +178,7 @@ class RegistrationForm(FlaskForm):
         )
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(Form):
     email = EmailField(
         _l("Email address you registered with"),
         filters=[lambda value: value.strip() if value else value],
@@ -190,7 +189,7 @@ class ResendLinkForm(FlaskForm):
     )
 
 
-class RegistrationSettingsForm(FlaskForm):
+class RegistrationSettingsForm(Form):
     opens_at = DateTimeLocalField(
         _l("Registration opens"),
         validators=[Optional()],
@@ -273,7 +272,7 @@ class RegistrationSettingsForm(FlaskForm):
         return form
 
 
-class StatusChangeForm(FlaskForm):
+class StatusChangeForm(Form):
     status = SelectField(_l("New status"), validate_choice=False)
     reason = TextAreaField(
         _l("Reason"),
@@ -294,7 +293,7 @@ class StatusChangeForm(FlaskForm):
         ]
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     internal_notes = TextAreaField(
         _l("Internal notes"),
         validators=[Optional(), Length(max=5000)],
@@ -303,7 +302,7 @@ class NotesForm(FlaskForm):
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     columns = CheckboxListField(
         _l("Columns"),
         choices=[SelectChoice(key, heading) for key, (heading, _value) in COLUMNS.items()],
@@ -318,6 +317,6 @@ class ExportForm(FlaskForm):
     )
     file_format = RadioField(
         _l("Format"),
-        choices=[SelectChoice("xlsx", _l("Excel (.xlsx)")), SelectChoice("csv", _l("CSV (.csv)"))],
+        choices=[SelectChoice(key, label) for key, label in FILE_FORMATS.items()],
         default="xlsx",
     )

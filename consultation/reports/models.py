@@ -43,6 +43,11 @@ class Audience(LabelledEnum):
             cls.INTERNAL: _l("Internal: drafts and closed sessions included, for the team"),
         }
 
+    @property
+    def short_label(self) -> str:
+        """The audience in one word, for lists of exports."""
+        return _l("public") if self is Audience.PUBLIC else _l("internal")
+
 
 class ExportState(LabelledEnum):
     QUEUED = "queued"
@@ -67,10 +72,12 @@ class ReportExport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
-    # None for anonymous visitors (the public agenda) and the command line.
+    # None for anonymous visitors (the public agenda) and the command line without --as.
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The login name of whoever ran ``flask reports render`` on the server.
+    command_line_user: Mapped[str | None] = mapped_column(sa.String(64))
     kind: Mapped[ReportKind] = mapped_column(enum_type(ReportKind, "kind"))
     audience: Mapped[Audience] = mapped_column(enum_type(Audience, "audience"))
     language: Mapped[str] = mapped_column(sa.String(5))
@@ -88,6 +95,14 @@ class ReportExport(db.Model):
 
     event: Mapped["Event"] = relationship()
     user: Mapped["User | None"] = relationship(lazy="joined")
+
+    @property
+    def from_command_line(self) -> bool:
+        """Made by ``flask reports render``. Before its login name was kept, only the command
+        line made reports other than the agenda without an account (the site asks for one)."""
+        return self.command_line_user is not None or (
+            self.user_id is None and self.kind is not ReportKind.AGENDA
+        )
 
     @property
     def abandoned(self) -> bool:

@@ -559,31 +559,42 @@ def produce(export_id: int) -> ExportState:
 
 
 def record_export(
-    event: Event, kind: ReportKind, audience: Audience, language: str, user: User | None
+    event: Event,
+    kind: ReportKind,
+    audience: Audience,
+    language: str,
+    user: User | None,
+    command_line_user: str | None = None,
 ) -> ReportExport:
-    """Records a requested export, to be made by ``produce`` (the caller commits first)."""
+    """Records a requested export, to be made by ``produce`` (the caller commits first).
+    ``command_line_user``: the login name of whoever ran the command, for exports made on
+    the command line (``user`` is then the account they made it for, if any)."""
     if language not in current_app.config["LANGUAGES"]:
         raise ConsultationError(_l("Choose one of the offered languages."), field="language")
+    account = user if user is not None and user.is_authenticated else None
     export = ReportExport(
         event_id=event.id,
         kind=kind,
         audience=audience,
         language=language,
-        user_id=user.id if user is not None and user.is_authenticated else None,
+        user_id=account.id if account is not None else None,
+        command_line_user=command_line_user,
         state=ExportState.QUEUED,
     )
     db.session.add(export)
     db.session.flush()
     # The public agenda names only speakers, and anyone may download it: not audited.
     if kind is not ReportKind.AGENDA:
+        on_command_line = {"command_line_user": command_line_user} if command_line_user else {}
         audit.record(
             AuditAction.REPORT_EXPORTED,
             event_id=event.id,
             subject=f"report:{export.id}",
-            actor=user if user is not None and user.is_authenticated else None,
+            actor=account,
             kind=kind.value,
             audience=audience.value,
             language=language,
+            **on_command_line,
         )
     return export
 
