@@ -79,6 +79,7 @@ from consultation.registrations.models import (
     registration_theme_interests,
 )
 from consultation.registrations.services import email_key
+from consultation.search import search_key
 
 # Rows per INSERT statement sent; SQLAlchemy splits them again into statements the driver takes.
 BATCH_SIZE = 5000
@@ -605,6 +606,7 @@ def _organisation_pool() -> tuple[list[PoolOrganisation], int]:
     for row in rows:
         if row["acronym_key"] in taken:
             row["acronym"] = row["acronym_key"] = None
+        row["search_key"] = search_key(row["name"], row["acronym"])
     ids, created = _ensure(Organisation, "name_key", rows)
     pool = [
         PoolOrganisation(ids[row["name_key"]], region, country, kind)
@@ -1240,6 +1242,7 @@ def _registration_row(
         "full_name": f"Participant {person.number}",
         "email": person.email,
         "email_key": email_key(person.email),
+        "search_key": search_key(f"Participant {person.number}", person.email),
         "organisation_id": person.organisation.id,
         "job_title": person.job_title,
         "country_of_work": person.country,

@@ -68,6 +68,34 @@ def test_the_table_searches_filters_and_sorts(app, client, event, organiser):
     ).get_data(as_text=True)
 
 
+def test_the_search_ignores_accents_and_invisible_characters_and_takes_wildcards_literally(
+    app, client, event, organiser, make_organisation
+):
+    register(app, event, "a.o@ngo.example", full_name="Adébáyọ̀ Okonkwo")
+    register(app, event, "mohamed@ngo.example", full_name="مُحَمَّد العلي")
+    register(
+        app,
+        event,
+        "leila@ngo.example",
+        full_name="Leila Mansour",
+        new_organisation_name="Médecins du Monde 100% Aid",
+    )
+    url = f"/manage/events/{event.slug}/registrations"
+
+    def found(query):
+        page = client.get(url, query_string={"q": query}).get_data(as_text=True)
+        return sorted(
+            name for name in ("Adébáyọ̀ Okonkwo", "مُحَمَّد العلي", "Leila Mansour") if name in page
+        )
+
+    assert found("Adebayo") == found("adébáyọ̀") == found("ADEBAYO okon") == ["Adébáyọ̀ Okonkwo"]
+    assert found("محمد") == ["مُحَمَّد العلي"]
+    assert found("medecins") == found("100%") == ["Leila Mansour"]
+    assert found("%") == ["Leila Mansour"]
+    assert found("_") == found("Le_la") == []
+    assert found("Le\u200bila") == found("Mans\u00adour") == ["Leila Mansour"]
+
+
 def test_bulk_changes_ask_first_then_apply_and_respect_capacity(
     app, client, event, organiser, outbox
 ):

@@ -50,3 +50,63 @@ def test_check_notices_a_model_without_a_migration(migrated_app):
     finally:
         db.metadata.remove(probe)
     assert result.exit_code != 0
+
+
+def test_search_keys_are_filled_for_the_rows_already_there(empty_database):
+    app = create_app(app_config(empty_database))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0011"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        organisation = connection.execute(
+            sa.text(
+                "INSERT INTO organisations (name, acronym, name_key, type, level, created_at) "
+                "VALUES ('Médecins du Monde', 'MdM', 'médecins du monde', 'international_ngo',"
+                " 'international', :now) RETURNING id"
+            ),
+            {"now": "2026-01-01"},
+        ).scalar_one()
+        event = connection.execute(
+            sa.text(
+                "INSERT INTO events (slug, title, edition_year, region, city, country, start_date,"
+                " end_date, timezone, status, working_languages, created_at, updated_at)"
+                " VALUES ('mena', 'MENA', 2027, 'mena', 'Istanbul', 'TR', '2027-05-11',"
+                " '2027-05-13', 'Europe/Istanbul', 'published', '[\"en\"]', :now, :now)"
+                " RETURNING id"
+            ),
+            {"now": "2026-01-01"},
+        ).scalar_one()
+        for number, (name, anonymised) in enumerate(
+            [("Adébáyọ̀ Okonkwo", None), ("—", "2026-02-01")]
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO registrations (event_id, full_name, email, email_key,"
+                    " organisation_id, country_of_work, consented_at, privacy_notice_version,"
+                    " management_token_hash, anonymised_at, status, language, interpretation_languages,"
+                    " needs_visa_letter, listed_to_participants, agrees_to_photography,"
+                    " created_at, updated_at) VALUES (:event, :name, :email, :email, :organisation,"
+                    " 'NG', :now, 1, :token, :anonymised, 'confirmed', 'en', '[]', false, false,"
+                    " false, :now, :now)"
+                ),
+                {
+                    "event": event,
+                    "name": name,
+                    "email": f"person{number}@ngo.example",
+                    "organisation": organisation,
+                    "now": "2026-01-01",
+                    "token": f"{number:064d}",
+                    "anonymised": anonymised,
+                },
+            )
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        keys = (
+            db.session.execute(sa.text("SELECT search_key FROM registrations ORDER BY id"))
+            .scalars()
+            .all()
+        )
+        assert keys == ["adebayo okonkwo\nperson0@ngo.example", None]
+        assert db.session.execute(sa.text("SELECT search_key FROM organisations")).scalar_one() == (
+            "medecins du monde\nmdm"
+        )
+        db.engine.dispose()

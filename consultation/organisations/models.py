@@ -3,9 +3,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.search import search_key
 
 
 class OrganisationType(LabelledEnum):
@@ -70,12 +71,20 @@ class Organisation(db.Model):
     # Duplicates are refused by the database on these keys, not only by the form.
     name_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     acronym_key: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    # The name and acronym folded for searches (consultation/search.py), by set_search_key.
+    search_key: Mapped[str] = mapped_column(sa.Text, server_default="")
     type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType, "type"))
     level: Mapped[OrganisationLevel] = mapped_column(enum_type(OrganisationLevel, "level"))
     # ISO 3166-1 alpha-2 of the headquarters
     country: Mapped[str | None] = mapped_column(sa.String(2))
     website: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    @validates("name", "acronym")
+    def set_search_key(self, name: str, value: str | None) -> str | None:
+        names = {"name": self.name, "acronym": self.acronym, name: value}
+        self.search_key = search_key(names["name"], names["acronym"])
+        return value
 
     @property
     def short_name(self) -> str:

@@ -11,21 +11,21 @@ from wtforms.fields.choices import SelectChoice
 
 from consultation.db import db
 from consultation.errors import Conflict, NotFound
+from consultation.multilingual import isolated
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
     OrganisationType,
     comparison_key,
 )
+from consultation.search import fold
 
 
 def search_organisations(query: str | None, page: int) -> Pagination:
     statement = sa.select(Organisation).order_by(Organisation.name_key)
-    key = comparison_key(query)
+    key = fold(query)
     if key:
-        statement = statement.where(
-            sa.or_(Organisation.name_key.contains(key), Organisation.acronym_key.contains(key))
-        )
+        statement = statement.where(Organisation.search_key.contains(key, autoescape=True))
     return db.paginate(
         statement,
         page=page,
@@ -62,7 +62,7 @@ def _refuse_duplicates(name: str, acronym: str | None, exclude_id: int | None) -
         raise Conflict(
             # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
             # the organisation's name it holds reached the page unescaped.
-            gettext("“%(name)s” is already in the directory.", name=same_name.name),
+            gettext("“%(name)s” is already in the directory.", name=isolated(same_name.name)),
             field="name",
         )
     acronym_key = comparison_key(acronym)
@@ -74,8 +74,8 @@ def _refuse_duplicates(name: str, acronym: str | None, exclude_id: int | None) -
                 # the acronym and name it holds reached the page unescaped.
                 gettext(
                     "The acronym %(acronym)s is already used by “%(name)s”.",
-                    acronym=same_acronym.acronym,
-                    name=same_acronym.name,
+                    acronym=isolated(same_acronym.acronym),
+                    name=isolated(same_acronym.name),
                 ),
                 field="acronym",
             )
@@ -126,6 +126,6 @@ def delete_organisation(organisation: Organisation) -> None:
             # the organisation's name it holds reached the page unescaped.
             gettext(
                 "%(name)s is a partner of an event: remove it from the event first.",
-                name=organisation.name,
+                name=isolated(organisation.name),
             )
         ) from error

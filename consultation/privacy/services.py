@@ -66,6 +66,7 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
     PersonalField(
         "email_key", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, _anonymous_address()
     ),
+    PersonalField("search_key", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, None),
     PersonalField("job_title", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, None),
     PersonalField("user_id", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, None),
     PersonalField("internal_notes", Sensitivity.INTERNAL, Retention.UNTIL_AFTER, None),

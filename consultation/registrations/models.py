@@ -3,10 +3,11 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.organisations.models import Organisation
+from consultation.search import search_key
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
@@ -161,6 +162,9 @@ class Registration(db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254))
     email_key: Mapped[str] = mapped_column(sa.String(254))
+    # The name and address folded for the organisers' search (consultation/search.py); kept
+    # up to date by set_search_key, None once anonymised.
+    search_key: Mapped[str | None] = mapped_column(sa.Text)
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
@@ -200,6 +204,12 @@ class Registration(db.Model):
         order_by="RegistrationChange.created_at",
         lazy="raise_on_sql",
     )
+
+    @validates("full_name", "email")
+    def set_search_key(self, name: str, value: str) -> str:
+        names = {"full_name": self.full_name, "email": self.email, name: value}
+        self.search_key = search_key(names["full_name"], names["email"])
+        return value
 
     @property
     def is_active(self) -> bool:

@@ -47,6 +47,7 @@ from consultation.registrations.models import (
     RegistrationStatus,
     registration_theme_interests,
 )
+from consultation.search import fold
 
 log = logging.getLogger(__name__)
 
@@ -750,14 +751,12 @@ def search_registrations(event: Event, filters: RegistrationFilters, page: int, 
         # From the join the filters use, rather than from a second one of its own.
         .options(contains_eager(Registration.organisation))
     )
-    if filters.query:
-        pattern = f"%{comparison_key(filters.query)}%"
+    query = fold(filters.query)
+    if query:
         statement = statement.where(
             sa.or_(
-                sa.func.lower(Registration.full_name).like(pattern),
-                Registration.email_key.like(pattern),
-                Organisation.name_key.like(pattern),
-                Organisation.acronym_key.like(pattern),
+                Registration.search_key.contains(query, autoescape=True),
+                Organisation.search_key.contains(query, autoescape=True),
             )
         )
     if filters.status:
