@@ -12,7 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from consultation import backup, demo, jobs, scale_demo
+from consultation import backup, demo, jobs, mail, scale_demo
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role
 from consultation.audit import services as audit
@@ -21,7 +21,6 @@ from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.events.themes import seed_themes
-from consultation.mail import deliver_due_messages
 from consultation.privacy import services as privacy
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -210,10 +209,13 @@ def invite_command(
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run the jobs (emails, reports, the daily retention job) put on the Redis queue."""
+    """Run the jobs (emails, reports, the daily retention job, the outbox sweep) put on the
+    Redis queue."""
     if not burst and current_app.extensions.get("job_queue") is not None:
-        # One job under a fixed id, however many workers start.
+        # One job each under a fixed id, however many workers start; the first sweep sends
+        # what waited while no worker ran.
         privacy.schedule_retention(timedelta(minutes=1))
+        mail.schedule_sweep(timedelta(0))
     try:
         jobs.run_worker(current_app._get_current_object(), burst=burst)
     except RuntimeError as error:
@@ -260,7 +262,7 @@ def restore_command(path: Path, yes: bool) -> None:
 @mail_cli.command("deliver")
 def deliver_command() -> None:
     """Send the emails that are due, retries included (for a cron job when REDIS_URL is unset)."""
-    click.echo(f"{deliver_due_messages()} email(s) sent.")
+    click.echo(f"{mail.deliver_due_messages()} email(s) sent.")
 
 
 def register_commands(app: Flask) -> None:

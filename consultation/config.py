@@ -172,6 +172,13 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "MAIL_FROM": environ.get("MAIL_FROM", "Consultation <no-reply@consultation.invalid>"),
         "MAIL_OUTBOX_DIR": str(instance_path / "outbox"),
         "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", 8)),
+        # Before the first retry of an email the server refused for now; each next delay
+        # doubles, up to 4 hours.
+        "MAIL_RETRY_DELAY": timedelta(seconds=int(environ.get("MAIL_RETRY_DELAY_SECONDS", 120))),
+        # How often the worker sends what is due even if no job was left to send it.
+        "MAIL_SWEEP_INTERVAL": timedelta(
+            minutes=int(environ.get("MAIL_SWEEP_INTERVAL_MINUTES", 5))
+        ),
         "MAIL_BATCH_SIZE": 100,
         "DEMO_CREDENTIALS_FILE": str(instance_path / "demo-accounts.txt"),
         "SMTP_HOST": environ.get("SMTP_HOST", "localhost"),

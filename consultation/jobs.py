@@ -6,7 +6,7 @@ Work that must not slow a request down, or must not reveal by its duration what 
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -50,14 +50,29 @@ def enqueue_background(function: Callable[..., Any], *args: Any) -> None:
     thread.start()
 
 
+def enqueue_at(
+    when: datetime, function: Callable[..., Any], *args: Any, job_id: str | None = None
+) -> None:
+    """Run on the worker at ``when`` or a second or two later, never before; inline, the next
+    delivery round (or the cron job) picks the work up instead. A ``job_id`` keeps one such job
+    however often it is scheduled, at the time given last."""
+    queue: Queue | None = current_app.extensions.get("job_queue")
+    if queue is None:
+        return
+    options: dict[str, Any] = {}
+    if job_id is not None:
+        # Job ids are global in Redis: named after the queue, so that two queues on one server
+        # (test runs) keep their own. Kept after its run, as a job that schedules itself again
+        # under its own id would otherwise expire 500 s later, taking the next run with it.
+        options = {"job_id": f"{queue.name}-{job_id}", "result_ttl": -1}
+    # RQ's scheduler rounds times down to the second.
+    queue.enqueue_at(when + timedelta(seconds=1), function, *args, **options)
+
+
 def enqueue_in(
     delay: timedelta, function: Callable[..., Any], *args: Any, job_id: str | None = None
 ) -> None:
-    """Run later on the worker; inline, the next delivery round picks the work up instead.
-    A ``job_id`` keeps one such job however often it is scheduled."""
-    queue: Queue | None = current_app.extensions.get("job_queue")
-    if queue is not None:
-        queue.enqueue_in(delay, function, *args, job_id=job_id)
+    enqueue_at(datetime.now(UTC) + delay, function, *args, job_id=job_id)
 
 
 def run_worker(app: Flask, burst: bool = False, worker_class: type[Worker] = Worker) -> None:

@@ -5,7 +5,9 @@ The message is built where it is sent (templates, translations) and written to t
 without its email nor an email without its registration. Once the transaction commits, the
 outbox is delivered: by the RQ worker when ``REDIS_URL`` is set, otherwise at once. A failing
 mail server never loses a message: temporary failures are retried with growing delays,
-permanent ones are marked failed for organisers to see and resend. Backends, chosen by
+permanent ones are marked failed for organisers to see and resend. With a worker, each delivery
+round schedules the next one for the earliest message still waiting, and the worker sweeps the
+outbox every ``MAIL_SWEEP_INTERVAL`` in case a job was lost. Backends, chosen by
 ``MAIL_BACKEND``:
 - ``console``: logs the message and writes it as an ``.eml`` file to ``instance/outbox/``;
 - ``smtp``: delivers through the server named by the ``SMTP_*`` settings;
@@ -17,6 +19,8 @@ import smtplib
 import ssl
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
+from email.header import Header
+from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
 from email.policy import default
 from email.utils import make_msgid
@@ -61,6 +65,51 @@ class OutboxStatus(LabelledEnum):
         return {cls.PENDING: _l("Waiting"), cls.SENT: _l("Sent"), cls.FAILED: _l("Failed")}
 
 
+class DeliveryProblem(LabelledEnum):
+    """Why an email was not delivered, in words for the organisers who see it; the server's
+    own answer goes to the application's log."""
+
+    UNREACHABLE = "unreachable"
+    DEFERRED = "deferred"
+    ADDRESS_REFUSED = "address_refused"
+    SIGN_IN_REFUSED = "sign_in_refused"
+    MESSAGE_REFUSED = "message_refused"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.UNREACHABLE: _l("The mail server could not be reached."),
+            cls.DEFERRED: _l("The mail server kept asking to try again later."),
+            cls.ADDRESS_REFUSED: _l("The recipient's mail server refused the address."),
+            cls.SIGN_IN_REFUSED: _l(
+                "The mail server refused the application's sign-in: check its SMTP settings."
+            ),
+            cls.MESSAGE_REFUSED: _l("The mail server refused the message."),
+            cls.OTHER: _l("The message could not be sent."),
+        }
+
+    @classmethod
+    def of(cls, error: Exception) -> "DeliveryProblem":
+        # In this order: smtplib's errors are OSErrors too. A failure still temporary is one
+        # that lasted through every attempt (greylisting that never ended, a full mailbox).
+        if _is_temporary(error) and isinstance(
+            error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException
+        ):
+            return cls.DEFERRED
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            return cls.ADDRESS_REFUSED
+        if isinstance(error, smtplib.SMTPAuthenticationError):
+            return cls.SIGN_IN_REFUSED
+        if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+            return cls.UNREACHABLE
+        if isinstance(error, smtplib.SMTPResponseException):
+            return cls.MESSAGE_REFUSED
+        if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException):
+            return cls.UNREACHABLE
+        return cls.OTHER
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
@@ -79,15 +128,42 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # The last failure in words for the organisers (last_error is the server's own answer).
+    problem: Mapped[DeliveryProblem | None] = mapped_column(enum_type(DeliveryProblem, "problem"))
     # The event the message is about, so that its organisers see failures and can resend.
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     sent_at: Mapped[datetime | None]
 
+    @property
+    def problem_shown(self) -> DeliveryProblem:
+        """What organisers read of a failure (one recorded before problems were, says little)."""
+        return self.problem or DeliveryProblem.OTHER
 
-# Headers kept on one line: Python folds a long subject right after "Subject:", and parsing
-# it back then starts the subject with a space.
-STORAGE_POLICY = default.clone(max_line_length=998)
+
+class _SubjectHeader(UniqueUnstructuredHeader):
+    """A subject that is not plain ASCII on one line is written as RFC 2047 encoded words that
+    carry their own spaces. Python's folder puts the space at a fold between two encoded words,
+    where readers must drop it ("الاستشارةالإقليمية"), and puts a long first word on a line of
+    its own, which reads back with a leading space. Lines stay within 76 characters (a space
+    and an encoded word of at most 75, RFC 2047), so the backends, which parse the stored bytes
+    and write them again, keep them as they are."""
+
+    def fold(self, *, policy) -> str:
+        text = str(self)
+        if text.isascii() and len(self.name) + 2 + len(text) <= policy.max_line_length:
+            return super().fold(policy=policy)
+        encoded = Header(text, "utf-8", maxlinelen=76, header_name=self.name).encode(
+            linesep=policy.linesep
+        )
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
+_header_factory = HeaderRegistry()
+_header_factory.map_to_type("subject", _SubjectHeader)
+# Used to build messages and to read the stored ones, so that a backend writing a parsed
+# message again folds any long subject the same way.
+POLICY = default.clone(header_factory=_header_factory)
 
 
 class TemporaryFailure(Exception):
@@ -103,12 +179,18 @@ def send_email(
     ``subject`` is usually a lazy string, so that it is translated in the recipient's language.
     """
     with force_locale(language):
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         subject = str(subject)
         message["Subject"] = subject
         message["From"] = current_app.config["MAIL_FROM"]
         message["To"] = to
-        message["Message-ID"] = make_msgid(domain="consultation.invalid")
+        # When the message was written, not when it leaves (RFC 5322: when it was complete):
+        # a retry hours later, or a resend, then carries the same bytes, Date and Message-ID,
+        # so a server that got it twice can drop the copy, and the reader sees it was written
+        # before a message that overtook it.
+        message["Date"] = now_utc()
+        # On the sender's domain, which spam filters expect.
+        message["Message-ID"] = make_msgid(domain=message["From"].addresses[0].domain or None)
         message.set_content(render_template(f"emails/{template}.txt", **context))
         message.add_alternative(
             render_template(
@@ -122,7 +204,7 @@ def send_email(
         OutboxMessage(
             recipient=to,
             subject=subject[:300],
-            raw_message=message.as_bytes(policy=STORAGE_POLICY),
+            raw_message=message.as_bytes(),
             event_id=event_id,
         )
     )
@@ -151,14 +233,21 @@ def init_app(app) -> None:
 
 def _is_temporary(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return False
+        # One recipient per message: greylisting answers it 4xx, an unknown address 5xx.
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
     return isinstance(error, OSError | smtplib.SMTPException | TemporaryFailure)
 
 
+MAX_RETRY_DELAY = timedelta(hours=4)
+# Fixed job ids: each delivery round moves the one scheduled round instead of adding one.
+DELIVERY_JOB_ID = "mail-delivery"
+SWEEP_JOB_ID = "mail-sweep"
+
+
 def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2**attempts, 240))
+    return min(current_app.config["MAIL_RETRY_DELAY"] * 2 ** (attempts - 1), MAX_RETRY_DELAY)
 
 
 def deliver_due_messages() -> int:
@@ -194,13 +283,13 @@ def deliver_due_messages() -> int:
                 continue
             row = session.get(OutboxMessage, message_id)
             try:
-                backend(message_from_bytes(row.raw_message, policy=default))
+                backend(message_from_bytes(row.raw_message, policy=POLICY))
             except Exception as error:
                 row.attempts += 1
                 row.last_error = f"{type(error).__name__}: {error}"[:2000]
+                row.problem = DeliveryProblem.of(error)
                 if _is_temporary(error) and row.attempts < config["MAIL_MAX_ATTEMPTS"]:
                     row.next_attempt_at = now_utc() + _retry_delay(row.attempts)
-                    jobs.enqueue_in(_retry_delay(row.attempts), deliver_due_messages)
                 else:
                     row.status = OutboxStatus.FAILED
                 # By id: logs never name the people the application writes to.
@@ -211,7 +300,30 @@ def deliver_due_messages() -> int:
                 row.attempts += 1
                 sent += 1
             session.commit()
+        # The next round, when the earliest waiting message is due: a retry, an expired claim
+        # or what this round had no room for. Asked for after every round (not with each
+        # failure), so a round that comes early, or finds the message claimed by another
+        # worker, never ends the retries.
+        next_due = session.scalar(
+            sa.select(sa.func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING
+            )
+        )
+    if next_due is not None:
+        jobs.enqueue_at(next_due, deliver_due_messages, job_id=DELIVERY_JOB_ID)
     return sent
+
+
+def sweep_outbox() -> None:
+    """The worker's periodic delivery round, for a message whose job was lost (Redis restarted
+    without its data, a worker killed while sending). The next sweep is scheduled first, so
+    that a failing round (the database away) does not end them."""
+    schedule_sweep(current_app.config["MAIL_SWEEP_INTERVAL"])
+    deliver_due_messages()
+
+
+def schedule_sweep(delay: timedelta) -> None:
+    jobs.enqueue_in(delay, sweep_outbox, job_id=SWEEP_JOB_ID)
 
 
 def resend(message: OutboxMessage) -> None:

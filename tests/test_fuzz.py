@@ -562,6 +562,7 @@ HEADERS = {
     "From",
     "To",
     "Message-ID",
+    "Date",
     "MIME-Version",
     "Content-Type",
     "Content-Language",

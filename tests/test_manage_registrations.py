@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from consultation.accounts.models import Role
+from consultation.accounts.models import Role, User
 from consultation.db import db
 from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
@@ -20,6 +20,7 @@ from consultation.registrations.models import (
     RegistrationStatus,
 )
 from tests.helpers import unchanged_form
+from tests.mail_server import running_mail_server
 from tests.test_registrations import configure, form, registrations
 
 
@@ -171,10 +172,42 @@ def test_failed_emails_are_shown_and_can_be_sent_again(app, client, event, organ
         db.session.commit()
         message_id = db.session.scalar(sa.select(OutboxMessage.id))
     page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
-    assert "1 email could not be delivered" in page and "550 no such user" in page
+    assert "1 email could not be delivered" in page
     outbox.clear()
     client.submit(f"/manage/events/{event.slug}/emails/{message_id}/resend")
     assert [m["To"] for m in outbox] == ["leila@ngo.example"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason", "language"),
+    [
+        ("550 5.1.1 No such user here", "The recipient's mail server refused the address.", "en"),
+        ("451 4.7.1 Greylisted", "The mail server kept asking to try again later.", "en"),
+        (None, "Le serveur de messagerie n'a pas pu être joint.", "fr"),
+    ],
+)
+def test_an_undelivered_email_says_why_in_words_not_in_code(
+    app, client, event, organiser, monkeypatch, answer, reason, language
+):
+    """A server refusing the address, or none answering on the port (the technical text stays
+    in the application's log)."""
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 1)
+    with running_mail_server(answer_recipient=lambda recipient: answer) as server:
+        for key, value in server.settings().items():
+            monkeypatch.setitem(app.config, key, value)
+        if answer is None:
+            # Nothing listens there once the server is closed.
+            server.shutdown()
+            server.server_close()
+        register(app, event, "leila@ngo.example")
+    with app.app_context():
+        db.session.get(User, organiser.id).language = language
+        db.session.commit()
+        assert db.session.scalar(sa.select(OutboxMessage.status)) is OutboxStatus.FAILED
+    page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
+    assert reason in page.replace("&#39;", "'")
+    for code in ("550", "Error", "SMTP", "Errno"):
+        assert code not in page.split('id="failed-heading"')[1].split("</section>")[0]
 
 
 def test_settings_save_and_the_capacity_cannot_drop_below_the_confirmed(

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from consultation import mail
 from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage, OutboxStatus, TemporaryFailure, deliver_due_messages
+from tests.mail_server import running_mail_server
 
 
 class Recipient:
@@ -15,10 +16,10 @@ class Recipient:
     language = "en"
 
 
-def queue_email(app):
+def queue_email(app, recipient="hana@example.org"):
     with app.test_request_context():
         mail.send_email(
-            "hana@example.org",
+            recipient,
             "Choose your password",
             "accounts/activation",
             "en",
@@ -114,6 +115,24 @@ def test_a_permanent_refusal_is_marked_failed_for_organisers(app, outbox, flaky_
         db.session.commit()
     assert outbox_rows(app)[0].status is OutboxStatus.SENT
     assert len(outbox) == 1
+
+
+def test_a_greylisting_server_gets_the_message_at_a_later_attempt(app, monkeypatch):
+    """Greylisting answers the first attempt for a recipient 451 "try again later"."""
+    answers = iter(["451 4.7.1 Greylisted, try again later", "250 ok"])
+    with running_mail_server(answer_recipient=lambda recipient: next(answers)) as server:
+        for key, value in server.settings().items():
+            monkeypatch.setitem(app.config, key, value)
+        queue_email(app)
+        [row] = outbox_rows(app)
+        assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+        assert "Greylisted" in row.last_error
+        make_due(app)
+        with app.app_context():
+            assert deliver_due_messages() == 1
+    [row] = outbox_rows(app)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+    assert len(server.received) == 1
 
 
 def test_attempts_stop_after_the_limit(app, outbox, flaky_server, monkeypatch):
