@@ -177,3 +177,9 @@ def unchanged_form(client, page: str, action: str | None = None) -> dict[str, An
     found = Page(page, client.get(page).get_data(as_text=True)).form_for(action or page)
     assert found is not None, f"no form posting to {action or page} on {page}"
     return baseline(found.fields)
+
+
+def shown(html: str) -> str:
+    """What a reader sees of a page's text: no tags, and no isolate characters around the
+    user text that messages carry."""
+    return re.sub(r"<[^>]+>|[\u2066-\u2069]", "", html)

@@ -1,14 +1,13 @@
 from flask import current_app
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from consultation.accounts.models import STAFF_ROLES, Role
 from consultation.accounts.services import is_common_password
-from consultation.forms import SelectField
+from consultation.forms import Form, SelectField
 from consultation.i18n import LANGUAGE_NAMES
 
 # Language names are shown in their own language so everyone can find theirs.
@@ -32,7 +31,7 @@ def _password_help() -> str:
 class StrongEnoughPassword:
     """Long enough, and not one of the passwords attackers try first."""
 
-    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+    def __call__(self, form: Form, field: PasswordField) -> None:
         minimum = _password_min_length()
         password = field.data or ""
         if len(password) < minimum:
@@ -102,14 +101,14 @@ def language_field(label: str | None = None) -> SelectField:
     return SelectField(label or _l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     display_name = display_name_field()
     email = email_field()
     organisation_name = organisation_field()
     language = language_field()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -120,15 +119,15 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password, password_confirm = new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Enter your current password."))],
@@ -137,13 +136,13 @@ class ChangePasswordForm(FlaskForm):
     password, password_confirm = new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = display_name_field()
     organisation_name = organisation_field()
     language = language_field()
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(Form):
     display_name = display_name_field()
     email = email_field()
     organisation_name = organisation_field()
@@ -155,10 +154,10 @@ class InviteUserForm(FlaskForm):
     language = language_field(_l("Language of the invitation"))
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     role = SelectField(_l("Role"), choices=Role.choices())
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     next = HiddenField()

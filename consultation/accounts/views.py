@@ -39,6 +39,7 @@ from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.extensions import limiter
 from consultation.forms import UNPROCESSABLE, attach_error, query_int, render_form
+from consultation.multilingual import isolated
 
 bp = Blueprint("accounts", __name__)
 
@@ -263,7 +264,7 @@ def invite_user():
             flash(
                 _(
                     "%(name)s is invited; they have been sent a link to choose a password.",
-                    name=user.display_name,
+                    name=isolated(user.display_name),
                 ),
                 "success",
             )
@@ -295,7 +296,8 @@ def change_role(user_id: int):
         services.change_role(user, Role(form.role.data), acting_user=current_user)
         db.session.commit()
         flash(
-            _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role.label), "success"
+            _("%(name)s is now: %(role)s.", name=isolated(user.display_name), role=user.role.label),
+            "success",
         )
         return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/admin/user.html", user=user, role_form=form), UNPROCESSABLE
@@ -309,9 +311,10 @@ def set_active(user_id: int, active: bool):
     services.set_active(user, active, acting_user=current_user)
     db.session.commit()
     if active:
-        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+        flash(_("%(name)s can sign in again.", name=isolated(user.display_name)), "success")
     else:
         flash(
-            _("%(name)s is deactivated and has been signed out.", name=user.display_name), "success"
+            _("%(name)s is deactivated and has been signed out.", name=isolated(user.display_name)),
+            "success",
         )
     return redirect(url_for("accounts.user_detail", user_id=user.id))

@@ -2,7 +2,6 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -11,10 +10,10 @@ from consultation.agenda.models import Attribution, Session, SessionKind, Speake
 from consultation.agenda.services import SessionDetails
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
-from consultation.forms import SelectField, TimeField
+from consultation.forms import Form, SelectField, TimeField
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the session a title.")), Length(max=200)]
     )
@@ -87,7 +86,7 @@ class SessionForm(FlaskForm):
         )
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     class Meta:
         # Its prefix would rename its own token; the page's csrf_token, which CSRFProtect
         # checks on every POST, protects it.

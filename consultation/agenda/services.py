@@ -22,6 +22,7 @@ from consultation.agenda.models import (
 from consultation.db import db
 from consultation.errors import ConsultationError, InvalidInput, NotFound
 from consultation.events.models import Event, Theme
+from consultation.multilingual import isolated
 from consultation.organisations.models import Organisation, comparison_key
 
 
@@ -133,8 +134,8 @@ def _speaker_clash(
                 # gettext, not _l: the lazy string would count as safe markup (see below).
                 return gettext(
                     "%(name)s is already on “%(title)s” from %(start)s to %(end)s.",
-                    name=speaker.name,
-                    title=other.title,
+                    name=isolated(speaker.name),
+                    title=isolated(other.title),
                     start=other.starts_at.astimezone(event.zone).strftime("%H:%M"),
                     end=other.ends_at.astimezone(event.zone).strftime("%H:%M"),
                 )
@@ -176,8 +177,8 @@ def _check(
                 # the room and session title it holds reached the page unescaped.
                 gettext(
                     "%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.",
-                    room=clash.room,
-                    title=clash.title,
+                    room=isolated(clash.room),
+                    title=isolated(clash.title),
                     start=clash.starts_at.astimezone(event.zone).strftime("%H:%M"),
                     end=clash.ends_at.astimezone(event.zone).strftime("%H:%M"),
                 )
@@ -242,7 +243,7 @@ def add_speaker(
         raise ConsultationError(
             # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
             # the user's name it holds reached the page unescaped.
-            gettext("%(name)s is already on this session.", name=user.display_name),
+            gettext("%(name)s is already on this session.", name=isolated(user.display_name)),
             field="user_id",
         )
     speaker = SessionSpeaker(

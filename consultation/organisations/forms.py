@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from consultation.forms import SelectField
+from consultation.forms import Form, SelectField
 from consultation.i18n import country_choices
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)],

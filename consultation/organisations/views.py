@@ -6,6 +6,7 @@ from consultation.accounts.models import Permission
 from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.forms import attach_error, query_int, render_form
+from consultation.multilingual import isolated
 from consultation.organisations import services
 from consultation.organisations.forms import OrganisationForm
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
@@ -63,5 +64,5 @@ def delete_organisation(organisation_id: int):
     organisation = services.organisation_or_404(organisation_id)
     services.delete_organisation(organisation)
     db.session.commit()
-    flash(_("%(name)s is removed from the directory.", name=organisation.name), "success")
+    flash(_("%(name)s is removed from the directory.", name=isolated(organisation.name)), "success")
     return redirect(url_for("organisations.organisation_list"))

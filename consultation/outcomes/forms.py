@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
-from consultation.forms import DateField, SelectField, query_int
+from consultation.forms import DateField, Form, SelectField, query_int
 from consultation.outcomes.models import (
     Addressee,
     Commitment,
@@ -28,17 +27,17 @@ def _markdown_field(label, rows: int = 6) -> TextAreaField:
     )
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     summary = _markdown_field(_l("Summary of the session"), rows=8)
 
 
-class ConclusionsForm(FlaskForm):
+class ConclusionsForm(Form):
     executive_summary = _markdown_field(_l("Executive summary"), rows=8)
     conclusions = _markdown_field(_l("Overall conclusions"))
     next_steps = _markdown_field(_l("Next steps"))
 
 
-class KeyPointForm(FlaskForm):
+class KeyPointForm(Form):
     text = TextAreaField(_l("Key point"), validators=ITEM_TEXT, render_kw={"rows": 3})
 
     @classmethod
@@ -49,7 +48,7 @@ class KeyPointForm(FlaskForm):
         return self.text.data
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(Form):
     text = TextAreaField(_l("Recommendation"), validators=ITEM_TEXT, render_kw={"rows": 4})
     addressees = CheckboxListField(_l("Addressed to"), choices=Addressee.choices())
     other_addressee = StringField(
@@ -90,7 +89,7 @@ class RecommendationForm(FlaskForm):
         )
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(Form):
     text = TextAreaField(_l("Commitment or action point"), validators=ITEM_TEXT)
     owner_id = SelectField(
         _l("Owner"),
@@ -118,7 +117,7 @@ class CommitmentForm(FlaskForm):
         )
 
 
-class CommitmentStatusForm(FlaskForm):
+class CommitmentStatusForm(Form):
     class Meta:
         # One of these per commitment on the page: ids must not repeat.
         csrf = False
@@ -127,7 +126,7 @@ class CommitmentStatusForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     note = TextAreaField(
         _l("Note for the team"),
         validators=[Optional(), Length(max=5000)],

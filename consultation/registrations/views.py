@@ -22,6 +22,7 @@ from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, query_int, query_ints, render_form
+from consultation.multilingual import isolated
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import organisation_choices
 from consultation.registrations import exports, services
@@ -276,7 +277,10 @@ def bulk_change(slug: str):
         "success",
     )
     for registration, reason in refused:
-        flash(_("%(name)s: %(reason)s", name=registration.full_name, reason=reason), "danger")
+        flash(
+            _("%(name)s: %(reason)s", name=isolated(registration.full_name), reason=reason),
+            "danger",
+        )
     return redirect(url_for("registrations.registration_list", slug=event.slug))
 
 

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
-from consultation.forms import SelectField
+from consultation.forms import Form, SelectField
 from consultation.i18n import LANGUAGE_NAMES
 from consultation.reports.models import Audience, ReportKind
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     kind = RadioField(_l("Report"), choices=ReportKind.choices(), default=ReportKind.OUTCOME.value)
     audience = RadioField(_l("Audience"), choices=Audience.choices(), default=Audience.PUBLIC.value)
     language = SelectField(_l("Language"))

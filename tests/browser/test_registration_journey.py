@@ -14,7 +14,7 @@ from consultation.accounts.models import Role
 from consultation.i18n import LANGUAGE_NAMES
 from consultation.registrations.models import Moderation
 from tests.browser.test_organiser_journey import choose, sign_in
-from tests.helpers import link_in
+from tests.helpers import link_in, shown
 from tests.test_registrations import configure
 
 
@@ -25,7 +25,8 @@ def t(app: Flask, language: str, message: str, **variables) -> str:
 
 
 def text_of(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+    """The text part as a reader sees it: without the isolates around names and titles."""
+    return shown(message.get_body(preferencelist=("plain",)).get_content())
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
