@@ -104,7 +104,8 @@ def start_worker(job_queue):
             process.kill()
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 90) -> None:
+    """Until ``condition`` holds; long enough for a worker starting on a busy machine."""
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.2)
