@@ -183,7 +183,7 @@ def test_failed_emails_are_shown_and_can_be_sent_again(app, client, event, organ
     [
         ("550 5.1.1 No such user here", "The recipient's mail server refused the address.", "en"),
         ("451 4.7.1 Greylisted", "The mail server kept asking to try again later.", "en"),
-        (None, "Le serveur de messagerie n'a pas pu être joint.", "fr"),
+        (None, "Le serveur de messagerie n’a pas pu être joint.", "fr"),
     ],
 )
 def test_an_undelivered_email_says_why_in_words_not_in_code(
