@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,23 @@ from consultation.multilingual import isolate, isolated, text_direction, writing
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
+from consultation.registrations.organisation_review_views import bp as organisation_review_bp
+from consultation.registrations.sensitive_access_views import bp as sensitive_access_bp
 from consultation.registrations.views import bp as registrations_bp
 from consultation.reports.pdf import route_weasyprint_logs
 from consultation.reports.views import bp as reports_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def keep_files_private(instance: Path) -> None:
+    """The database, stored reports, written emails and backups hold personal data: the
+    instance folder is its owner's alone, and every file and folder the process creates is
+    readable by its owner only, whatever umask the process was started with (SQLite gives
+    its journal files the database file's mode)."""
+    os.umask(0o077)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    instance.chmod(0o700)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -55,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    keep_files_private(Path(app.instance_path))
     app.config.from_mapping(build_config(Path(app.instance_path)))
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
@@ -73,6 +87,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         agenda_bp,
         organisations_bp,
         registrations_bp,
+        organisation_review_bp,
+        sensitive_access_bp,
         outcomes_bp,
         reports_bp,
         audit_bp,

@@ -148,6 +148,8 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         # Days after an event's last day: visa, accessibility and dietary answers are cleared
         # after the first, registrations anonymised and emails deleted after the second.
         "SENSITIVE_DATA_RETENTION_DAYS": int(environ.get("SENSITIVE_DATA_RETENTION_DAYS", 7)),
+        # How long an administrator's break-glass look at an event's sensitive answers lasts.
+        "BREAK_GLASS_MINUTES": int(environ.get("BREAK_GLASS_MINUTES", 60)),
         "REGISTRATION_RETENTION_DAYS": int(environ.get("REGISTRATION_RETENTION_DAYS", 90)),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)),
         "HSTS_ENABLED": production,

@@ -116,6 +116,11 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     # Readers never wait for a writer; writers queue for up to 30 s instead of failing.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Erased personal data must not linger in freed pages, nor in a write-ahead log that
+    # only grows: deleted content is overwritten with zeros, and the log is cut back to
+    # 1 MB after each checkpoint (see ``scrub_free_space`` for the rest).
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA journal_size_limit=1048576")
     cursor.close()
 
 
@@ -125,11 +130,24 @@ def _begin_sqlite(connection: sa.Connection) -> None:
     and tried to write later could fail at once with "database is locked" when another
     writer got there in between; starting with the lock, writers queue instead. Reads (GET
     requests, connections with the ``read_only`` execution option) do not take it, unless
-    the GET view set ``g.writes`` first (a download that is recorded)."""
-    if connection.dialect.name == "sqlite":
+    the GET view set ``g.writes`` first (a download that is recorded). A connection asked
+    for autocommit (a migration switching foreign keys off) gets no transaction."""
+    autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    if connection.dialect.name == "sqlite" and not autocommit:
         reading_only = connection.get_execution_options().get("read_only") or (
             has_request_context()
             and request.method in ("GET", "HEAD", "OPTIONS")
             and not g.get("writes")
         )
         connection.exec_driver_sql("BEGIN" if reading_only else "BEGIN IMMEDIATE")
+
+
+def scrub_free_space() -> None:
+    """After an erasure or the retention job has committed: on SQLite, copies the write-ahead
+    log into the database and empties it, so that the overwritten rows survive in neither
+    file. PostgreSQL keeps dead rows until VACUUM reclaims them (the README's Production
+    section says to run it after the retention job)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

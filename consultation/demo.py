@@ -123,6 +123,8 @@ def seed_series() -> Series:
         "IOM–NGO Regional Humanitarian Consultations — Middle East and North Africa",
         "MENA",
         "Yearly consultations between IOM, ICVA and NGOs working in the Middle East and North Africa.",
+        # The demo organiser adds next year's edition to it.
+        owner=accounts.find_user_by_email(demo_email(Role.ORGANISER)),
     )
 
 

@@ -40,7 +40,7 @@ from consultation.events.models import (
     Theme,
     event_themes,
 )
-from consultation.organisations.models import Organisation
+from consultation.organisations.models import Organisation, OrganisationStatus
 from consultation.registrations.models import RegistrationSettings
 from consultation.registrations.services import window
 
@@ -123,8 +123,14 @@ def _parts(event_id: sa.ScalarSelect, shows: Shows) -> dict[str, sa.ColumnElemen
             order_by=[SessionSpeaker.id],
         )  # fmt: skip
     if Shows.REGISTRATION_FORM in shows:
+        # The directory only: a registrant's private organisation must not change the public
+        # form's version, or comparing versions would tell that someone registered.
         parts["organisations"] = _fingerprint(
-            Organisation.id, Organisation.name, Organisation.acronym, order_by=[Organisation.id]
+            Organisation.id,
+            Organisation.name,
+            Organisation.acronym,
+            where=[Organisation.status == OrganisationStatus.APPROVED],
+            order_by=[Organisation.id],
         )
     return parts
 
@@ -200,9 +206,13 @@ def _versions(slug: str, shows: Shows, page: bool) -> tuple[str, str] | None:
             settings.waitlist_enabled,
         ]
     if Shows.REGISTRATION_FORM in shows and settings is not None:
+        # Not the count of confirmed participants: the form shows only the places left
+        # (above), and a version that moved with each registration would tell that someone
+        # registered.
         version += [
             getattr(settings, column.key)
             for column in sa.inspect(RegistrationSettings).column_attrs
+            if column.key != "confirmed_count"
         ]
     content = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
     if not page:

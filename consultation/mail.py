@@ -336,7 +336,7 @@ def resend(message: OutboxMessage) -> None:
 
 def _send_console(message: EmailMessage) -> None:
     outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
+    outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = outbox / f"{stamp}-{token_hex(4)}.eml"
     path.write_bytes(message.as_bytes())

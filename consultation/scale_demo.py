@@ -473,6 +473,9 @@ class PlannedEvent:
     questions: list[str]
     notice_version: int
     slug: str = ""
+    # A series has one edition a year: the region's other events that year stand alone,
+    # numbered with their own short code.
+    short_code: str | None = None
     id: int = 0
     partner_ids: list[int] = field(default_factory=list)
     sessions: list[PlannedSession] = field(default_factory=list)
@@ -719,8 +722,12 @@ def _plan_events(
             )
         )
     plans.sort(key=lambda plan: plan.start)
+    editions = set()
     for number, plan in enumerate(plans, start=1):
         plan.slug = f"scale-{run}-{number:04d}-{plan.region.value}-{plan.start.year}"
+        if (plan.region, plan.start.year) in editions:
+            plan.short_code = f"S{run}-{number:04d}"
+        editions.add((plan.region, plan.start.year))
     # An organiser looks after a few events of one region, edition after edition.
     for number, plan in enumerate(sorted(plans, key=lambda plan: (plan.region, plan.start))):
         plan.organiser_id = organisers[number // EVENTS_PER_ORGANISER]
@@ -745,7 +752,8 @@ def _add_events(
                 {
                     "slug": plan.slug,
                     "title": f"Humanitarian consultation, {region_name}: {focus} ({plan.start.year})",
-                    "series_id": series[plan.region][0],
+                    "series_id": None if plan.short_code else series[plan.region][0],
+                    "short_code": plan.short_code,
                     "edition_year": plan.start.year,
                     "region": plan.region,
                     "city": plan.city.name,
@@ -1296,7 +1304,7 @@ def _add_outcomes(
             continue
         if rng.random() >= OUTCOME_SHARE:
             continue
-        prefix = f"{series[plan.region][1]}-{plan.start.year}"
+        prefix = f"{plan.short_code or series[plan.region][1]}-{plan.start.year}"
         reviewed_at = min(
             now, datetime.combine(plan.end, time(12), UTC) + timedelta(days=rng.randint(10, 40))
         )

@@ -142,6 +142,7 @@ COLLECTION = "<any('key-points', 'recommendations', 'commitments'):collection>"
 ITEM = f"{OUT}/sessions/<int:session_id>/{COLLECTION}/<int:item_id>"
 SESSION = "/manage/events/<slug>/sessions/<int:session_id>"
 REG = "/manage/events/<slug>/registrations"
+REVIEW = "/manage/events/<slug>/organisations/<int:organisation_id>"
 
 # Requested in this order (see the module's docstring).
 MATRIX: dict[tuple[str, str], dict] = {
@@ -184,6 +185,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/account"): signed_in(302),
     ("GET", "/account/password"): signed_in(200),
     ("POST", "/account/password"): signed_in(422),  # a wrong current password
+    ("GET", "/account/delete"): signed_in(200),
+    ("POST", "/account/delete"): signed_in(422),  # a wrong password: nobody is deleted here
     ("GET", "/account/registrations"): signed_in(200),
     # After the link's rows too.
     ("POST", "/account/registrations/<int:registration_id>/open"): signed_in(404, participant=302),
@@ -195,6 +198,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/admin/users/<int:user_id>/role"): admins(302),
     ("POST", "/admin/users/<int:user_id>/deactivate"): admins(302),
     ("POST", "/admin/users/<int:user_id>/reactivate"): admins(302),
+    ("GET", "/admin/users/<int:user_id>/delete"): admins(200),
+    ("POST", "/admin/users/<int:user_id>/delete"): admins(302),
     # Shared directories: organisations, themes, series ---------------------------------------------
     ("GET", "/manage/organisations/"): event_creators(200),
     ("GET", "/manage/organisations/new"): event_creators(200),
@@ -202,6 +207,14 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/manage/organisations/<int:organisation_id>/edit"): event_creators(200),
     ("POST", "/manage/organisations/<int:organisation_id>/edit"): event_creators(302),
     ("POST", "/manage/organisations/<int:organisation_id>/delete"): admins(302),
+    ("GET", "/manage/organisations/<int:organisation_id>/merge"): admins(200),
+    ("POST", "/manage/organisations/<int:organisation_id>/merge"): admins(302),
+    # What registrants typed: private to the event's organisers until they review it.
+    ("GET", "/manage/events/<slug>/organisations/"): organisers(200),
+    ("GET", f"{REVIEW}/merge"): organisers(200),
+    ("POST", f"{REVIEW}/merge"): organisers(302),
+    ("POST", f"{REVIEW}/approve"): organisers(302),
+    ("POST", f"{REVIEW}/keep-private"): organisers(302),
     ("GET", "/manage/themes"): event_creators(200),
     ("GET", "/manage/themes/new"): event_creators(200),
     ("POST", "/manage/themes/new"): event_creators(302),
@@ -278,6 +291,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     # row, since both act on the spare registration and erasing kills its link -----------------
     ("POST", "/registrations/<int:registration_id>/<token>/erase"): public(200),
     ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): organisers(302),
+    # Administrators outside the team break the glass to see sensitive answers.
+    ("POST", "/manage/events/<slug>/sensitive-answers"): admins(302),
     # Last: signing out ----------------------------------------------------------------------------
     ("POST", "/logout"): public(302),
 }
@@ -313,6 +328,7 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): {
         "registration_id": "erasable_registration_id"
     },
+    ("POST", "/admin/users/<int:user_id>/delete"): {"user_id": "deletable_user_id"},
     ("GET", "/password/reset/<token>"): {"token": "reset_token"},
     ("POST", "/password/reset/<token>"): {"token": "reset_token"},
     ("GET", "/activate/<token>"): {"token": "activation_token"},
@@ -320,6 +336,16 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/manage/organisations/<int:organisation_id>/delete"): {
         "organisation_id": "unused_organisation_id"
     },
+    ("GET", "/manage/organisations/<int:organisation_id>/merge"): {
+        "organisation_id": "duplicate_organisation_id"
+    },
+    ("POST", "/manage/organisations/<int:organisation_id>/merge"): {
+        "organisation_id": "duplicate_organisation_id"
+    },
+    ("GET", f"{REVIEW}/merge"): {"organisation_id": "proposed_organisation_id"},
+    ("POST", f"{REVIEW}/merge"): {"organisation_id": "mergeable_organisation_id"},
+    ("POST", f"{REVIEW}/approve"): {"organisation_id": "approvable_organisation_id"},
+    ("POST", f"{REVIEW}/keep-private"): {"organisation_id": "keepable_organisation_id"},
     ("POST", "/manage/events/<slug>/partners/<int:partner_id>/delete"): {
         "partner_id": "spare_partner_id"
     },
@@ -334,6 +360,9 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 QUERIES = {
+    # The directory entry may have been renamed by then: the search offers it still.
+    ("POST", f"{REVIEW}/merge"): "?q=directory",
+    ("POST", "/manage/organisations/<int:organisation_id>/merge"): "?q=directory",
     ("GET", "/manage/events/<slug>/reports/preview"): "?kind=outcome&audience=public&language=en",
 }
 
@@ -408,6 +437,11 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/password/forgot"): {"email": "p1@ngo.example"},
     ("POST", "/language"): {"language": "en", "next": "/events"},
     ("POST", "/account"): {"display_name": "Renamed", "language": "en"},
+    ("POST", "/account/delete"): {"password": "not the password", "registrations": "keep"},
+    ("POST", "/manage/events/<slug>/sensitive-answers"): {
+        "reason": "A participant asked the helpdesk to check her answers"
+    },
+    ("POST", "/admin/users/<int:user_id>/delete"): {"registrations": "erase"},
     ("POST", "/account/password"): {
         "current_password": "not the password",
         "password": "a brand new passphrase",
@@ -421,6 +455,10 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/admin/users/<int:user_id>/role"): {"role": "rapporteur"},
     ("POST", "/manage/organisations/new"): ORGANISATION_FORM,
+    ("POST", "/manage/organisations/<int:organisation_id>/merge"): {
+        "into": "{directory_organisation_id}"
+    },
+    ("POST", f"{REVIEW}/merge"): {"into": "{directory_organisation_id}"},
     ("POST", "/manage/organisations/<int:organisation_id>/edit"): {
         **ORGANISATION_FORM,
         "name": "Directory Entry Renamed",
@@ -614,15 +652,21 @@ def _open_registration(event: Event, moderation: Moderation) -> None:
     )
 
 
-def _register(event: Event, name: str, email: str, organisation: Organisation, user=None):
+def _register(event: Event, name: str, email: str, organisation: Organisation | str, user=None):
+    """A registration with an organisation of the directory, or one the registrant typed."""
+    typed = organisation if isinstance(organisation, str) else None
     registration = registrations.register(
         event,
         email,
         "en",
         registrations.Answers(
             full_name=name,
-            organisation_id=organisation.id,
-            new_organisation=None,
+            organisation_id=None if typed else organisation.id,
+            new_organisation=registrations.NewOrganisation(
+                typed, None, OrganisationType.LOCAL_NGO, OrganisationLevel.LOCAL, "JO"
+            )
+            if typed
+            else None,
             job_title="Programme officer",
             country_of_work="JO",
         ),
@@ -667,6 +711,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
     the draft event B of another organiser with the same kinds of objects."""
     users = {role: make_user(GLOBAL_ROLES[role], email=email) for role, email in EMAILS.items()}
     spare_user = make_user(Role.PARTICIPANT, email="spare@ngo.example")
+    deletable_user = make_user(Role.PARTICIPANT, email="deletable@ngo.example")
     invitee = make_user(Role.RAPPORTEUR, email="invitee@iom.example", password=None)
     spare_rapporteur = make_user(Role.RAPPORTEUR, email="spare-rapporteur@iom.example")
     event_a = make_event(slug="event-a", title="Event A")
@@ -684,7 +729,11 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
 
     with app.app_context():
         themes = seed_themes()
-        series = Series(name="IOM–NGO Humanitarian Consultations", code="MENA")
+        series = Series(
+            name="IOM–NGO Humanitarian Consultations",
+            code="MENA",
+            owner_id=users["organiser"].id,
+        )
         db.session.add(series)
         db.session.flush()
         db.session.get(Event, event_a.id).series_id = series.id
@@ -727,6 +776,18 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
         r3, r3_token = _register(a, "Participant Three", "p3@ngo.example", host)
         r4, _ = _register(a, "Participant Four", "p4@ngo.example", host)
         rb, _ = _register(b, "Participant Bee", "pb@ngo.example", host)
+        # Organisations registrants typed, private to their registrations until reviewed.
+        typed = {
+            variant: _register(a, f"Typist {variant}", f"{variant}@ngo.example", name)[0]
+            for variant, name in (
+                ("proposed", "Hope Relief Gaziantep"),
+                ("approvable", "Sunrise Aid"),
+                ("keepable", "Quiet Helpers"),
+                ("mergeable", "Directory Entry Gaziantep office"),
+            )
+        }
+        rb_typed, _ = _register(b, "Typist Bee", "typist-b@ngo.example", "Bee Relief")
+        duplicate = _organisation("Directory Entry Duplicate")
         db.session.commit()
         # One email about each event could not be delivered.
         messages = {}
@@ -761,6 +822,11 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             host_id=host.id,
             directory_organisation_id=directory.id,
             unused_organisation_id=unused.id,
+            duplicate_organisation_id=duplicate.id,
+            **{
+                f"{variant}_organisation_id": registration.organisation_id
+                for variant, registration in typed.items()
+            },
             partner_id=partner.id,
             spare_partner_id=spare_partner.id,
             member_id=members["rapporteur"].id,
@@ -782,6 +848,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             items=items,
             commitment_id=items["commitments"]["main"],
             spare_user_id=spare_user.id,
+            deletable_user_id=deletable_user.id,
             reset_token=accounts.make_token(
                 db.session.get(User, invitee.id), accounts.TokenPurpose.RESET_PASSWORD
             ),
@@ -798,6 +865,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
                 "member_id": b_member.id,
                 "speaker_id": b_speaker.id,
                 "registration_id": rb.id,
+                "organisation_id": rb_typed.organisation_id,
                 "message_id": messages[b.id],
                 "export_id": b_export.id,
                 "item_id": b_items,
@@ -1030,7 +1098,8 @@ def test_registering_ignores_status_event_and_account_fields(app, world):
         # The event asks organisers to approve each registration.
         assert registration.status is RegistrationStatus.PENDING
         assert registration.event_id == world.event_id
-        assert registration.user_id == world.users["other_participant"]
+        # Not the posted account, nor the signed-in one: the address is not theirs.
+        assert registration.user_id is None
         assert registration.internal_notes is None
         settings = db.session.get(RegistrationSettings, world.event_id)
         assert settings.confirmed_count == 0

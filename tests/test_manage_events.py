@@ -520,7 +520,9 @@ def test_the_edition_year_is_needed_only_in_a_series(app, client, organiser):
     # The column is never empty: the year the event starts.
     assert event_row(app, "dakar").edition_year == 2028
     with app.app_context():
-        series = Series(name="IOM–NGO Humanitarian Consultations", code="WCA")
+        series = Series(
+            name="IOM–NGO Humanitarian Consultations", code="WCA", owner_id=organiser.id
+        )
         db.session.add(series)
         db.session.commit()
         series_id = series.id
@@ -531,6 +533,61 @@ def test_the_edition_year_is_needed_only_in_a_series(app, client, organiser):
     assert response.status_code == 422
     assert "Enter the edition's year." in response.get_data(as_text=True)
     assert event_row(app, "dakar-again") is None
+
+
+def make_series(app, owner=None) -> int:
+    with app.app_context():
+        series = Series(
+            name="IOM–NGO Humanitarian Consultations",
+            code="WCA",
+            owner_id=owner.id if owner else None,
+        )
+        db.session.add(series)
+        db.session.commit()
+        return series.id
+
+
+def test_only_the_series_owner_or_an_administrator_adds_an_edition(
+    app, client, organiser, make_user
+):
+    series_id = make_series(app, owner=make_user(Role.ORGANISER))
+    page = client.get("/manage/events/new").get_data(as_text=True)
+    assert "IOM–NGO Humanitarian Consultations" not in page
+    joined = {**EVENT, "title": "Dakar", "series_id": str(series_id)}
+    assert client.submit("/manage/events/new", joined).status_code == 422
+    assert event_row(app, "dakar") is None
+    assert client.submit("/manage/events/new", {**EVENT, "title": "Dakar"}).status_code == 302
+    response = client.submit("/manage/events/dakar/edit", {**joined, "slug": "dakar"})
+    assert response.status_code == 422
+    assert event_row(app, "dakar").series_id is None
+    admin = app.test_client()
+    admin.login(make_user(Role.ADMIN).email)
+    assert admin.submit("/manage/events/new", {**joined, "title": "Dakar 2"}).status_code == 302
+    assert event_row(app, "dakar-2").series_id == series_id
+
+
+def test_a_series_has_one_edition_a_year(app, client, organiser):
+    series_id = make_series(app, owner=organiser)
+    edition = {**EVENT, "series_id": str(series_id), "edition_year": "2028"}
+    assert client.submit("/manage/events/new", {**edition, "title": "Dakar"}).status_code == 302
+    response = client.submit("/manage/events/new", {**edition, "title": "Abidjan"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This series already has its 2028 edition" in page and 'id="edition_year-error"' in page
+    assert event_row(app, "abidjan") is None
+    copy = client.submit(
+        "/manage/events/dakar/copy",
+        {"title": "Dakar again", "slug": "", "start_date": "2028-06-01"},
+    )
+    assert copy.status_code == 422
+    assert "This series already has its 2028 edition" in copy.get_data(as_text=True)
+    assert (
+        client.submit(
+            "/manage/events/dakar/copy",
+            {"title": "Dakar 2029", "slug": "", "start_date": "2029-03-14"},
+        ).status_code
+        == 302
+    )
 
 
 def record_recommendation(app, event_id: int) -> str:

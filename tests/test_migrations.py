@@ -52,52 +52,69 @@ def test_check_notices_a_model_without_a_migration(migrated_app):
     assert result.exit_code != 0
 
 
+NOW = {"now": "2026-01-01"}
+
+
+def insert_organisation(connection, name: str, acronym: str | None = None) -> int:
+    return connection.execute(
+        sa.text(
+            "INSERT INTO organisations (name, acronym, name_key, type, level, created_at) "
+            "VALUES (:name, :acronym, :key, 'international_ngo', 'international', :now) "
+            "RETURNING id"
+        ),
+        {"name": name, "acronym": acronym, "key": name.casefold(), **NOW},
+    ).scalar_one()
+
+
+def insert_event(connection, slug: str = "mena", series: int | None = None) -> int:
+    return connection.execute(
+        sa.text(
+            "INSERT INTO events (slug, title, edition_year, region, city, country, start_date,"
+            " end_date, timezone, status, working_languages, series_id, created_at, updated_at)"
+            " VALUES (:slug, 'MENA', 2027, 'mena', 'Istanbul', 'TR', '2027-05-11',"
+            " '2027-05-13', 'Europe/Istanbul', 'published', '[\"en\"]', :series, :now, :now)"
+            " RETURNING id"
+        ),
+        {"slug": slug, "series": series, **NOW},
+    ).scalar_one()
+
+
+def insert_registration(
+    connection, event: int, organisation: int, number: int, name="Leila", anonymised=None
+) -> None:
+    connection.execute(
+        sa.text(
+            "INSERT INTO registrations (event_id, full_name, email, email_key,"
+            " organisation_id, country_of_work, consented_at, privacy_notice_version,"
+            " management_token_hash, anonymised_at, status, language, interpretation_languages,"
+            " needs_visa_letter, listed_to_participants, agrees_to_photography,"
+            " created_at, updated_at) VALUES (:event, :name, :email, :email, :organisation,"
+            " 'NG', :now, 1, :token, :anonymised, 'confirmed', 'en', '[]', false, false,"
+            " false, :now, :now)"
+        ),
+        {
+            "event": event,
+            "name": name,
+            "email": f"person{number}@ngo.example",
+            "organisation": organisation,
+            "token": f"{number:064d}",
+            "anonymised": anonymised,
+            **NOW,
+        },
+    )
+
+
 def test_search_keys_are_filled_for_the_rows_already_there(empty_database):
     app = create_app(app_config(empty_database))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0011"]).exit_code == 0
     with app.app_context(), db.engine.begin() as connection:
-        organisation = connection.execute(
-            sa.text(
-                "INSERT INTO organisations (name, acronym, name_key, type, level, created_at) "
-                "VALUES ('Médecins du Monde', 'MdM', 'médecins du monde', 'international_ngo',"
-                " 'international', :now) RETURNING id"
-            ),
-            {"now": "2026-01-01"},
-        ).scalar_one()
-        event = connection.execute(
-            sa.text(
-                "INSERT INTO events (slug, title, edition_year, region, city, country, start_date,"
-                " end_date, timezone, status, working_languages, created_at, updated_at)"
-                " VALUES ('mena', 'MENA', 2027, 'mena', 'Istanbul', 'TR', '2027-05-11',"
-                " '2027-05-13', 'Europe/Istanbul', 'published', '[\"en\"]', :now, :now)"
-                " RETURNING id"
-            ),
-            {"now": "2026-01-01"},
-        ).scalar_one()
+        organisation = insert_organisation(connection, "Médecins du Monde", "MdM")
+        event = insert_event(connection)
         for number, (name, anonymised) in enumerate(
             [("Adébáyọ̀ Okonkwo", None), ("—", "2026-02-01")]
         ):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO registrations (event_id, full_name, email, email_key,"
-                    " organisation_id, country_of_work, consented_at, privacy_notice_version,"
-                    " management_token_hash, anonymised_at, status, language, interpretation_languages,"
-                    " needs_visa_letter, listed_to_participants, agrees_to_photography,"
-                    " created_at, updated_at) VALUES (:event, :name, :email, :email, :organisation,"
-                    " 'NG', :now, 1, :token, :anonymised, 'confirmed', 'en', '[]', false, false,"
-                    " false, :now, :now)"
-                ),
-                {
-                    "event": event,
-                    "name": name,
-                    "email": f"person{number}@ngo.example",
-                    "organisation": organisation,
-                    "now": "2026-01-01",
-                    "token": f"{number:064d}",
-                    "anonymised": anonymised,
-                },
-            )
+            insert_registration(connection, event, organisation, number, name, anonymised)
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     with app.app_context():
         keys = (
@@ -109,4 +126,64 @@ def test_search_keys_are_filled_for_the_rows_already_there(empty_database):
         assert db.session.execute(sa.text("SELECT search_key FROM organisations")).scalar_one() == (
             "medecins du monde\nmdm"
         )
+        db.engine.dispose()
+
+
+def test_organisations_one_registration_alone_uses_wait_for_review(empty_database):
+    """Listed in every form until now, an organisation only its registrant uses tells who
+    registered: the migration takes it out of the directory. A series gets the first
+    organiser of its first edition as owner."""
+    app = create_app(app_config(empty_database))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0013"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        typed = insert_organisation(connection, "Tripoli Community Aid")
+        shared = insert_organisation(connection, "Amel Association", "AMEL")
+        partner = insert_organisation(connection, "IOM")
+        organiser = connection.execute(
+            sa.text(
+                "INSERT INTO users (email, display_name, language, role, active, session_token,"
+                " created_at) VALUES ('olivier@iom.example', 'Olivier', 'en', 'organiser', true,"
+                " 'token', :now) RETURNING id"
+            ),
+            NOW,
+        ).scalar_one()
+        series = connection.execute(
+            sa.text(
+                "INSERT INTO series (name, code, created_at) VALUES ('MENA', 'MENA', :now)"
+                " RETURNING id"
+            ),
+            NOW,
+        ).scalar_one()
+        event = insert_event(connection, series=series)
+        connection.execute(
+            sa.text(
+                "INSERT INTO event_members (event_id, user_id, role, created_at)"
+                " VALUES (:event, :user, 'organiser', :now)"
+            ),
+            {"event": event, "user": organiser, **NOW},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO event_partners (event_id, organisation_id, role, position)"
+                " VALUES (:event, :organisation, 'host', 0)"
+            ),
+            {"event": event, "organisation": partner},
+        )
+        insert_registration(connection, event, typed, 1)
+        insert_registration(connection, event, shared, 2)
+        insert_registration(connection, event, shared, 3)
+        insert_registration(connection, event, partner, 4)
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        statuses = dict(db.session.execute(sa.text("SELECT name, status FROM organisations")).all())
+        assert statuses == {
+            "Tripoli Community Aid": "proposed",
+            "Amel Association": "approved",
+            "IOM": "approved",
+        }
+        assert db.session.execute(sa.text("SELECT owner_id FROM series")).scalar_one() == organiser
+        # No row was lost while SQLite copied the tables.
+        assert db.session.execute(sa.text("SELECT count(*) FROM registrations")).scalar_one() == 4
+        db.session.remove()
         db.engine.dispose()

@@ -101,7 +101,7 @@ def test_a_partner_organisation_cannot_be_removed(
         db.session.commit()
     response = client.submit(f"/manage/organisations/{organisation.id}/delete")
     assert response.status_code == 409
-    assert "remove it from the event first" in response.get_data(as_text=True)
+    assert "it is a partner of 1 event. Merge it" in response.get_data(as_text=True)
     assert organisations(app) == ["Host NGO"]
 
 

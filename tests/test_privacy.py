@@ -13,6 +13,7 @@ from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage
 from consultation.privacy import services as privacy
+from consultation.registrations import services as registrations_service
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -85,9 +86,10 @@ def test_the_retention_job_clears_then_anonymises_and_can_run_again(app, make_ev
     [anonymised] = registrations(app, old)
     assert anonymised.full_name == "—" and "leila" not in anonymised.email
     assert anonymised.anonymised_at is not None
-    # What the statistics count stays: status, organisation, country.
+    # What the statistics count stays: status and country; the organisation the registrant
+    # typed, private to their registration, goes with them.
     assert anonymised.status is RegistrationStatus.CONFIRMED
-    assert anonymised.country_of_work == "LB" and anonymised.organisation_id
+    assert anonymised.country_of_work == "LB" and anonymised.organisation_id is None
     assert app.test_client().get(old_link).status_code == 404
     with app.app_context():
         assert (
@@ -117,6 +119,34 @@ def test_a_participant_downloads_their_data(app, make_event, outbox):
     assert data["registration"]["accessibility_needs"] == "Sign language"
     assert [change["to"] for change in data["history"]] == ["pending", "confirmed"]
     assert app.test_client().get(f"{link}x/data.json").status_code == 404
+
+
+def test_the_download_holds_what_organisers_wrote_and_the_emails_kept(
+    app, make_event, make_user, outbox
+):
+    """The right of access covers everything held about the person: notes and reasons that
+    organisers wrote included, and the emails and log entries kept about the registration."""
+    event = past_event(make_event, app, days_ago=-30)
+    register(app, event, "amal@ngo.example")
+    organiser = make_user(Role.ORGANISER)
+    with app.app_context():
+        registration = db.session.scalar(sa.select(Registration))
+        registrations_service.save_notes(registration, "Asked about a visa for her deputy.")
+        registrations_service.change_status(
+            registration,
+            RegistrationStatus.WAITLISTED,
+            db.session.merge(organiser),
+            "Waiting for her organisation's letter",
+        )
+        db.session.commit()
+    data = json.loads(app.test_client().get(f"{link_in(outbox[-1])}/data.json").data)
+    assert data["registration"]["internal_notes"] == "Asked about a visa for her deputy."
+    assert data["history"][-1]["reason"] == "Waiting for her organisation's letter"
+    assert data["registration"]["organisation"]["name"] == "Tripoli Community Aid"
+    assert data["registration"]["organisation"]["in_directory"] is False
+    subjects = [email["subject"] for email in data["emails"]]
+    assert len(subjects) == 2 and all(subjects)
+    assert "registration_status_changed" in [entry["action"] for entry in data["log"]]
 
 
 def test_a_participant_erases_their_data_and_the_waiting_list_moves_up(app, make_event, outbox):

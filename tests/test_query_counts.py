@@ -39,6 +39,7 @@ from consultation.events.models import (
     Theme,
 )
 from consultation.mail import OutboxMessage, OutboxStatus
+from consultation.organisations import services as organisations
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
 from consultation.outcomes import services as outcomes
@@ -62,6 +63,7 @@ from tests.test_access_matrix import (
     MATRIX,
     OUT,
     REG,
+    REVIEW,
     SESSION,
     _open_registration,
     _organisation,
@@ -75,12 +77,12 @@ from tests.test_access_matrix import (
 world = test_access_matrix.world
 
 # Small pages, so that a few more objects spill past the first one. Each is above what the
-# world holds once grown by one round (12 users, 5 organisations, 4 registrations of event A,
+# world holds once grown by one round (12 users, 5 organisations, 11 registrations of event A,
 # 2 published events), and below what it holds after the large growth.
 PER_PAGE = {
     "USERS_PER_PAGE": 15,
     "ORGANISATIONS_PER_PAGE": 10,
-    "REGISTRATIONS_PER_PAGE": 10,
+    "REGISTRATIONS_PER_PAGE": 15,
     "EVENTS_PER_PAGE": 5,
 }
 # Each round writes six entries to event A's audit log, whose pages hold 50.
@@ -116,12 +118,17 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/account"): PARTICIPANT,
     ("GET", "/account/password"): PARTICIPANT,
     ("GET", "/account/registrations"): PARTICIPANT,
+    ("GET", "/account/delete"): PARTICIPANT,
+    ("GET", "/admin/users/<int:user_id>/delete"): ADMIN,
     ("GET", "/admin/users"): ADMIN,
     ("GET", "/admin/users/new"): ADMIN,
     ("GET", "/admin/users/<int:user_id>"): ADMIN,
     ("GET", "/manage/organisations/"): ORGANISER,
     ("GET", "/manage/organisations/new"): ORGANISER,
     ("GET", "/manage/organisations/<int:organisation_id>/edit"): ORGANISER,
+    ("GET", "/manage/organisations/<int:organisation_id>/merge"): ADMIN,
+    ("GET", "/manage/events/<slug>/organisations/"): ORGANISER,
+    ("GET", f"{REVIEW}/merge"): ORGANISER,
     ("GET", "/manage/themes"): ORGANISER,
     ("GET", "/manage/themes/new"): ORGANISER,
     ("GET", "/manage/themes/<int:theme_id>/edit"): ADMIN,
@@ -176,6 +183,9 @@ VARIANTS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("GET", "/events/<slug>/agenda"): ("", "?theme={theme_slug}"),
     ("GET", "/manage/organisations/"): ("", "?q=ngo"),
+    ("GET", "/manage/organisations/<int:organisation_id>/merge"): ("", "?q=ngo"),
+    ("GET", f"{REVIEW}/merge"): ("", "?q=ngo"),
+    ("GET", "/manage/events/<slug>/organisations/"): ("", "?kept=1"),
     ("GET", "/admin/users"): ("", "?q=example"),
     ("GET", REG): (
         "",
@@ -200,6 +210,7 @@ PAGINATED = {
     ("GET", "/api/v1/events"),
     ("GET", "/admin/users"),
     ("GET", "/manage/organisations/"),
+    ("GET", "/manage/events/<slug>/organisations/"),
     ("GET", "/manage/events/<slug>/audit"),
     ("GET", REG),
 }
@@ -278,7 +289,9 @@ def grow_once(world: SimpleNamespace, number: int) -> None:
 
     # Every other event is over, for the list's "past" filter.
     start = date(2025 if number % 2 else 2027, 1, 4) + timedelta(weeks=number)
-    series = events.create_series(f"Regional consultations {number}", f"RC{number}", None)
+    series = events.create_series(
+        f"Regional consultations {number}", f"RC{number}", None, owner=organiser
+    )
     db.session.flush()
     other = events.create_event(
         organiser,
@@ -386,6 +399,13 @@ def _grow_registrations(world, event, number, actor, newcomer, organisation, the
         user=newcomer,
     )
     registrations.change_status(registration, STATUSES[(number - 1) % len(STATUSES)], actor)
+    # One more organisation typed by a registrant, waiting for review, and one kept private.
+    for variant in ("waiting", "kept"):
+        typist, _ = _register(
+            event, f"Typist {number}", f"{variant}-{number}@ngo.example", f"Typed NGO {number}"
+        )
+        if variant == "kept":
+            organisations.keep_private(typist.organisation)
     # The participant's link stays the one the world handed out.
     own = db.session.get(Registration, world.registration_id)
     for status in (RegistrationStatus.DECLINED, RegistrationStatus.PENDING):

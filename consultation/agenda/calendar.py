@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext
 
-from consultation.agenda.models import Session
+from consultation.agenda.models import Attribution, Session
 from consultation.db import now_utc
 from consultation.events.models import Event
 from consultation.mail import external_url
@@ -29,14 +30,20 @@ def _session_entry(event: Event, session: Session) -> icalendar.Event:
     entry = icalendar.Event()
     entry.add("uid", _uid("session", session.id))
     entry.add("dtstamp", now_utc())
-    _add_text(entry, "summary", session, "title")
     entry.add("dtstart", session.local_start)
     entry.add("dtend", session.local_end)
     entry.add("last-modified", session.updated_at)
+    if session.title_kept_private:
+        # A time slot, nothing more: its room could tell what it is about.
+        entry.add("summary", gettext("Closed session"))
+        entry.add("location", ", ".join(part for part in (event.venue, event.city) if part))
+        return entry
+    _add_text(entry, "summary", session, "title")
     location = ", ".join(part for part in (session.room, event.venue, event.city) if part)
     entry.add("location", location)
     entry.add("url", external_url("agenda.session_page", slug=event.slug, session_id=session.id))
-    _add_text(entry, "description", session, "description")
+    if session.attribution is not Attribution.CLOSED:
+        _add_text(entry, "description", session, "description")
     return entry
 
 

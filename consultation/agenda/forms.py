@@ -2,7 +2,7 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -40,6 +40,13 @@ class SessionForm(Form):
             "Reports apply it: under the Chatham House rule nothing said is attributed."
         ),
     )
+    title_public = BooleanField(
+        _l("Show the title of this closed session on the public agenda"),
+        description=_l(
+            "Off, the public agenda, calendars, API and agenda PDF show only “Closed session” "
+            "at its time. Its people and description are never shown outside the team."
+        ),
+    )
     themes = CheckboxListField(_l("Themes"), coerce=int)
     description = TextAreaField(
         _l("Description"),
@@ -67,6 +74,7 @@ class SessionForm(Form):
             end=session.local_end.time(),
             room=session.room,
             attribution=session.attribution.value,
+            title_public=session.title_public,
             themes=[theme.id for theme in session.themes],
             description=session.description,
             **kwargs,
@@ -82,6 +90,7 @@ class SessionForm(Form):
             room=self.room.data,
             description=self.description.data,
             attribution=Attribution(self.attribution.data),
+            title_public=self.title_public.data,
             theme_ids=self.themes.data or [],
         )
 

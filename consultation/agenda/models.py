@@ -2,6 +2,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultation.accounts.models import User
@@ -9,6 +10,7 @@ from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.events.models import Event, Theme
 from consultation.multilingual import Translatable
 from consultation.organisations.models import Organisation
+from consultation.organisations.uses import OrganisationUse, declare
 
 
 class SessionKind(LabelledEnum):
@@ -98,6 +100,8 @@ class Session(Translatable, db.Model):
     attribution: Mapped[Attribution] = mapped_column(
         enum_type(Attribution, "attribution"), default=Attribution.CHATHAM_HOUSE
     )
+    # For a closed session only: whether its title may be shown outside the team.
+    title_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
@@ -115,6 +119,17 @@ class Session(Translatable, db.Model):
     @property
     def content_language(self) -> str:
         return self.event.content_language
+
+    @property
+    def title_kept_private(self) -> bool:
+        """Outside the team (public agenda, calendars, API, agenda PDF), a closed session
+        whose title its organisers did not make public is only "Closed session" at its time."""
+        return self.attribution is Attribution.CLOSED and not self.title_public
+
+    @property
+    def public_speakers(self) -> list["SessionSpeaker"]:
+        """Who may be named outside the team: nobody of a closed session."""
+        return [] if self.attribution is Attribution.CLOSED else self.speakers
 
     @property
     def local_start(self) -> datetime:
@@ -162,3 +177,18 @@ class SessionSpeaker(db.Model):
         if self.organisation is not None:
             return self.organisation.short_name
         return self.user.organisation_name if self.user else None
+
+
+declare(
+    OrganisationUse(
+        SessionSpeaker.organisation_id,
+        events=lambda organisation_id: (
+            sa.select(Session.event_id)
+            .join(SessionSpeaker, SessionSpeaker.session_id == Session.id)
+            .where(SessionSpeaker.organisation_id == organisation_id)
+        ),
+        describe=lambda count: ngettext(
+            "the organisation of %(num)d speaker", "the organisation of %(num)d speakers", count
+        ),
+    )
+)

@@ -38,6 +38,7 @@ class SessionDetails:
     room: str | None = None
     description: str | None = None
     attribution: Attribution = Attribution.CHATHAM_HOUSE
+    title_public: bool = False
     theme_ids: list[int] = field(default_factory=list)
 
 
@@ -59,7 +60,12 @@ def agenda_sessions(event: Event, theme_slug: str | None = None) -> list[Session
         .order_by(Session.starts_at, Session.room, Session.id)
     )
     if theme_slug:
-        statement = statement.where(Session.themes.any(Theme.slug == theme_slug))
+        # A closed session whose title is kept with the team would show up as a slot on
+        # its themes, telling what it is about.
+        statement = statement.where(
+            Session.themes.any(Theme.slug == theme_slug),
+            sa.or_(Session.attribution != Attribution.CLOSED, Session.title_public),
+        )
     sessions = list(db.session.scalars(statement))
     for session in sessions:
         # Every session belongs to the event already loaded: no query per session for it.
@@ -83,6 +89,15 @@ def session_in_event(event: Event, session_id: int) -> Session:
     if session is None:
         raise NotFound(_l("There is no such session in this event."))
     set_committed_value(session, "event", event)
+    return session
+
+
+def public_session(event: Event, session_id: int) -> Session:
+    """A session's own public page and calendar entry: none for a closed session whose title
+    is kept with the team."""
+    session = session_in_event(event, session_id)
+    if session.title_kept_private:
+        raise NotFound(_l("There is no such session in this event."))
     return session
 
 
@@ -212,6 +227,7 @@ def save_session(event: Event, session: Session | None, details: SessionDetails)
     session.room_key = room_key(session.room)
     session.description = details.description or None
     session.attribution = details.attribution
+    session.title_public = details.title_public
     session.themes = themes
     db.session.flush()
     return session

@@ -14,7 +14,7 @@ from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
-from consultation.organisations.services import organisation_choices, organisation_or_404
+from consultation.organisations.services import directory_organisation, organisation_choices
 
 bp = Blueprint("agenda", __name__)
 
@@ -50,7 +50,7 @@ def agenda(slug: str):
 def session_page(slug: str, session_id: int):
     event = events.visible_event(slug, current_user)
     return render_template(
-        "agenda/session.html", event=event, session=services.session_in_event(event, session_id)
+        "agenda/session.html", event=event, session=services.public_session(event, session_id)
     )
 
 
@@ -65,7 +65,7 @@ def agenda_calendar(slug: str):
 @http_cache.revalidated(http_cache.Shows.SESSIONS)
 def session_calendar(slug: str, session_id: int):
     event = events.visible_event(slug, current_user)
-    session = services.session_in_event(event, session_id)
+    session = services.public_session(event, session_id)
     return ics_response(event, [session], f"{event.slug}-session-{session.id}")
 
 
@@ -153,7 +153,7 @@ def add_speaker(slug: str, session_id: int):
                 user=db.session.get(User, form.user_id.data) if form.user_id.data else None,
                 name=form.name.data,
                 title=form.title.data,
-                organisation=organisation_or_404(form.organisation_id.data)
+                organisation=directory_organisation(form.organisation_id.data)
                 if form.organisation_id.data
                 else None,
             )

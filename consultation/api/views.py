@@ -3,7 +3,7 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from consultation.agenda.models import Session
+from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_sessions
 from consultation.events import services as events
 from consultation.events.models import Event
@@ -35,16 +35,31 @@ def event_summary(event: Event) -> dict:
     }
 
 
+def _public_translations(session: Session, hidden: bool, closed: bool) -> dict:
+    if not closed:
+        return session.translations
+    shown = set() if hidden else {"title"}
+    return {
+        language: kept
+        for language, texts in session.translations.items()
+        if (kept := {field: text for field, text in texts.items() if field in shown})
+    }
+
+
 def session_record(session: Session) -> dict:
+    """A session as the public sees it: a closed one names nobody and describes nothing, and
+    unless its organisers made its title public it is a time slot without a title."""
+    hidden = session.title_kept_private
+    closed = session.attribution is Attribution.CLOSED
     return {
         "id": session.id,
-        "title": session.title,
+        "title": None if hidden else session.title,
         "kind": session.kind.value,
         "starts_at": session.local_start.isoformat(),
         "ends_at": session.local_end.isoformat(),
-        "room": session.room,
+        "room": None if hidden else session.room,
         "attribution": session.attribution.value,
-        "themes": [theme.slug for theme in session.themes],
+        "themes": [] if hidden else [theme.slug for theme in session.themes],
         "people": [
             {
                 "name": speaker.display_name,
@@ -52,10 +67,10 @@ def session_record(session: Session) -> dict:
                 "title": speaker.title,
                 "organisation": speaker.organisation_name,
             }
-            for speaker in session.speakers
+            for speaker in session.public_speakers
         ],
-        "description": session.description,
-        "translations": session.translations,
+        "description": None if closed else session.description,
+        "translations": _public_translations(session, hidden, closed),
     }
 
 

@@ -63,13 +63,26 @@ DETAILS: dict[str, DetailKind] = {
     "language": DetailKind(_l("Language"), _one_of(LANGUAGE_NAMES)),
     "requested_by": DetailKind(
         _l("Requested by"),
-        _one_of({"participant": _l("the participant"), "organiser": _l("an organiser")}),
+        _one_of(
+            {
+                "participant": _l("the participant"),
+                "organiser": _l("an organiser"),
+                "owner": _l("the account's owner"),
+                "administrator": _l("an administrator"),
+            }
+        ),
     ),
     "command_line_user": DetailKind(_l("System user"), str),
     "sensitive_cleared": DetailKind(_l("Sensitive answers cleared"), format_decimal),
     "anonymised": DetailKind(_l("Registrations anonymised"), format_decimal),
     "emails_deleted": DetailKind(_l("Emails deleted"), format_decimal),
     "report_files_deleted": DetailKind(_l("Stored report files deleted"), format_decimal),
+    "merged_into": DetailKind(_l("Merged into organisation"), str),
+    "registrations": DetailKind(_l("Registrations of the account"), format_decimal),
+    "minutes": DetailKind(_l("For (minutes)"), format_decimal),
+    "registrations_erased": DetailKind(
+        _l("Registrations erased too"), _one_of({True: _l("yes"), False: _l("no")})
+    ),
 }
 
 # What an entry is about: "registration:42" is shown as "Registration 42".
@@ -77,6 +90,7 @@ SUBJECTS = {
     "registration": _l("Registration %(number)s"),
     "user": _l("Account %(number)s"),
     "report": _l("Report %(number)s"),
+    "organisation": _l("Organisation %(number)s"),
 }
 
 

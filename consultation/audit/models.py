@@ -14,12 +14,18 @@ class AuditAction(LabelledEnum):
     ROLE_CHANGED = "role_changed"
     ACCOUNT_ACTIVATED = "account_activated"
     ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_DELETED = "account_deleted"
     REGISTRATION_STATUS_CHANGED = "registration_status_changed"
     REGISTRATIONS_EXPORTED = "registrations_exported"
     REPORT_EXPORTED = "report_exported"
     SENSITIVE_ANSWERS_VIEWED = "sensitive_answers_viewed"
+    SENSITIVE_ACCESS_OPENED = "sensitive_access_opened"
     REGISTRATION_ERASED = "registration_erased"
     RETENTION_PURGE = "retention_purge"
+    ORGANISATION_APPROVED = "organisation_approved"
+    ORGANISATION_KEPT_PRIVATE = "organisation_kept_private"
+    ORGANISATION_MERGED = "organisation_merged"
+    ORGANISATION_REMOVED = "organisation_removed"
 
     @classmethod
     def labels(cls):
@@ -30,12 +36,18 @@ class AuditAction(LabelledEnum):
             cls.ROLE_CHANGED: _l("Role changed"),
             cls.ACCOUNT_ACTIVATED: _l("Account activated"),
             cls.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+            cls.ACCOUNT_DELETED: _l("Account deleted"),
             cls.REGISTRATION_STATUS_CHANGED: _l("Registration status changed"),
             cls.REGISTRATIONS_EXPORTED: _l("Registrations exported"),
             cls.REPORT_EXPORTED: _l("Report exported"),
             cls.SENSITIVE_ANSWERS_VIEWED: _l("Visa, accessibility or dietary answers viewed"),
+            cls.SENSITIVE_ACCESS_OPENED: _l("Sensitive answers opened by an administrator"),
             cls.REGISTRATION_ERASED: _l("Participant's data erased"),
             cls.RETENTION_PURGE: _l("Old personal data erased on schedule"),
+            cls.ORGANISATION_APPROVED: _l("Organisation approved into the directory"),
+            cls.ORGANISATION_KEPT_PRIVATE: _l("Organisation kept private"),
+            cls.ORGANISATION_MERGED: _l("Organisation merged into another"),
+            cls.ORGANISATION_REMOVED: _l("Organisation removed from the directory"),
         }
 
 

@@ -4,11 +4,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.multilingual import Translatable, interface_language
 from consultation.organisations.models import Organisation
+from consultation.organisations.uses import OrganisationUse, declare, declare_organised_events
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
@@ -95,6 +97,11 @@ class Series(db.Model):
     # Short and stable: outcome references are built on it (MENA-2027-R07).
     code: Mapped[str] = mapped_column(sa.String(12), unique=True)
     description: Mapped[str | None] = mapped_column(sa.Text)
+    # Who may add editions to it (besides administrators): otherwise anyone's event could
+    # take the series' references. None once their account is gone.
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     def __repr__(self) -> str:
@@ -142,7 +149,11 @@ class Theme(db.Model):
 
 class Event(Translatable, db.Model):
     __tablename__ = "events"
-    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        # One edition a year: two would number their outcomes alike (MENA-2027-R01).
+        sa.Index("uq_events_series_id_edition_year", "series_id", "edition_year", unique=True),
+    )
     TRANSLATED_FIELDS = ("title", "summary", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -260,3 +271,22 @@ class EventMember(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="team")
     user: Mapped["User"] = relationship(lazy="joined")
+
+
+declare(
+    OrganisationUse(
+        EventPartner.organisation_id,
+        events=lambda organisation_id: sa.select(EventPartner.event_id).where(
+            EventPartner.organisation_id == organisation_id
+        ),
+        describe=lambda count: ngettext(
+            "a partner of %(num)d event", "a partner of %(num)d events", count
+        ),
+        unique_within=EventPartner.event_id,
+    )
+)
+declare_organised_events(
+    lambda user_id: sa.select(EventMember.event_id).where(
+        EventMember.user_id == user_id, EventMember.role == TeamRole.ORGANISER
+    )
+)

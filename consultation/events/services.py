@@ -339,6 +339,7 @@ def create_event(
     """A draft event whose team is its creator, as organiser."""
     _check_dates(fields["start_date"], fields["end_date"])
     values = _event_values(fields, short_code)
+    _check_series(values["series_id"], values["edition_year"], creator)
     event = Event(
         slug=unique_slug(slug or title_text(values["title"]), f"event-{values['edition_year']}"),
         status=EventStatus.DRAFT,
@@ -354,17 +355,23 @@ def create_event(
 
 
 def update_event(
-    event: Event, slug: str | None = None, short_code: str | None = None, **fields
+    event: Event,
+    slug: str | None = None,
+    short_code: str | None = None,
+    editor: User | None = None,
+    **fields,
 ) -> None:
-    """Changes the event's details. Its references given so far keep their code whatever
-    the new one is."""
+    """Changes the event's details (``editor`` None: from the command line). Its references
+    given so far keep their code whatever the new one is."""
     _check_dates(fields["start_date"], fields["end_date"])
+    values = _event_values(fields, short_code)
+    _check_series(values["series_id"], values["edition_year"], editor, event)
     if slug and slug != event.slug:
         if unique_slug(slug, slug) != slug:
             raise Conflict(_l("Another event already uses this web address."), field="slug")
         event.slug = slug
     old_zone = event.zone
-    for name, value in _event_values(fields, short_code).items():
+    for name, value in values.items():
         setattr(event, name, value)
     if event.zone != old_zone:
         _keep_wall_clock_times(event, old_zone)
@@ -641,8 +648,60 @@ def all_series() -> list[Series]:
     return list(db.session.scalars(sa.select(Series).order_by(Series.name)))
 
 
-def create_series(name: str, code: str, description: str | None) -> Series:
-    series = Series(name=name.strip(), code=code.strip().upper(), description=description)
+def series_for(user: User, current: Series | None = None) -> list[Series]:
+    """The series this user may put an event in: all of them for administrators, their own
+    for the others, and the event's current one."""
+    statement = sa.select(Series).order_by(Series.name)
+    if user.role is not Role.ADMIN:
+        statement = statement.where(
+            sa.or_(Series.owner_id == user.id, Series.id == (current.id if current else None))
+        )
+    return list(db.session.scalars(statement))
+
+
+def _check_series(series_id: int | None, edition_year: int, user: User | None, event=None):
+    """An event joins a series only by the series' owner or an administrator (``user`` None:
+    the command line), and a series has one edition a year."""
+    if not series_id:
+        return
+    series = db.session.get(Series, series_id)
+    joining = event is None or event.series_id != series_id
+    if series is None or (
+        joining and user is not None and user.role is not Role.ADMIN and series.owner_id != user.id
+    ):
+        raise NotAllowed(
+            _l("Only the owner of this series, or an administrator, can add an edition to it."),
+            field="series_id",
+        )
+    same_year = db.session.scalar(
+        sa.select(Event).where(
+            Event.series_id == series_id,
+            Event.edition_year == edition_year,
+            Event.id != (event.id if event is not None else 0),
+        )
+    )
+    if same_year is not None:
+        raise Conflict(
+            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so the
+            # title it holds reached the page unescaped.
+            gettext(
+                "This series already has its %(year)d edition: %(title)s. Choose another year.",
+                year=edition_year,
+                title=isolated(title_text(same_year.title)),
+            ),
+            field="edition_year",
+        )
+
+
+def create_series(
+    name: str, code: str, description: str | None, owner: User | None = None
+) -> Series:
+    series = Series(
+        name=name.strip(),
+        code=code.strip().upper(),
+        description=description,
+        owner_id=owner.id if owner else None,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(series)

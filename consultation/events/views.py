@@ -32,7 +32,7 @@ from consultation.events.forms import (
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
 from consultation.forms import attach_error, query_int, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES
-from consultation.organisations.services import organisation_choices, organisation_or_404
+from consultation.organisations.services import directory_organisation, organisation_choices
 
 bp = Blueprint("events", __name__)
 
@@ -98,8 +98,11 @@ def theme_stylesheet():
 # Organiser pages -----------------------------------------------------------------------------
 
 
-def series_choices() -> list[SelectChoice]:
-    return [SelectChoice(series.id, series.name) for series in services.all_series()]
+def series_choices(current=None) -> list[SelectChoice]:
+    return [
+        SelectChoice(series.id, series.name)
+        for series in services.series_for(current_user, current)
+    ]
 
 
 @bp.route("/manage/")
@@ -150,10 +153,12 @@ def manage_event(slug: str):
 @login_required
 def edit_event(slug: str):
     event = services.managed_event(slug, current_user)
-    form = EventForm(series_choices(), obj=event, series_id=event.series_id or 0)
+    form = EventForm(series_choices(event.series), obj=event, series_id=event.series_id or 0)
     if form.validate_on_submit():
         try:
-            services.update_event(event, slug=form.slug.data, **form.event_fields())
+            services.update_event(
+                event, slug=form.slug.data, editor=current_user, **form.event_fields()
+            )
         except ConsultationError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -170,9 +175,18 @@ def copy_event(slug: str):
     source = services.managed_event(slug, current_user)
     form = CopyEventForm()
     if form.validate_on_submit():
-        copy = services.copy_event(
-            source, current_user, form.title.data.strip(), form.start_date.data, slug=form.slug.data
-        )
+        try:
+            copy = services.copy_event(
+                source,
+                current_user,
+                form.title.data.strip(),
+                form.start_date.data,
+                slug=form.slug.data,
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            return render_form("events/manage/copy.html", form, event=source)
         db.session.commit()
         flash(
             _(
@@ -212,7 +226,9 @@ def partners(slug: str):
     if form.validate_on_submit():
         try:
             services.add_partner(
-                event, organisation_or_404(form.organisation_id.data), PartnerRole(form.role.data)
+                event,
+                directory_organisation(form.organisation_id.data),
+                PartnerRole(form.role.data),
             )
         except ConsultationError as error:
             attach_error(form, error)
@@ -313,7 +329,9 @@ def create_series():
     form = SeriesForm()
     if form.validate_on_submit():
         try:
-            services.create_series(form.name.data, form.code.data, form.description.data)
+            services.create_series(
+                form.name.data, form.code.data, form.description.data, owner=current_user
+            )
         except ConsultationError as error:
             attach_error(form, error)
         else:

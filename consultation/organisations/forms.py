@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms import RadioField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from consultation.forms import Form, SelectField
 from consultation.i18n import country_choices
-from consultation.organisations.models import OrganisationLevel, OrganisationType
+from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 
 
 class OrganisationForm(Form):
@@ -33,3 +34,22 @@ class OrganisationForm(Form):
             Length(max=300),
         ],
     )
+
+
+class MergeForm(Form):
+    into = RadioField(
+        _l("Merge into"),
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired(_l("Choose the organisation to keep."))],
+    )
+
+    def __init__(self, candidates: list[Organisation], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.into.choices = [
+            SelectChoice(
+                other.id,
+                f"{other.name} ({other.acronym})" if other.acronym else other.name,
+            )
+            for other in candidates
+        ]

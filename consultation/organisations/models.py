@@ -55,6 +55,26 @@ class OrganisationLevel(LabelledEnum):
         }
 
 
+class OrganisationStatus(LabelledEnum):
+    """Whether an organisation is in the shared directory. What a registrant types stays
+    private to their registration until an organiser approves it: a name appearing in every
+    event's form would tell who registered."""
+
+    APPROVED = "approved"
+    # Typed by a registrant; waiting for an organiser of the event to review it.
+    PROPOSED = "proposed"
+    # Reviewed and kept private to its registration.
+    PRIVATE = "private"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.APPROVED: _l("In the directory"),
+            cls.PROPOSED: _l("Waiting for review"),
+            cls.PRIVATE: _l("Kept private"),
+        }
+
+
 def comparison_key(text: str | None) -> str | None:
     """Lower case, single spaces: "Save  the Children" and "save the children" are one."""
     if not text or not text.strip():
@@ -62,15 +82,27 @@ def comparison_key(text: str | None) -> str | None:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def _in_directory(name: str, column: str) -> sa.Index:
+    """Unique among the directory only: a private organisation may share the name of another,
+    and refusing it would tell its registrant that someone else had typed it."""
+    approved = sa.text(f"status = '{OrganisationStatus.APPROVED.value}'")
+    return sa.Index(name, column, unique=True, sqlite_where=approved, postgresql_where=approved)
+
+
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    __table_args__ = (
+        _in_directory("uq_organisations_name_key", "name_key"),
+        _in_directory("uq_organisations_acronym_key", "acronym_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     acronym: Mapped[str | None] = mapped_column(sa.String(40))
-    # Duplicates are refused by the database on these keys, not only by the form.
-    name_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    acronym_key: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    # Duplicates in the directory are refused by the database on these keys, not only by the
+    # form.
+    name_key: Mapped[str] = mapped_column(sa.String(200))
+    acronym_key: Mapped[str | None] = mapped_column(sa.String(40))
     # The name and acronym folded for searches (consultation/search.py), by set_search_key.
     search_key: Mapped[str] = mapped_column(sa.Text, server_default="")
     type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType, "type"))
@@ -78,6 +110,12 @@ class Organisation(db.Model):
     # ISO 3166-1 alpha-2 of the headquarters
     country: Mapped[str | None] = mapped_column(sa.String(2))
     website: Mapped[str | None] = mapped_column(sa.String(300))
+    status: Mapped[OrganisationStatus] = mapped_column(
+        enum_type(OrganisationStatus, "status"),
+        default=OrganisationStatus.APPROVED,
+        server_default=OrganisationStatus.APPROVED.value,
+        index=True,
+    )
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     @validates("name", "acronym")
@@ -85,6 +123,10 @@ class Organisation(db.Model):
         names = {"name": self.name, "acronym": self.acronym, name: value}
         self.search_key = search_key(names["name"], names["acronym"])
         return value
+
+    @property
+    def in_directory(self) -> bool:
+        return self.status is OrganisationStatus.APPROVED
 
     @property
     def short_name(self) -> str:

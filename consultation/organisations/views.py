@@ -1,14 +1,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from consultation.accounts.access import permission_required
+from consultation.accounts.access import permission_required, safe_next_url
 from consultation.accounts.models import Permission
 from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.forms import attach_error, query_int, render_form
 from consultation.multilingual import isolated
 from consultation.organisations import services
-from consultation.organisations.forms import OrganisationForm
+from consultation.organisations.forms import MergeForm, OrganisationForm
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 
 bp = Blueprint("organisations", __name__, url_prefix="/manage/organisations")
@@ -43,7 +44,9 @@ def save(form: OrganisationForm, organisation: Organisation | None):
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_EVENTS)
 def edit_organisation(organisation_id: int | None = None):
-    organisation = services.organisation_or_404(organisation_id) if organisation_id else None
+    organisation = (
+        services.changeable_organisation(organisation_id, current_user) if organisation_id else None
+    )
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
@@ -53,7 +56,9 @@ def edit_organisation(organisation_id: int | None = None):
         else:
             db.session.commit()
             flash(_("The organisation is saved."), "success")
-            return redirect(url_for("organisations.organisation_list"))
+            return redirect(
+                safe_next_url(request.args.get("next"), "organisations.organisation_list")
+            )
     return render_form("organisations/form.html", form, organisation=organisation)
 
 
@@ -61,8 +66,42 @@ def edit_organisation(organisation_id: int | None = None):
 # The directory is shared by every event's team: only administrators remove entries.
 @permission_required(Permission.MANAGE_USERS)
 def delete_organisation(organisation_id: int):
-    organisation = services.organisation_or_404(organisation_id)
+    organisation = services.visible_organisation(organisation_id, current_user)
     services.delete_organisation(organisation)
     db.session.commit()
     flash(_("%(name)s is removed from the directory.", name=isolated(organisation.name)), "success")
     return redirect(url_for("organisations.organisation_list"))
+
+
+@bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
+# Merging removes a directory entry that other events may use, like removing it.
+@permission_required(Permission.MANAGE_USERS)
+def merge_organisation(organisation_id: int):
+    duplicate = services.visible_organisation(organisation_id, current_user)
+    query = request.args.get("q", "").strip()
+    form = MergeForm(services.merge_candidates(duplicate, query))
+    if form.validate_on_submit():
+        kept = services.directory_organisation(form.into.data)
+        try:
+            services.merge_organisation(duplicate, kept)
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(duplicate)s is merged into %(kept)s.",
+                    duplicate=isolated(duplicate.name),
+                    kept=isolated(kept.name),
+                ),
+                "success",
+            )
+            return redirect(url_for("organisations.organisation_list"))
+    return render_form(
+        "organisations/merge.html",
+        form,
+        organisation=duplicate,
+        query=query,
+        search_url=url_for("organisations.merge_organisation", organisation_id=duplicate.id),
+        back_url=url_for("organisations.organisation_list"),
+    )

@@ -3,11 +3,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.events.models import Theme
 from consultation.organisations.models import Organisation
+from consultation.organisations.uses import OrganisationUse, declare
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
@@ -267,3 +269,16 @@ class CommitmentStatusChange(db.Model):
 
     commitment: Mapped[Commitment] = relationship(back_populates="history")
     actor: Mapped["User | None"] = relationship(lazy="joined")
+
+
+declare(
+    OrganisationUse(
+        Commitment.owner_id,
+        events=lambda organisation_id: sa.select(Commitment.event_id).where(
+            Commitment.owner_id == organisation_id
+        ),
+        describe=lambda count: ngettext(
+            "the owner of %(num)d commitment", "the owner of %(num)d commitments", count
+        ),
+    )
+)

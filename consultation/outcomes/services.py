@@ -410,7 +410,8 @@ class CommitmentDetails:
 
 def _apply_commitment(item: Commitment, details: CommitmentDetails) -> None:
     item.text = _required_text(details.text)
-    if details.owner_id is not None and db.session.get(Organisation, details.owner_id) is None:
+    owner = db.session.get(Organisation, details.owner_id) if details.owner_id else None
+    if details.owner_id is not None and (owner is None or not owner.in_directory):
         raise ConsultationError(_l("Choose an organisation from the list."), field="owner_id")
     item.owner_id = details.owner_id
     item.due_on = details.due_on

@@ -17,16 +17,19 @@ from flask import current_app
 from consultation import jobs
 from consultation.accounts.models import User
 from consultation.audit import services as audit
-from consultation.audit.models import AuditAction
-from consultation.db import db, now_utc
+from consultation.audit.models import AuditAction, AuditEvent
+from consultation.db import db, now_utc, scrub_free_space
 from consultation.events.models import Event
 from consultation.mail import OutboxMessage
+from consultation.organisations.models import Organisation
+from consultation.organisations.services import IN_DIRECTORY, delete_if_unused
 from consultation.registrations import services as registrations
 from consultation.registrations.models import (
     Registration,
     RegistrationChange,
     RegistrationSettings,
     RegistrationStatus,
+    SensitiveAccess,
 )
 from consultation.reports import services as reports
 
@@ -82,6 +85,7 @@ KEPT_FOR_STATISTICS = frozenset(
         "id",
         "event_id",
         "status",
+        # Only a directory organisation: a private one is forgotten and deleted (_anonymise).
         "organisation_id",
         "country_of_work",
         "language",
@@ -108,6 +112,24 @@ def _anonymise(where) -> int:
     """Anonymises the registrations matching ``where``, in three statements whatever their
     number; the management links die with a new random hash each."""
     ids = sa.select(Registration.id).where(where, Registration.anonymised_at.is_(None))
+    # An organisation private to a registration names its registrant as surely as their
+    # name does: the registration forgets it, and it is deleted unless it was approved into
+    # the directory meanwhile.
+    private = list(
+        db.session.scalars(
+            sa.select(Registration.organisation_id)
+            .join(Organisation, Organisation.id == Registration.organisation_id)
+            .where(Registration.id.in_(ids), ~IN_DIRECTORY)
+            .distinct()
+        )
+    )
+    if private:
+        db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id.in_(ids), Registration.organisation_id.in_(private))
+            .values(organisation_id=None)
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
         sa.update(RegistrationChange)
         .where(RegistrationChange.registration_id.in_(ids))
@@ -126,6 +148,7 @@ def _anonymise(where) -> int:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
+    delete_if_unused(private)
     return erased
 
 
@@ -182,6 +205,12 @@ def purge(today: date | None = None) -> PurgeResult:
         .where(OutboxMessage.event_id.in_(ended_long_ago))
         .execution_options(synchronize_session=False)
     ).rowcount
+    # Administrators' reasons for looking at sensitive answers may name the participant.
+    db.session.execute(
+        sa.delete(SensitiveAccess)
+        .where(SensitiveAccess.event_id.in_(ended_long_ago))
+        .execution_options(synchronize_session=False)
+    )
     # Stored reports of those events may still name their participants.
     report_files = reports.forget_report_files(ended_long_ago) + reports.prune_report_store()
     return PurgeResult(cleared, anonymised, emails, report_files)
@@ -195,6 +224,7 @@ def run_retention() -> PurgeResult:
     if any(asdict(result).values()):
         audit.record(AuditAction.RETENTION_PURGE, **asdict(result))
     db.session.commit()
+    scrub_free_space()
     return result
 
 
@@ -238,12 +268,42 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
     db.session.expire(registration)
 
 
+def _organisation_data(registration: Registration) -> dict[str, Any] | None:
+    organisation = registration.organisation
+    if organisation is None:
+        return None
+    return {
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "type": organisation.type.value,
+        "level": organisation.level.value,
+        "country": organisation.country,
+        # Whether the shared directory lists it, or it stays private to this registration.
+        "in_directory": organisation.in_directory,
+    }
+
+
 def registration_data(registration: Registration) -> dict[str, Any]:
-    """Everything kept about the participant in this registration, for them to download."""
+    """Everything kept about the participant in this registration, for them to download
+    (their right of access): their answers, what organisers wrote about them, the emails
+    kept for them and the log's entries about the registration."""
     history = db.session.scalars(
         sa.select(RegistrationChange)
         .where(RegistrationChange.registration_id == registration.id)
         .order_by(RegistrationChange.created_at)
+    )
+    emails = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.event_id == registration.event_id,
+            OutboxMessage.recipient == registration.email,
+        )
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    logged = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.subject == f"registration:{registration.id}")
+        .order_by(AuditEvent.id)
     )
     return {
         "event": {"title": registration.event.title, "slug": registration.event.slug},
@@ -251,7 +311,7 @@ def registration_data(registration: Registration) -> dict[str, Any]:
             "status": registration.status.value,
             "full_name": registration.full_name,
             "email": registration.email,
-            "organisation": registration.organisation.name,
+            "organisation": _organisation_data(registration),
             "job_title": registration.job_title,
             "country_of_work": registration.country_of_work,
             "language": registration.language,
@@ -266,6 +326,9 @@ def registration_data(registration: Registration) -> dict[str, Any]:
             "listed_to_participants": registration.listed_to_participants,
             "agrees_to_photography": registration.agrees_to_photography,
             "created_at": registration.created_at.isoformat(),
+            "updated_at": registration.updated_at.isoformat(),
+            "waitlisted_at": _time(registration.waitlisted_at),
+            "internal_notes": registration.internal_notes,
         },
         "history": [
             {
@@ -276,4 +339,26 @@ def registration_data(registration: Registration) -> dict[str, Any]:
             }
             for change in history
         ],
+        "emails": [
+            {
+                "subject": message.subject,
+                "status": message.status.value,
+                "written_at": message.created_at.isoformat(),
+                "sent_at": _time(message.sent_at),
+            }
+            for message in emails
+        ],
+        "log": [
+            {
+                "at": entry.created_at.isoformat(),
+                "action": entry.action,
+                "details": entry.details,
+                "ip_address": entry.ip_address,
+            }
+            for entry in logged
+        ],
     }
+
+
+def _time(moment) -> str | None:
+    return moment.isoformat() if moment else None

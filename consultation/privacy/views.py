@@ -2,11 +2,16 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
-from consultation.db import db
+from consultation.accounts.access import permission_required
+from consultation.accounts.models import Permission, User
+from consultation.db import db, scrub_free_space
+from consultation.errors import ConsultationError
 from consultation.events import services as events
-from consultation.privacy import services
+from consultation.forms import attach_error, render_form
+from consultation.privacy import accounts, services
+from consultation.privacy.forms import AccountDeletionForm, OwnAccountDeletionForm
 from consultation.registrations import services as registrations
 
 bp = Blueprint("privacy", __name__)
@@ -31,6 +36,7 @@ def erase_my_data(registration_id: int, token: str):
     registration = registrations.registration_by_token(registration_id, token)
     services.erase_registration(registration)
     db.session.commit()
+    scrub_free_space()
     return render_template("privacy/erased.html")
 
 
@@ -41,8 +47,83 @@ def erase_registration(slug: str, registration_id: int):
     registration = registrations.registration_in_event(event, registration_id)
     services.erase_registration(registration, actor=current_user)
     db.session.commit()
+    scrub_free_space()
     flash(
         _("The participant's personal data is erased; their seat went to the waiting list."),
         "success",
     )
     return redirect(url_for("registrations.registration_list", slug=event.slug))
+
+
+# Accounts ------------------------------------------------------------------------------------
+
+
+def _deleted_message(deletion: accounts.AccountDeletion) -> str:
+    if deletion.registrations and deletion.erased:
+        return _("The account and its registrations are erased.")
+    if deletion.registrations:
+        return _(
+            "The account is deleted. Its registrations are kept: the links sent by email "
+            "still open them."
+        )
+    return _("The account is deleted.")
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_own_account():
+    user = current_user._get_current_object()
+    form = OwnAccountDeletionForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_with_password(user, form.password.data)
+            deletion = accounts.delete_account(
+                user, accounts.RegistrationsChoice(form.registrations.data), actor=None
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            scrub_free_space()
+            logout_user()
+            flash(_deleted_message(deletion), "success")
+            return redirect(url_for("events.home"))
+    return render_form(
+        "privacy/delete_account.html",
+        form,
+        user=user,
+        own=True,
+        registrations=registrations.registrations_of(user),
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/delete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def delete_account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        return redirect(url_for("privacy.delete_own_account"))
+    form = AccountDeletionForm()
+    if form.validate_on_submit():
+        try:
+            deletion = accounts.delete_account(
+                user,
+                accounts.RegistrationsChoice(form.registrations.data),
+                actor=current_user._get_current_object(),
+            )
+        except ConsultationError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            scrub_free_space()
+            flash(_deleted_message(deletion), "success")
+            return redirect(url_for("accounts.user_list"))
+    return render_form(
+        "privacy/delete_account.html",
+        form,
+        user=user,
+        own=False,
+        registrations=registrations.registrations_of(user),
+    )

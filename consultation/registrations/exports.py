@@ -25,6 +25,7 @@ from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.events.models import Event
 from consultation.i18n import country_name
+from consultation.organisations.models import Organisation
 from consultation.registrations.models import Registration, RegistrationStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,14 +48,28 @@ def _yes_no(value: bool) -> str:
     return str(_l("yes") if value else _l("no"))
 
 
+def _of_organisation(registration: Registration, value: Callable[[Organisation], str]) -> str:
+    # An erased registration has forgotten its private organisation.
+    return value(registration.organisation) if registration.organisation else ""
+
+
 # column key -> (heading, value of a registration)
 COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
     "full_name": (_l("Full name"), lambda r: r.full_name),
     "email": (_l("Email address"), lambda r: r.email),
-    "organisation": (_l("Organisation"), lambda r: r.organisation.name),
-    "organisation_acronym": (_l("Acronym"), lambda r: r.organisation.acronym or ""),
-    "organisation_type": (_l("Type of organisation"), lambda r: str(r.organisation.type.label)),
-    "organisation_level": (_l("Level"), lambda r: str(r.organisation.level.label)),
+    "organisation": (_l("Organisation"), lambda r: _of_organisation(r, lambda o: o.name)),
+    "organisation_acronym": (
+        _l("Acronym"),
+        lambda r: _of_organisation(r, lambda o: o.acronym or ""),
+    ),
+    "organisation_type": (
+        _l("Type of organisation"),
+        lambda r: _of_organisation(r, lambda o: str(o.type.label)),
+    ),
+    "organisation_level": (
+        _l("Level"),
+        lambda r: _of_organisation(r, lambda o: str(o.level.label)),
+    ),
     "job_title": (_l("Job title"), lambda r: r.job_title or ""),
     "country_of_work": (_l("Country of work"), lambda r: country_name(r.country_of_work)),
     "status": (_l("Status"), lambda r: str(r.status.label)),

@@ -277,7 +277,10 @@ class StatusChangeForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[Optional(), Length(max=2000)],
-        description=_l("Kept in the history; not sent to the participant."),
+        description=_l(
+            "Kept in the history. Not emailed, but the participant gets it with the rest of "
+            "their data when they ask for it."
+        ),
         render_kw={"rows": 2},
     )
 
@@ -297,7 +300,10 @@ class NotesForm(Form):
     internal_notes = TextAreaField(
         _l("Internal notes"),
         validators=[Optional(), Length(max=5000)],
-        description=_l("Seen only by the event's organisers."),
+        description=_l(
+            "Seen by the event's organisers. The participant gets these notes with the rest "
+            "of their data when they ask for it: write only what you would show them."
+        ),
         render_kw={"rows": 3},
     )
 
@@ -319,4 +325,13 @@ class ExportForm(Form):
         _l("Format"),
         choices=[SelectChoice(key, label) for key, label in FILE_FORMATS.items()],
         default="xlsx",
+    )
+
+
+class BreakGlassForm(Form):
+    reason = TextAreaField(
+        _l("Why you need them"),
+        validators=[DataRequired(_l("Say why you need the answers.")), Length(max=2000)],
+        description=_l("The event's organisers read it, with your name and the time."),
+        render_kw={"rows": 2},
     )

@@ -3,10 +3,12 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.organisations.models import Organisation
+from consultation.organisations.uses import OrganisationUse, declare
 from consultation.search import search_key
 
 if TYPE_CHECKING:
@@ -165,7 +167,9 @@ class Registration(db.Model):
     # The name and address folded for the organisers' search (consultation/search.py); kept
     # up to date by set_search_key, None once anonymised.
     search_key: Mapped[str | None] = mapped_column(sa.Text)
-    organisation_id: Mapped[int] = mapped_column(
+    # None once erased, when it was an organisation private to this registration: what
+    # remains of the registration must not name it.
+    organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     job_title: Mapped[str | None] = mapped_column(sa.String(200))
@@ -193,7 +197,7 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
     event: Mapped["Event"] = relationship()
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     theme_interests: Mapped[list["Theme"]] = relationship(
         secondary=registration_theme_interests, lazy="raise_on_sql"
     )
@@ -242,3 +246,41 @@ class RegistrationChange(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="history")
     actor: Mapped["User | None"] = relationship(lazy="joined")
+
+
+declare(
+    OrganisationUse(
+        Registration.organisation_id,
+        events=lambda organisation_id: sa.select(Registration.event_id).where(
+            Registration.organisation_id == organisation_id
+        ),
+        describe=lambda count: ngettext(
+            "the organisation of %(num)d registration",
+            "the organisation of %(num)d registrations",
+            count,
+        ),
+    )
+)
+
+
+class SensitiveAccess(db.Model):
+    """An administrator's break-glass look at an event's visa, accessibility, dietary and
+    gender answers, which only its organisers see otherwise: why, who and until when. The
+    event's organisers are shown every one."""
+
+    __tablename__ = "sensitive_accesses"
+    __table_args__ = (
+        sa.Index("ix_sensitive_accesses_event_id_created_at", "event_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    # None once the administrator's account is deleted; the reason stays for the organisers.
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+
+    user: Mapped["User | None"] = relationship(lazy="joined")

@@ -34,9 +34,12 @@ from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
     OrganisationType,
-    comparison_key,
 )
-from consultation.organisations.services import save_organisation
+from consultation.organisations.services import (
+    delete_if_unused,
+    directory_match,
+    propose_organisation,
+)
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
     Gender,
@@ -433,10 +436,13 @@ class Answers:
     agrees_to_photography: bool = False
 
 
-def _organisation(answers: Answers) -> Organisation:
+def _organisation(answers: Answers, current: Organisation | None) -> Organisation:
+    """The organisation the registrant chose from the directory (or kept: their own private
+    one), or the one they typed: a directory organisation of that name or acronym, else a new
+    one private to this registration."""
     if answers.organisation_id:
         organisation = db.session.get(Organisation, answers.organisation_id)
-        if organisation is None:
+        if organisation is None or not (organisation.in_directory or organisation == current):
             raise ConsultationError(
                 _l("Choose your organisation from the list."), field="organisation_id"
             )
@@ -446,12 +452,8 @@ def _organisation(answers: Answers) -> Organisation:
         raise ConsultationError(
             _l("Choose your organisation, or give its name below."), field="new_organisation_name"
         )
-    # A registrant typing the name of a listed organisation joins it instead of duplicating it.
-    existing = db.session.scalar(
-        sa.select(Organisation).where(Organisation.name_key == comparison_key(new.name))
-    )
-    return existing or save_organisation(
-        None, new.name, None, new.type, new.level, new.country, None
+    return directory_match(new.name) or propose_organisation(
+        new.name, new.type, new.level, new.country
     )
 
 
@@ -459,7 +461,12 @@ def _apply_answers(
     registration: Registration, answers: Answers, settings: RegistrationSettings
 ) -> None:
     registration.full_name = " ".join(answers.full_name.split())
-    registration.organisation = _organisation(answers)
+    previous = registration.organisation
+    registration.organisation = _organisation(answers, previous)
+    if previous is not None and previous != registration.organisation:
+        # The private organisation they no longer work for is not kept.
+        db.session.flush()
+        delete_if_unused([previous.id])
     registration.job_title = (answers.job_title or "").strip() or None
     registration.country_of_work = answers.country_of_work
     # Questions the event does not ask are stored empty, whatever was posted.
@@ -531,7 +538,7 @@ def register(
             email=email.strip(),
             email_key=email_key(email),
             language=language,
-            user_id=user.id if user and user.is_authenticated else None,
+            user_id=_owner(user, email),
             status=RegistrationStatus.PENDING,
             consented_at=now_utc(),
             privacy_notice_version=settings.privacy_notice_version,
@@ -574,11 +581,30 @@ def _first_decision(registration: Registration, settings: RegistrationSettings, 
         email_registrant(registration, "declined", token)
 
 
+def _owner(user: User | None, email: str) -> int | None:
+    """The account a new registration belongs to: the signed-in user's, only when the address
+    registered is the one they confirmed. Registering someone else's address must not let
+    them open that person's registration from their account."""
+    if user is None or not user.is_authenticated or user.email_confirmed_at is None:
+        return None
+    return user.id if email_key(user.email) == email_key(email) else None
+
+
+def _owned_by(user: User):
+    # Also checked when reading: a registration linked before the rule above keeps its owner
+    # only if the address is theirs.
+    return sa.and_(
+        Registration.user_id == user.id,
+        Registration.email_key == email_key(user.email),
+        user.email_confirmed_at is not None,
+    )
+
+
 def registrations_of(user: User) -> list[Registration]:
     return list(
         db.session.scalars(
             sa.select(Registration)
-            .where(Registration.user_id == user.id)
+            .where(_owned_by(user))
             .options(joinedload(Registration.event))
             .order_by(Registration.created_at.desc())
         )
@@ -586,8 +612,10 @@ def registrations_of(user: User) -> list[Registration]:
 
 
 def registration_of(user: User, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.user_id != user.id:
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.id == registration_id, _owned_by(user))
+    )
+    if registration is None:
         raise NotFound(_l("There is no such registration in your account."))
     return registration
 
@@ -746,7 +774,8 @@ class RegistrationFilters:
 def search_registrations(event: Event, filters: RegistrationFilters, page: int, per_page: int):
     statement = (
         sa.select(Registration)
-        .join(Organisation, Organisation.id == Registration.organisation_id)
+        # Outer: an erased registration has forgotten its private organisation.
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event.id)
         # From the join the filters use, rather than from a second one of its own.
         .options(contains_eager(Registration.organisation))

@@ -25,8 +25,9 @@ from consultation.forms import attach_error, query_int, query_ints, render_form
 from consultation.multilingual import isolated
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import organisation_choices
-from consultation.registrations import exports, services
+from consultation.registrations import exports, organisation_review, sensitive_access, services
 from consultation.registrations.forms import (
+    BreakGlassForm,
     ExportForm,
     NotesForm,
     RegistrationForm,
@@ -46,8 +47,10 @@ def keep_personal_data_out_of_caches(response: Response) -> Response:
     return response
 
 
-def registration_form(event: Event, settings, **kwargs) -> RegistrationForm:
-    return RegistrationForm(settings, event, organisation_choices(), **kwargs)
+def registration_form(event: Event, settings, registration=None, **kwargs) -> RegistrationForm:
+    # A registrant's own private organisation is offered to them alone.
+    own = registration.organisation if registration is not None else None
+    return RegistrationForm(settings, event, organisation_choices(including=own), **kwargs)
 
 
 # Participants -------------------------------------------------------------------------------
@@ -115,6 +118,7 @@ def manage(registration_id: int, token: str):
     form = registration_form(
         event,
         settings,
+        registration,
         correcting=True,
         obj=registration,
         organisation_id=registration.organisation_id,
@@ -242,6 +246,8 @@ def registration_list(slug: str):
         ),
         counts=services.registration_counts(event),
         failed_emails=services.failed_emails(event),
+        organisations_to_review=organisation_review.waiting_for_review(event),
+        sensitive_accesses=sensitive_access.recent_accesses(event),
         statuses=list(RegistrationStatus),
         organisation_types=list(OrganisationType),
         organisation_levels=list(OrganisationLevel),
@@ -295,7 +301,9 @@ def registration_detail(slug: str, registration_id: int):
         db.session.commit()
         flash(_("The notes are saved."), "success")
         return redirect(request.path)
-    services.record_sensitive_view(registration)
+    sees_sensitive = sensitive_access.sees_sensitive(event, current_user)
+    if sees_sensitive:
+        services.record_sensitive_view(registration)
     # Rendered before the commit, which expires what is loaded: the page would load the
     # event, the registration and its history a second time.
     page = render_template(
@@ -304,6 +312,8 @@ def registration_detail(slug: str, registration_id: int):
         registration=registration,
         notes_form=notes_form,
         status_form=StatusChangeForm(services.next_statuses(registration), formdata=None),
+        sees_sensitive=sees_sensitive,
+        break_glass_form=BreakGlassForm(formdata=None),
     )
     db.session.commit()
     return page
@@ -359,22 +369,29 @@ def export(slug: str):
     event = events.managed_event(slug, current_user)
     form = ExportForm()
     if form.validate_on_submit():
-        status = RegistrationStatus(form.status.data) if form.status.data else None
-        content = exports.export_registrations(
-            event, current_user, form.columns.data, form.file_format.data, status
-        )
-        db.session.commit()
-        mimetypes = {
-            "csv": "text/csv",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-        return Response(
-            content,
-            mimetype=mimetypes[form.file_format.data],
-            headers={
-                "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{form.file_format.data}"'
-            },
-        )
+        try:
+            sensitive_access.check_columns(event, current_user, form.columns.data)
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            status = RegistrationStatus(form.status.data) if form.status.data else None
+            content = exports.export_registrations(
+                event, current_user, form.columns.data, form.file_format.data, status
+            )
+            db.session.commit()
+            return Response(
+                content,
+                mimetype=EXPORT_MIMETYPES[form.file_format.data],
+                headers={
+                    "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{form.file_format.data}"'
+                },
+            )
     return render_form(
         "registrations/manage/export.html", form, event=event, exports=exports.recent_exports(event)
     )
+
+
+EXPORT_MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

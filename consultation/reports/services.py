@@ -115,6 +115,8 @@ class Participation:
     organisations: int
     countries: int
     breakdowns: list[Breakdown]
+    # Public reports count only the organisations they may name.
+    unnamed_organisations_left_out: bool = False
 
     @property
     def total_shown(self) -> str:
@@ -201,18 +203,20 @@ def participation(event: Event) -> Participation:
             Registration.gender,
             Registration.organisation_id,
         )
-        .join(Organisation, Organisation.id == Registration.organisation_id)
+        # Outer: an erased participant's private organisation is forgotten.
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(_confirmed(event))
     ).all()
-    by_type = Counter(str(row.type.label) for row in rows)
-    by_level = Counter(str(row.level.label) for row in rows)
+    not_recorded = _("Not recorded")
+    by_type = Counter(str(row.type.label) if row.type else not_recorded for row in rows)
+    by_level = Counter(str(row.level.label) if row.level else not_recorded for row in rows)
     by_country = Counter(country_name(row.country_of_work) for row in rows)
     by_gender = Counter(
         str(row.gender.label) if row.gender else _("Not asked or not answered") for row in rows
     )
     return Participation(
         total=len(rows),
-        organisations=len({row.organisation_id for row in rows}),
+        organisations=len({row.organisation_id for row in rows} - {None}),
         countries=len(by_country),
         breakdowns=[
             Breakdown(_("By type of organisation"), charts.breakdown(by_type)),
@@ -254,7 +258,8 @@ def _participants(
 ) -> list[Registration]:
     statement = (
         sa.select(Registration)
-        .where(_confirmed(event))
+        # Nothing remains of an erased participant to list.
+        .where(_confirmed(event), Registration.anonymised_at.is_(None))
         .options(joinedload(Registration.organisation))
         .order_by(sa.func.lower(Registration.full_name), Registration.id)
     )
@@ -302,8 +307,14 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         key=lambda item: item.number,
     )
     data.participation = participation(event)
+    organisations = _participating_organisations(event)
+    if not data.internal:
+        # The count of organisations would otherwise tell that one is left unnamed, and with
+        # the breakdowns, which.
+        data.participation.organisations = len(organisations)
+        data.participation.unnamed_organisations_left_out = True
     if kind is ReportKind.OUTCOME:
-        data.organisations = _participating_organisations(event)
+        data.organisations = organisations
         listed = _participants(event, consenting_only=True, limit=PARTICIPANT_ANNEX_LIMIT + 1)
         data.annex_too_long = len(listed) > PARTICIPANT_ANNEX_LIMIT
         data.participants = [] if data.annex_too_long else listed
@@ -405,7 +416,7 @@ def render_report(
 
 def report_store() -> Path:
     path = Path(current_app.config["REPORT_STORE_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

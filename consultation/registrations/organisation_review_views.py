@@ -1,0 +1,120 @@
+"""The event's organisers review the organisations its registrants typed (see
+``organisation_review``)."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consultation.db import db
+from consultation.errors import ConsultationError
+from consultation.events import services as events
+from consultation.forms import attach_error, query_int, render_form
+from consultation.multilingual import isolated
+from consultation.organisations import services as organisations
+from consultation.organisations.forms import MergeForm
+from consultation.organisations.models import OrganisationStatus
+from consultation.registrations import organisation_review as review
+
+bp = Blueprint("organisation_review", __name__, url_prefix="/manage/events/<slug>/organisations")
+
+
+@bp.after_request
+def keep_personal_data_out_of_caches(response: Response) -> Response:
+    # The names typed here are as private as the registrations they come from.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/")
+@login_required
+def queue(slug: str):
+    event = events.managed_event(slug, current_user)
+    kept_private = request.args.get("kept") == "1"
+    status = OrganisationStatus.PRIVATE if kept_private else OrganisationStatus.PROPOSED
+    return render_template(
+        "registrations/manage/organisation_review.html",
+        event=event,
+        kept_private=kept_private,
+        registrations=review.review_queue(
+            event, status, request.args.get("page", 1, type=query_int)
+        ),
+        waiting=review.waiting_for_review(event),
+    )
+
+
+def _back(event, organisation=None):
+    kept = organisation is not None and organisation.status is OrganisationStatus.PRIVATE
+    return redirect(
+        url_for("organisation_review.queue", slug=event.slug, kept="1" if kept else None)
+    )
+
+
+@bp.route("/<int:organisation_id>/approve", methods=["POST"])
+@login_required
+def approve(slug: str, organisation_id: int):
+    event = events.managed_event(slug, current_user)
+    organisation = review.private_organisation(event, organisation_id)
+    organisations.approve_organisation(organisation)
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s is in the directory: every event's registration form now offers it.",
+            name=isolated(organisation.name),
+        ),
+        "success",
+    )
+    return _back(event)
+
+
+@bp.route("/<int:organisation_id>/keep-private", methods=["POST"])
+@login_required
+def keep_private(slug: str, organisation_id: int):
+    event = events.managed_event(slug, current_user)
+    organisation = review.private_organisation(event, organisation_id)
+    organisations.keep_private(organisation)
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s stays private to its registration: only this event's organisers see it.",
+            name=isolated(organisation.name),
+        ),
+        "success",
+    )
+    return _back(event)
+
+
+@bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(slug: str, organisation_id: int):
+    event = events.managed_event(slug, current_user)
+    duplicate = review.private_organisation(event, organisation_id)
+    query = request.args.get("q", "").strip()
+    form = MergeForm(organisations.merge_candidates(duplicate, query))
+    if form.validate_on_submit():
+        try:
+            kept = organisations.directory_organisation(form.into.data)
+            organisations.merge_organisation(duplicate, kept)
+        except ConsultationError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(duplicate)s is merged into %(kept)s.",
+                    duplicate=isolated(duplicate.name),
+                    kept=isolated(kept.name),
+                ),
+                "success",
+            )
+            return _back(event)
+    return render_form(
+        "organisations/merge.html",
+        form,
+        organisation=duplicate,
+        query=query,
+        search_url=url_for(
+            "organisation_review.merge", slug=event.slug, organisation_id=duplicate.id
+        ),
+        back_url=url_for("organisation_review.queue", slug=event.slug),
+        back_label=_("Organisations to review"),
+    )
