@@ -60,24 +60,22 @@ def database_kind(url: sa.URL) -> str:
     return kind
 
 
-def default_backup_path(
-    instance_path: str | Path, url: sa.URL, now: datetime | None = None
-) -> Path:
+def default_backup_path(folder: str | Path, url: sa.URL, now: datetime | None = None) -> Path:
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     suffix = SUFFIXES[database_kind(url)]
-    return Path(instance_path) / "backups" / f"consultation-{stamp}.{suffix}"
+    return Path(folder) / f"consultation-{stamp}.{suffix}"
 
 
 def backup_database(source: Source, path: str | Path | None = None) -> Path:
     """Write a backup of the database of ``source`` (an app or a database URL) to ``path``,
-    by default ``instance/backups/consultation-<UTC time>.<sqlite3|dump>`` of the app, and
+    by default ``BACKUP_DIR/consultation-<UTC time>.<sqlite3|dump>`` of the app, and
     return where it went. The file appears only once complete, with mode 0o600."""
     url = database_url(source)
     kind = database_kind(url)
     if path is None:
         if not isinstance(source, Flask):
             raise BackupError("Say where to write the backup of a database given by its URL.")
-        path = default_backup_path(source.instance_path, url)
+        path = default_backup_path(source.config["BACKUP_DIR"], url)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The folder of the app's backups is private, whoever created it.
         path.parent.chmod(0o700)
@@ -96,6 +94,19 @@ def backup_database(source: Source, path: str | Path | None = None) -> Path:
         read_tables(kind, partial)
         partial.replace(path)
     return path
+
+
+def prune_backups(folder: str | Path, older_than: datetime) -> int:
+    """Deletes the backups ``backup`` wrote to ``folder`` before ``older_than``: they still
+    hold the personal data the retention job erased since."""
+    removed = 0
+    for path in Path(folder).glob("consultation-*"):
+        if path.suffix.lstrip(".") not in SUFFIXES.values():
+            continue
+        if datetime.fromtimestamp(path.stat().st_mtime, UTC) < older_than:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def check_backup(source: Source, path: str | Path) -> None:

@@ -17,11 +17,11 @@ from consultation.accounts import services as accounts
 from consultation.accounts.models import Role
 from consultation.audit import services as audit
 from consultation.config import LANGUAGES
-from consultation.db import db
+from consultation.db import db, scrub_free_space
 from consultation.errors import ConsultationError
 from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.events.themes import seed_themes
-from consultation.privacy import services as privacy
+from consultation.privacy import ledger, restore, retention
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 
@@ -38,7 +38,7 @@ privacy_cli = AppGroup("privacy", help="Retention and erasure of personal data."
 def purge_command() -> None:
     """Clear sensitive answers, anonymise registrations and delete stored reports past their
     retention (see the README); safe to run as often as wanted."""
-    result = privacy.run_retention()
+    result = retention.run_retention()
     click.echo(
         f"Sensitive answers cleared: {result.sensitive_cleared}; registrations anonymised: "
         f"{result.anonymised}; emails deleted: {result.emails_deleted}; stored report files "
@@ -214,7 +214,7 @@ def worker_command(burst: bool) -> None:
     if not burst and current_app.extensions.get("job_queue") is not None:
         # One job each under a fixed id, however many workers start; the first sweep sends
         # what waited while no worker ran.
-        privacy.schedule_retention(timedelta(minutes=1))
+        retention.schedule_retention(timedelta(minutes=1))
         mail.schedule_sweep(timedelta(0))
     try:
         jobs.run_worker(current_app._get_current_object(), burst=burst)
@@ -256,6 +256,15 @@ def restore_command(path: Path, yes: bool) -> None:
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{database} restored from {path}.")
+    # The backup may be older than erasures people asked for: they are made again.
+    db.session.remove()
+    reapplied = restore.reapply_erasures()
+    db.session.commit()
+    scrub_free_space()
+    click.echo(
+        f"Erasures made again from {ledger.ledger_path()}: {reapplied.registrations} "
+        f"registration(s), {reapplied.accounts} account(s)."
+    )
     click.echo("If the backup is older than the code, run `flask --app consultation db upgrade`.")
 
 

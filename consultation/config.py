@@ -148,6 +148,14 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         # Days after an event's last day: visa, accessibility and dietary answers are cleared
         # after the first, registrations anonymised and emails deleted after the second.
         "SENSITIVE_DATA_RETENTION_DAYS": int(environ.get("SENSITIVE_DATA_RETENTION_DAYS", 7)),
+        # Where `flask backup` writes by default; the retention job deletes the backups
+        # there older than REGISTRATION_RETENTION_DAYS.
+        "BACKUP_DIR": environ.get("BACKUP_DIR", str(instance_path / "backups")),
+        # Kept apart from the database and its backups: put it on another disk than the
+        # backups, and back it up separately (it names nobody).
+        "ERASURE_LEDGER": environ.get("ERASURE_LEDGER", str(instance_path / "erasures.jsonl")),
+        "ACCOUNT_EMAIL_RETENTION_DAYS": int(environ.get("ACCOUNT_EMAIL_RETENTION_DAYS", 30)),
+        "SPEAKER_RETENTION_DAYS": int(environ.get("SPEAKER_RETENTION_DAYS", 3650)),
         # How long an administrator's break-glass look at an event's sensitive answers lasts.
         "BREAK_GLASS_MINUTES": int(environ.get("BREAK_GLASS_MINUTES", 60)),
         "REGISTRATION_RETENTION_DAYS": int(environ.get("REGISTRATION_RETENTION_DAYS", 90)),

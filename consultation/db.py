@@ -1,7 +1,8 @@
 """The SQLAlchemy base every model inherits, the shared column types and the session."""
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import Enum as PyEnum
 from enum import StrEnum
@@ -151,3 +152,25 @@ def scrub_free_space() -> None:
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextmanager
+def tables_copied_safely(op) -> Iterator[None]:
+    """For a migration (``op``, Alembic's operations) in which SQLite changes tables by
+    copying them: with foreign keys on, dropping the old copy would delete, or refuse for,
+    every row that refers to it. Foreign keys can only be switched off between
+    transactions; they are checked again afterwards."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        if sqlite:
+            broken = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"Rows would refer to missing rows: {broken[:5]}")
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute("PRAGMA foreign_keys=ON")

@@ -53,8 +53,11 @@ def language_name(code: str) -> str:
     return get_locale().languages.get(code, code)
 
 
-def country_name(code: str) -> str:
-    """The country's name in the interface language, from its ISO 3166 code."""
+def country_name(code: str | None) -> str:
+    """The country's name in the interface language, from its ISO 3166 code; "—" for none
+    (an erased participant's, forgotten)."""
+    if not code:
+        return "—"
     return get_locale().territories.get(code.upper(), code)
 
 

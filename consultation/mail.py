@@ -22,6 +22,7 @@ from email import message_from_bytes
 from email.header import Header
 from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import make_msgid
 from pathlib import Path
@@ -342,6 +343,26 @@ def _send_console(message: EmailMessage) -> None:
     path.write_bytes(message.as_bytes())
     # The message itself (addresses, names, links with tokens) stays in the file.
     log.info("Email saved to %s", path)
+
+
+def forget_written_emails(recipients: set[str]) -> int:
+    """Deletes the ``.eml`` files the console backend wrote to any of these addresses: they
+    hold the same names and links as the outbox rows that erasure deletes."""
+    folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+    wanted = {address.strip().lower() for address in recipients if address}
+    if not wanted or not folder.is_dir():
+        return 0
+    removed = 0
+    parser = BytesHeaderParser(policy=default)
+    for path in folder.glob("*.eml"):
+        with path.open("rb") as file:
+            headers = parser.parse(file)
+        to = headers["To"]
+        addresses = {address.addr_spec.lower() for address in to.addresses} if to else set()
+        if addresses & wanted:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _send_smtp(message: EmailMessage) -> None:

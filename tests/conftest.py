@@ -7,6 +7,7 @@ With CI=true a service that does not answer fails the run instead of skipping te
 import os
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,6 +123,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             MAIL_OUTBOX_DIR=str(instance / "outbox"),
             DEMO_CREDENTIALS_FILE=str(instance / "demo-accounts.txt"),
             REPORT_STORE_DIR=str(instance / "reports"),
+            ERASURE_LEDGER=str(instance / "erasures.jsonl"),
+            BACKUP_DIR=str(instance / "backups"),
         )
     )
     app.test_client_class = Client
@@ -137,6 +140,8 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     app.extensions.pop("mail_outbox", None)
+    # Erasures noted by one test are not the next one's to re-apply.
+    Path(app.config["ERASURE_LEDGER"]).unlink(missing_ok=True)
     # Pages kept by version: the next test may build the same rows again, ids included.
     app.extensions.pop("rendered_pages", None)
     # Failed sign-ins counted by one test must not lock out the next.

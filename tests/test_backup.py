@@ -2,18 +2,23 @@
 PostgreSQL (through pg_dump and pg_restore) when TEST_DATABASE_URL names one."""
 
 import hashlib
+import os
 import re
 import shutil
 import sqlite3
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from consultation import backup
+from consultation.accounts.models import User
 from consultation.db import db, now_utc
 from consultation.events.models import Event
+from consultation.privacy import accounts, retention
+from consultation.privacy import services as privacy
 from consultation.registrations.models import (
     Gender,
     Registration,
@@ -105,8 +110,8 @@ def test_backup_and_restore_on_the_command_line_bring_every_row_back(
 ):
     before = snapshot(app)
     assert before["registrations"][0] == 8 and before["registration_changes"][0] == 8
-    # The default folder is the app's instance/backups; here, a throwaway instance folder.
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    # The default folder is BACKUP_DIR (instance/backups); here, a throwaway one.
+    monkeypatch.setitem(app.config, "BACKUP_DIR", str(tmp_path / "instance" / "backups"))
     runner = app.test_cli_runner()
 
     result = runner.invoke(args=["backup"])
@@ -301,3 +306,57 @@ def test_other_databases_and_in_memory_sqlite_are_refused(tmp_path):
         backup.backup_database("mysql://consultation@db.example/consultation", tmp_path / "x")
     with pytest.raises(backup.BackupError, match="in-memory"):
         backup.backup_database("sqlite://", tmp_path / "x")
+
+
+def test_restoring_a_backup_does_not_bring_back_an_erased_person(
+    app, dialect, consultation, make_user, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "BACKUP_DIR", str(tmp_path / "backups"))
+    leaving = make_user(email="leaving@ngo.example")
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["backup"])
+    assert made.exit_code == 0, made.output
+    path = OUTPUT.match(made.output.strip())["path"]
+    with app.app_context():
+        erased = db.session.scalar(
+            sa.select(Registration).where(Registration.email == "participant2@ngo.example")
+        )
+        privacy.erase_registration(erased, actor=None)
+        accounts.delete_account(
+            db.session.get(User, leaving.id), accounts.RegistrationsChoice.ERASE, actor=None
+        )
+        db.session.commit()
+        erased_id = erased.id
+    ledger = Path(app.config["ERASURE_LEDGER"]).read_text()
+    assert "participant2@ngo.example" not in ledger and "leaving@ngo.example" not in ledger
+    assert ledger.count("\n") == 2
+
+    restored = runner.invoke(args=["restore", "--yes", path])
+    assert restored.exit_code == 0, restored.output
+    assert "1 registration(s), 1 account(s)" in restored.output
+    with app.app_context():
+        registration = db.session.get(Registration, erased_id)
+        assert registration.anonymised_at is not None
+        assert registration.accessibility_needs is None
+        assert db.session.get(User, leaving.id) is None
+    again = runner.invoke(args=["restore", "--yes", path])
+    assert "1 registration(s), 1 account(s)" in again.output
+
+
+def test_the_retention_job_deletes_backups_older_than_the_retention(app, tmp_path, monkeypatch):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    monkeypatch.setitem(app.config, "BACKUP_DIR", str(folder))
+    old, recent, other = (
+        folder / "consultation-20260101T000000Z.sqlite3",
+        folder / "consultation-20261201T000000Z.dump",
+        folder / "notes.txt",
+    )
+    for path in (old, recent, other):
+        path.write_bytes(b"backup")
+    long_ago = (now_utc() - timedelta(days=100)).timestamp()
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    with app.app_context():
+        assert retention.run_retention().backups_deleted == 1
+    assert sorted(folder.iterdir()) == [recent, other]

@@ -13,7 +13,7 @@ from consultation.audit.labels import DETAILS
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db
 from consultation.events.models import Event
-from consultation.privacy import services as privacy
+from consultation.privacy import retention
 from consultation.registrations.models import Moderation, Registration
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportExport, ReportKind
@@ -149,7 +149,7 @@ def test_every_detail_the_application_records_has_a_label(
         # Long past, so that the retention job has something to do.
         stored.start_date, stored.end_date = date(2000, 3, 1), date(2000, 3, 3)
         db.session.commit()
-        privacy.run_retention()
+        retention.run_retention()
         entries = list(db.session.scalars(sa.select(AuditEvent)))
     assert {AuditAction(entry.action) for entry in entries} >= {
         AuditAction.REGISTRATION_STATUS_CHANGED,

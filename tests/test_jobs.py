@@ -19,7 +19,7 @@ from consultation import create_app, jobs, mail
 from consultation.accounts import services
 from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage, OutboxStatus
-from consultation.privacy.services import RETENTION_JOB_ID
+from consultation.privacy.retention import RETENTION_JOB_ID
 from tests.conftest import IN_CI, app_config
 from tests.mail_server import running_mail_server
 from tests.test_outbox import outbox_rows, queue_email

@@ -388,14 +388,14 @@ def test_an_erased_registration_is_final(app, client, event, organiser, outbox):
 def test_a_waiting_registration_anonymised_on_schedule_never_gets_a_seat(
     app, client, event, organiser, outbox
 ):
-    from consultation.privacy.services import _anonymise
+    from consultation.privacy.services import anonymise
 
     register(app, event, "a@ngo.example", "b@ngo.example")
     first, second = registrations(app, event)
     status_change(client, event, first.id, "confirmed")
     status_change(client, event, second.id, "waitlisted")
     with app.app_context():
-        _anonymise(Registration.id == second.id)
+        anonymise(Registration.id == second.id)
         db.session.commit()
     outbox.clear()
     status_change(client, event, first.id, "declined")

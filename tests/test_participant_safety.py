@@ -18,10 +18,17 @@ from consultation.agenda.models import Attribution, Session, SessionKind, Speake
 from consultation.audit.models import AuditEvent
 from consultation.backup import backup_database
 from consultation.db import db, now_utc
+from consultation.events import services as events
 from consultation.events.models import Event, EventStatus, Region, TeamRole
 from consultation.events.services import EVENT_PAGE_OPTIONS
+from consultation.privacy import retention
 from consultation.privacy import services as privacy
-from consultation.registrations.models import Moderation, Registration, RegistrationSettings
+from consultation.registrations.models import (
+    Moderation,
+    Registration,
+    RegistrationSettings,
+    registration_theme_interests,
+)
 from consultation.reports.models import Audience, ReportKind
 from consultation.reports.services import report_store
 from tests.conftest import app_config
@@ -259,7 +266,9 @@ def test_erased_and_anonymised_data_is_gone_from_the_sqlite_files(tmp_path):
     otherwise; after an erasure and the retention job, the raw bytes of the database and its
     log hold neither the address nor the answer."""
     database = tmp_path / "consultation.sqlite3"
-    app = create_app(app_config(f"sqlite:///{database}"))
+    app = create_app(
+        app_config(f"sqlite:///{database}", ERASURE_LEDGER=str(tmp_path / "erasures.jsonl"))
+    )
     long_ago = now_utc().date() - timedelta(days=400)
     with app.app_context():
         db.create_all()
@@ -301,7 +310,7 @@ def test_erased_and_anonymised_data_is_gone_from_the_sqlite_files(tmp_path):
     erasing = link_in(app.extensions["mail_outbox"][0])
     client.post(f"{erasing}/erase", data={"csrf_token": _token(client, erasing)})
     with app.app_context():
-        assert privacy.run_retention().anonymised == 1
+        assert retention.run_retention().anonymised == 1
         # Read while the application still has the database open, as a copy of a running
         # server's disk would be: closing the last connection would checkpoint the log.
         files = [database, *tmp_path.glob("consultation.sqlite3-*")]
@@ -383,3 +392,86 @@ def test_the_glass_closes_again_after_a_while(
     )
     page_url = f"/manage/events/{open_event.slug}/registrations/{sensitive_registration}"
     assert "Hearing loop" not in client.get(page_url).get_data(as_text=True)
+
+
+def test_the_log_keeps_a_participant_s_address_only_as_a_pseudonym(
+    app, client, open_event, sensitive_registration, make_user, add_to_team, outbox
+):
+    link = link_in(outbox[-1])
+    app.test_client().submit(f"{link}/erase", headers={"Referer": link})
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(open_event, organiser, TeamRole.ORGANISER)
+    client.login(organiser.email)
+    with app.app_context():
+        addresses = dict(
+            db.session.execute(sa.select(AuditEvent.action, AuditEvent.ip_address)).all()
+        )
+    # The participant erased their own data; the organiser signed in.
+    assert addresses["registration_erased"].startswith("h:")
+    assert "127.0.0.1" not in addresses["registration_erased"]
+    assert addresses["signed_in"] == "127.0.0.1"
+
+
+def test_what_remains_of_an_erased_participant_points_at_nobody(
+    app, client, open_event, make_organisation, themes, tmp_path, monkeypatch
+):
+    """For someone alone from their organisation or country, the organisation and the
+    country are forgotten too; theme interests go, and so do the console's email files."""
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "console")
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path / "outbox"))
+    with app.app_context():
+        events.set_event_themes(
+            db.session.get(Event, open_event.id, options=EVENT_PAGE_OPTIONS),
+            [theme.id for theme in themes[:2]],
+        )
+        db.session.commit()
+    configure(
+        app,
+        open_event,
+        capacity=None,
+        moderation=Moderation.AUTOMATIC,
+        questions=["theme_interests"],
+    )
+    big = make_organisation("Big Network", "BIG")
+    url = f"/events/{open_event.slug}/register"
+    for number in range(5):
+        answers = form(
+            f"member{number}@ngo.example", organisation_id=str(big.id), country_of_work="JO"
+        )
+        assert app.test_client().submit(url, answers).status_code == 200
+    lone = make_organisation("Lone Helpers")
+    alone = form(
+        "alone@ngo.example",
+        organisation_id=str(lone.id),
+        country_of_work="KW",
+        theme_interests=[str(themes[0].id)],
+    )
+    crowd = form("crowd@ngo.example", organisation_id=str(big.id), country_of_work="JO")
+    for answers in (alone, crowd):
+        assert app.test_client().submit(url, answers).status_code == 200
+    written = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(written) == 7
+    erasing = [
+        registration_id(app, address) for address in ("alone@ngo.example", "crowd@ngo.example")
+    ]
+    with app.app_context():
+        for number in erasing:
+            privacy.erase_registration(db.session.get(Registration, number), actor=None)
+        db.session.commit()
+        erased = {
+            row.id: row
+            for row in db.session.scalars(
+                sa.select(Registration).where(Registration.anonymised_at.is_not(None))
+            )
+        }
+        interests = db.session.scalar(
+            sa.select(sa.func.count()).select_from(registration_theme_interests)
+        )
+    alone_row, crowd_row = sorted(erased.values(), key=lambda row: row.id)
+    assert alone_row.organisation_id is None and alone_row.country_of_work is None
+    # Six shared the network and Jordan: keeping them points at nobody.
+    assert crowd_row.organisation_id == big.id and crowd_row.country_of_work == "JO"
+    assert interests == 0
+    remaining = list((tmp_path / "outbox").glob("*.eml"))
+    assert len(remaining) == 5
+    assert not any(b"alone@ngo.example" in path.read_bytes() for path in remaining)

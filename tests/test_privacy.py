@@ -3,15 +3,20 @@ erasable by the participant, erasable by an organiser on request."""
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from consultation.accounts.models import Role
+from consultation.agenda import services as agenda
+from consultation.agenda.models import Attribution, SessionKind, SessionSpeaker, SpeakerRole
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
-from consultation.mail import OutboxMessage
+from consultation.events.models import Event
+from consultation.events.services import EVENT_PAGE_OPTIONS
+from consultation.mail import OutboxMessage, OutboxStatus
+from consultation.privacy import retention
 from consultation.privacy import services as privacy
 from consultation.registrations import services as registrations_service
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
@@ -74,7 +79,7 @@ def test_the_retention_job_clears_then_anonymises_and_can_run_again(app, make_ev
         )
     old_link = link_in(outbox[1])
     with app.app_context():
-        result = privacy.run_retention()
+        result = retention.run_retention()
     assert result.sensitive_cleared == 2 and result.anonymised == 1 and result.emails_deleted == 1
 
     [kept] = registrations(app, coming)
@@ -86,10 +91,11 @@ def test_the_retention_job_clears_then_anonymises_and_can_run_again(app, make_ev
     [anonymised] = registrations(app, old)
     assert anonymised.full_name == "—" and "leila" not in anonymised.email
     assert anonymised.anonymised_at is not None
-    # What the statistics count stays: status and country; the organisation the registrant
-    # typed, private to their registration, goes with them.
+    # What the statistics count stays: the status. The organisation the registrant typed,
+    # private to their registration, goes with them, and so does a country of work fewer
+    # than five participants share.
     assert anonymised.status is RegistrationStatus.CONFIRMED
-    assert anonymised.country_of_work == "LB" and anonymised.organisation_id is None
+    assert anonymised.country_of_work is None and anonymised.organisation_id is None
     assert app.test_client().get(old_link).status_code == 404
     with app.app_context():
         assert (
@@ -98,8 +104,8 @@ def test_the_retention_job_clears_then_anonymises_and_can_run_again(app, make_ev
             )
             == 0
         )
-        again = privacy.run_retention()
-    assert again == privacy.PurgeResult(0, 0, 0, 0)
+        again = retention.run_retention()
+    assert again == retention.PurgeResult(0, 0, 0, 0)
 
 
 def test_the_command_line_runs_the_retention_job(app, make_event):
@@ -199,7 +205,7 @@ def test_the_retention_periods_are_configurable(app, make_event, monkeypatch):
     register(app, event, "amal@ngo.example", accessibility_needs="Ramp")
     monkeypatch.setitem(app.config, "SENSITIVE_DATA_RETENTION_DAYS", 2)
     with app.app_context():
-        assert privacy.purge(date.today()).sensitive_cleared == 1
+        assert retention.purge(date.today()).sensitive_cleared == 1
 
 
 def test_each_event_keeps_personal_data_as_long_as_its_organisers_chose(app, make_event):
@@ -208,7 +214,7 @@ def test_each_event_keeps_personal_data_as_long_as_its_organisers_chose(app, mak
     for event in (shorter, default):
         register(app, event, f"amal{event.id}@ngo.example")
     with app.app_context():
-        assert privacy.run_retention().anonymised == 1
+        assert retention.run_retention().anonymised == 1
     [anonymised] = registrations(app, shorter)
     [kept] = registrations(app, default)
     assert anonymised.anonymised_at is not None and kept.full_name == "Leila Mansour"
@@ -221,7 +227,7 @@ def test_the_installation_s_retention_is_the_longest_an_event_may_keep(
     longer = past_event(make_event, app, days_ago=70, retention_days=365)
     register(app, longer, "amal@ngo.example")
     with app.app_context():
-        assert privacy.purge().anonymised == 1
+        assert retention.purge().anonymised == 1
 
     organiser = make_user(Role.ORGANISER)
     add_to_team(longer, organiser)
@@ -275,8 +281,8 @@ def test_the_retention_job_deletes_stored_reports_that_may_name_anonymised_parti
     agenda = stored_report(app, old, ReportKind.AGENDA)
     kept = stored_report(app, recent, ReportKind.PARTICIPANTS)
     with app.app_context():
-        assert privacy.run_retention().report_files_deleted == 2
-        assert privacy.run_retention().report_files_deleted == 0
+        assert retention.run_retention().report_files_deleted == 2
+        assert retention.run_retention().report_files_deleted == 0
     assert not is_stored(app, participants) and not is_stored(app, outcomes)
     assert is_stored(app, agenda) and is_stored(app, kept)
 
@@ -305,7 +311,7 @@ def test_stored_reports_nobody_asked_for_lately_are_pruned(app, make_event, monk
         # A file no export names yet, being finished: kept while it is new.
         finishing = reports.report_store() / f"{'f' * 64}.pdf"
         finishing.write_bytes(b"%PDF-1.7")
-        assert privacy.run_retention().report_files_deleted == 1
+        assert retention.run_retention().report_files_deleted == 1
     assert not is_stored(app, stale)
     assert is_stored(app, fresh) and finishing.is_file()
 
@@ -318,7 +324,7 @@ def test_a_report_whose_file_was_deleted_asks_to_be_made_again(
     organiser = make_user(Role.ORGANISER)
     add_to_team(event, organiser)
     with app.app_context():
-        privacy.run_retention()
+        retention.run_retention()
         export_id = db.session.scalar(
             sa.select(ReportExport.id).where(ReportExport.sha256 == digest)
         )
@@ -326,3 +332,53 @@ def test_a_report_whose_file_was_deleted_asks_to_be_made_again(
     response = client.get(f"/manage/events/{event.slug}/reports/{export_id}.pdf")
     assert response.status_code == 404
     assert "no longer kept; generate it again" in response.get_data(as_text=True)
+
+
+def test_account_emails_and_speakers_names_have_a_retention_too(app, make_event):
+    made = {
+        speaker_name: make_event(
+            start_date=TODAY - timedelta(days=days_ago),
+            end_date=TODAY - timedelta(days=days_ago - 1),
+        )
+        for days_ago, speaker_name in ((4000, "Rania Haddad"), (400, "Omar Farouk"))
+    }
+    with app.app_context():
+        for speaker_name, stored in made.items():
+            event = db.session.get(Event, stored.id, options=EVENT_PAGE_OPTIONS)
+            session = agenda.save_session(
+                event,
+                None,
+                agenda.SessionDetails(
+                    title="Humanitarian access",
+                    kind=SessionKind.PANEL,
+                    day=event.start_date,
+                    start=time(9),
+                    end=time(10),
+                    attribution=Attribution.ON_RECORD,
+                ),
+            )
+            agenda.add_speaker(session, SpeakerRole.SPEAKER, name=speaker_name, title="Director")
+        for days, status in (
+            (40, OutboxStatus.SENT),
+            (40, OutboxStatus.PENDING),
+            (2, OutboxStatus.SENT),
+        ):
+            db.session.add(
+                OutboxMessage(
+                    recipient="new.user@ngo.example",
+                    subject="Activate your account",
+                    raw_message=b"link",
+                    status=status,
+                    created_at=now_utc() - timedelta(days=days),
+                )
+            )
+        db.session.commit()
+        result = retention.run_retention()
+        assert result.speakers_anonymised == 1 and result.emails_deleted == 1
+        speakers = db.session.execute(
+            sa.select(SessionSpeaker.name, SessionSpeaker.title).order_by(SessionSpeaker.id)
+        ).all()
+        # Ten years on, the agenda keeps the role alone; a recent one keeps its speakers.
+        assert speakers == [("—", None), ("Omar Farouk", "Director")]
+        # Still waiting to be sent, or sent lately: kept.
+        assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 2

@@ -19,7 +19,7 @@ from consultation.organisations.models import (
     OrganisationStatus,
     OrganisationType,
 )
-from consultation.privacy import services as privacy
+from consultation.privacy import retention
 from consultation.registrations import services as registrations
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import services as reports
@@ -288,7 +288,7 @@ def test_anonymisation_on_schedule_deletes_private_organisations(app, make_event
         )
         registration.status = RegistrationStatus.CONFIRMED
         db.session.commit()
-        result = privacy.run_retention()
+        result = retention.run_retention()
         assert result.anonymised == 1
         assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
         # The statistics still count the participant.

@@ -77,6 +77,8 @@ DETAILS: dict[str, DetailKind] = {
     "anonymised": DetailKind(_l("Registrations anonymised"), format_decimal),
     "emails_deleted": DetailKind(_l("Emails deleted"), format_decimal),
     "report_files_deleted": DetailKind(_l("Stored report files deleted"), format_decimal),
+    "speakers_anonymised": DetailKind(_l("Speakers' names removed"), format_decimal),
+    "backups_deleted": DetailKind(_l("Old backups deleted"), format_decimal),
     "merged_into": DetailKind(_l("Merged into organisation"), str),
     "registrations": DetailKind(_l("Registrations of the account"), format_decimal),
     "minutes": DetailKind(_l("For (minutes)"), format_decimal),

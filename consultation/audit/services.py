@@ -5,11 +5,12 @@ Entries are chained by SHA-256: each hash covers the entry's fields and the prev
 """
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event as orm_event
@@ -70,13 +71,25 @@ def record(
         event_id=event_id,
         subject=subject,
         details=details,
-        ip_address=request.remote_addr if has_request_context() else None,
+        ip_address=_address(actor),
         previous_hash=_last_hash(),
     )
     entry.entry_hash = _digest(entry)
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def _address(actor: User | None) -> str | None:
+    """Where the request came from. Staff keep their address in the log, for accountability;
+    a participant's (no account, or a participant's account) is kept as a keyed hash, "h:"
+    and 16 hex digits: the same address gives the same pseudonym, so abuse can still be
+    followed, but no erasure needs to change a sealed entry to forget where someone was."""
+    address = request.remote_addr if has_request_context() else None
+    if address is None or (actor is not None and actor.is_staff):
+        return address
+    key = current_app.config["SECRET_KEY"].encode()
+    return "h:" + hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from consultation.errors import Conflict, ConsultationError
 from consultation.events.models import Event, EventMember, TeamRole
 from consultation.mail import OutboxMessage
 from consultation.multilingual import isolated
+from consultation.privacy import ledger
 from consultation.privacy.services import erase_registration
 from consultation.registrations.models import Registration
 from consultation.registrations.services import registrations_of
@@ -82,9 +83,17 @@ def check_deletable(user: User) -> None:
 def delete_account(
     user: User, registrations: RegistrationsChoice, actor: User | None
 ) -> AccountDeletion:
-    """Deletes the account (``actor`` is the administrator who does it, None for its owner).
-    The emails written for the account (activation, reset links) go with it."""
+    """Deletes the account (``actor`` is the administrator who does it, None for its owner)
+    unless events or the site would be left without anyone in charge."""
     check_deletable(user)
+    return remove_account(user, registrations, actor)
+
+
+def remove_account(
+    user: User, registrations: RegistrationsChoice, actor: User | None
+) -> AccountDeletion:
+    """The deletion itself. The emails written for the account (activation, reset links) go
+    with it, and the erasure ledger notes it."""
     own = registrations_of(user)
     erase = registrations is RegistrationsChoice.ERASE
     for registration in own:
@@ -110,6 +119,7 @@ def delete_account(
         registrations=len(own),
         registrations_erased=erase,
     )
+    ledger.note("account", user.id, user.email, registrations=registrations.value)
     db.session.delete(user)
     db.session.flush()
     return AccountDeletion(len(own), erase)

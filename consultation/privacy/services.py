@@ -1,36 +1,34 @@
 """What personal data the application keeps, how sensitive it is, how long it stays, and the
-rules that erase it: on the participant's request, on an organiser's, and on a schedule.
+rules that erase it: on the participant's request and on an organiser's (the schedule is in
+``retention``).
 
 ``PERSONAL_DATA`` is the one declaration; the retention job and the erasure follow it, and a
 test fails when a registration column is neither declared personal nor declared not to be.
 """
 
 import secrets
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
-from consultation import jobs
 from consultation.accounts.models import User
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction, AuditEvent
-from consultation.db import db, now_utc, scrub_free_space
-from consultation.events.models import Event
-from consultation.mail import OutboxMessage
+from consultation.db import db, now_utc
+from consultation.mail import OutboxMessage, forget_written_emails
 from consultation.organisations.models import Organisation
 from consultation.organisations.services import IN_DIRECTORY, delete_if_unused
+from consultation.privacy import ledger
 from consultation.registrations import services as registrations
 from consultation.registrations.models import (
     Registration,
     RegistrationChange,
-    RegistrationSettings,
     RegistrationStatus,
-    SensitiveAccess,
+    registration_theme_interests,
 )
+from consultation.reports import charts
 from consultation.reports import services as reports
 
 
@@ -63,8 +61,11 @@ def _anonymous_address():
     return sa.literal("anonymised-") + sa.cast(Registration.id, sa.String) + "@erased.invalid"
 
 
+# What an erased name reads.
+ERASED_NAME = "—"
+
 PERSONAL_DATA: tuple[PersonalField, ...] = (
-    PersonalField("full_name", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, "—"),
+    PersonalField("full_name", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, ERASED_NAME),
     PersonalField("email", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, _anonymous_address()),
     PersonalField(
         "email_key", Sensitivity.IDENTIFYING, Retention.UNTIL_AFTER, _anonymous_address()
@@ -85,7 +86,9 @@ KEPT_FOR_STATISTICS = frozenset(
         "id",
         "event_id",
         "status",
-        # Only a directory organisation: a private one is forgotten and deleted (_anonymise).
+        # Only a directory organisation that five or more of the event's participants share:
+        # a private one is deleted, a smaller one forgotten (anonymise); the same goes for
+        # the country of work.
         "organisation_id",
         "country_of_work",
         "language",
@@ -104,11 +107,34 @@ KEPT_FOR_STATISTICS = frozenset(
 )
 
 
-def _values(retentions: set[Retention]) -> dict[str, Any]:
+def erased_values(retentions: set[Retention]) -> dict[str, Any]:
     return {field.column: field.erased for field in PERSONAL_DATA if field.retention in retentions}
 
 
-def _anonymise(where) -> int:
+def _forget_small_groups(ids) -> None:
+    """What remains of an erased participant must not point at them: an organisation or a
+    country of work that fewer than five of the event's participants share is forgotten
+    (the reports hide such groups too)."""
+    for column in (Registration.organisation_id, Registration.country_of_work):
+        small = (
+            sa.select(Registration.event_id, column)
+            .where(
+                Registration.event_id.in_(
+                    sa.select(Registration.event_id).where(Registration.id.in_(ids))
+                )
+            )
+            .group_by(Registration.event_id, column)
+            .having(sa.func.count(Registration.id) < charts.SMALL_GROUP)
+        )
+        db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id.in_(ids), sa.tuple_(Registration.event_id, column).in_(small))
+            .values({column.key: None})
+            .execution_options(synchronize_session=False)
+        )
+
+
+def anonymise(where) -> int:
     """Anonymises the registrations matching ``where``, in three statements whatever their
     number; the management links die with a new random hash each."""
     ids = sa.select(Registration.id).where(where, Registration.anonymised_at.is_(None))
@@ -130,6 +156,12 @@ def _anonymise(where) -> int:
             .values(organisation_id=None)
             .execution_options(synchronize_session=False)
         )
+    _forget_small_groups(ids)
+    db.session.execute(
+        sa.delete(registration_theme_interests)
+        .where(registration_theme_interests.c.registration_id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         sa.update(RegistrationChange)
         .where(RegistrationChange.registration_id.in_(ids))
@@ -140,7 +172,7 @@ def _anonymise(where) -> int:
         sa.update(Registration)
         .where(Registration.id.in_(ids))
         .values(
-            **_values({Retention.UNTIL_AFTER, Retention.UNTIL_SHORTLY_AFTER}),
+            **erased_values({Retention.UNTIL_AFTER, Retention.UNTIL_SHORTLY_AFTER}),
             # No token hashes to this: a random prefix, unique by the id.
             management_token_hash=sa.literal(secrets.token_hex(24))
             + sa.cast(Registration.id, sa.String),
@@ -152,92 +184,6 @@ def _anonymise(where) -> int:
     return erased
 
 
-def _past_retention(today: date) -> list[int]:
-    """The events whose registrations have been kept as long as their organisers chose
-    (within the installation's limit); compared here, since SQLite and PostgreSQL add days
-    to dates differently."""
-    ended = db.session.execute(
-        sa.select(Event.id, Event.end_date, RegistrationSettings)
-        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
-        .where(Event.end_date < today)
-    )
-    longest = current_app.config["REGISTRATION_RETENTION_DAYS"]
-    return [
-        event_id
-        for event_id, end_date, settings in ended
-        if end_date
-        < today - timedelta(days=registrations.retention_days(settings) if settings else longest)
-    ]
-
-
-@dataclass(frozen=True)
-class PurgeResult:
-    sensitive_cleared: int
-    anonymised: int
-    emails_deleted: int
-    report_files_deleted: int
-
-
-def purge(today: date | None = None) -> PurgeResult:
-    """The retention job: clears sensitive answers shortly after each event, anonymises its
-    registrations and deletes its emails and stored reports later, and prunes stored reports
-    nobody asked for lately. Running it again changes nothing."""
-    today = today or now_utc().date()
-    sensitive_before = today - timedelta(days=current_app.config["SENSITIVE_DATA_RETENTION_DAYS"])
-    ended_long_ago = _past_retention(today)
-    ended_recently = sa.select(Event.id).where(Event.end_date < sensitive_before)
-
-    still_sensitive = sa.or_(
-        Registration.accessibility_needs.is_not(None),
-        Registration.dietary_requirements.is_not(None),
-        Registration.needs_visa_letter.is_(True),
-    )
-    cleared = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.event_id.in_(ended_recently), still_sensitive)
-        .values(**_values({Retention.UNTIL_SHORTLY_AFTER}))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    anonymised = _anonymise(Registration.event_id.in_(ended_long_ago))
-    # Sent emails hold names, addresses and links; the outbox keeps them no longer.
-    emails = db.session.execute(
-        sa.delete(OutboxMessage)
-        .where(OutboxMessage.event_id.in_(ended_long_ago))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    # Administrators' reasons for looking at sensitive answers may name the participant.
-    db.session.execute(
-        sa.delete(SensitiveAccess)
-        .where(SensitiveAccess.event_id.in_(ended_long_ago))
-        .execution_options(synchronize_session=False)
-    )
-    # Stored reports of those events may still name their participants.
-    report_files = reports.forget_report_files(ended_long_ago) + reports.prune_report_store()
-    return PurgeResult(cleared, anonymised, emails, report_files)
-
-
-RETENTION_JOB_ID = "privacy-retention"
-
-
-def run_retention() -> PurgeResult:
-    result = purge()
-    if any(asdict(result).values()):
-        audit.record(AuditAction.RETENTION_PURGE, **asdict(result))
-    db.session.commit()
-    scrub_free_space()
-    return result
-
-
-def scheduled_retention() -> None:
-    """The worker's daily run, which schedules the next one."""
-    run_retention()
-    schedule_retention(timedelta(days=1))
-
-
-def schedule_retention(delay: timedelta) -> None:
-    jobs.enqueue_in(delay, scheduled_retention, job_id=RETENTION_JOB_ID)
-
-
 def erase_registration(registration: Registration, actor: User | None = None) -> None:
     """Erases one participant at their request (through their link, ``actor`` None) or an
     organiser's: the registration is cancelled first, so its seat goes to the waiting list,
@@ -247,12 +193,15 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
         registrations.change_status(
             registration, RegistrationStatus.CANCELLED, actor=None, notify=False
         )
-    _anonymise(Registration.id == registration.id)
+    address = registration.email
+    ledger.note("registration", registration.id, address, event_id=registration.event_id)
+    anonymise(Registration.id == registration.id)
+    forget_written_emails({address})
     db.session.execute(
         sa.delete(OutboxMessage)
         .where(
             OutboxMessage.event_id == registration.event_id,
-            OutboxMessage.recipient == registration.email,
+            OutboxMessage.recipient == address,
         )
         .execution_options(synchronize_session=False)
     )

@@ -173,8 +173,9 @@ class Registration(db.Model):
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     job_title: Mapped[str | None] = mapped_column(sa.String(200))
-    # ISO 3166-1 alpha-2
-    country_of_work: Mapped[str] = mapped_column(sa.String(2))
+    # ISO 3166-1 alpha-2; None once erased, when fewer than five of the event's participants
+    # worked there (what remains must not point at them).
+    country_of_work: Mapped[str | None] = mapped_column(sa.String(2))
     language: Mapped[str] = mapped_column(sa.String(5), default="en")
     # Answers to the optional questions; sensitive ones are shown only to organisers.
     gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender"))

@@ -203,21 +203,23 @@ def participation(event: Event) -> Participation:
             Registration.gender,
             Registration.organisation_id,
         )
-        # Outer: an erased participant's private organisation is forgotten.
+        # Outer: an erased participant's private or small organisation is forgotten.
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(_confirmed(event))
     ).all()
     not_recorded = _("Not recorded")
     by_type = Counter(str(row.type.label) if row.type else not_recorded for row in rows)
     by_level = Counter(str(row.level.label) if row.level else not_recorded for row in rows)
-    by_country = Counter(country_name(row.country_of_work) for row in rows)
+    by_country = Counter(
+        country_name(row.country_of_work) if row.country_of_work else not_recorded for row in rows
+    )
     by_gender = Counter(
         str(row.gender.label) if row.gender else _("Not asked or not answered") for row in rows
     )
     return Participation(
         total=len(rows),
         organisations=len({row.organisation_id for row in rows} - {None}),
-        countries=len(by_country),
+        countries=len({row.country_of_work for row in rows} - {None}),
         breakdowns=[
             Breakdown(_("By type of organisation"), charts.breakdown(by_type)),
             Breakdown(_("By level of organisation"), charts.breakdown(by_level)),

@@ -6,10 +6,10 @@ Revision ID: 0014
 Revises: 0013
 """
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from consultation.db import tables_copied_safely
 
 revision = "0014"
 down_revision = "0013"
@@ -20,29 +20,8 @@ STATUSES = ("approved", "proposed", "private")
 APPROVED = sa.text("status = 'approved'")
 
 
-@contextmanager
-def _tables_copied_safely():
-    """SQLite changes these tables by copying them, and with foreign keys on, dropping the
-    old copy would delete, or refuse for, every row that refers to it. Foreign keys can
-    only be switched off between transactions; they are checked again afterwards."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-        if sqlite:
-            broken = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").all()
-            if broken:
-                raise RuntimeError(f"Rows would refer to missing rows: {broken[:5]}")
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade() -> None:
-    with _tables_copied_safely():
+    with tables_copied_safely(op):
         with op.batch_alter_table("organisations") as batch_op:
             batch_op.add_column(
                 sa.Column(
@@ -147,7 +126,7 @@ def downgrade() -> None:
     for column in ("name_key", "acronym_key"):
         op.drop_index(f"uq_organisations_{column}", table_name="organisations")
     op.drop_index("ix_organisations_status", table_name="organisations")
-    with _tables_copied_safely():
+    with tables_copied_safely(op):
         with op.batch_alter_table("series") as batch_op:
             batch_op.drop_constraint("fk_series_owner_id_users", type_="foreignkey")
             batch_op.drop_column("owner_id")
