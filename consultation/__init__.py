@@ -41,6 +41,7 @@ from consultation.multilingual import isolate, isolated, text_direction, writing
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
+from consultation.registrations.notice_views import bp as privacy_notices_bp
 from consultation.registrations.organisation_review_views import bp as organisation_review_bp
 from consultation.registrations.sensitive_access_views import bp as sensitive_access_bp
 from consultation.registrations.views import bp as registrations_bp
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         registrations_bp,
         organisation_review_bp,
         sensitive_access_bp,
+        privacy_notices_bp,
         outcomes_bp,
         reports_bp,
         audit_bp,

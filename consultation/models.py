@@ -34,6 +34,7 @@ from consultation.outcomes.models import (
     ReviewStatus,
     SessionOutcome,
 )
+from consultation.registrations.consents import ConsentRecord, PrivacyNotice
 from consultation.registrations.exports import RegistrationExport
 from consultation.registrations.models import (
     Gender,
@@ -54,6 +55,7 @@ __all__ = [
     "Commitment",
     "CommitmentStatus",
     "CommitmentStatusChange",
+    "ConsentRecord",
     "Event",
     "EventMember",
     "EventOutcome",
@@ -71,6 +73,7 @@ __all__ = [
     "PartnerRole",
     "Permission",
     "Priority",
+    "PrivacyNotice",
     "Recommendation",
     "Region",
     "Registration",

@@ -160,6 +160,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/themes.css"): public(200),
     ("GET", "/static/<path:filename>"): public(200),
     # Registering, and the emailed link (the token is the key, whoever holds it) -----------------
+    ("GET", "/events/<slug>/privacy-notice"): public(200),
+    ("GET", "/events/<slug>/privacy-notice/<int:version>"): public(200),
     ("GET", "/events/<slug>/register"): public(200),
     ("POST", "/events/<slug>/register"): public(200),
     ("GET", "/registrations/<int:registration_id>/<token>"): public(200),
@@ -307,6 +309,7 @@ DRAFT_EVENT_PAGES = [
     "/events/<slug>/sessions/<int:session_id>",
     "/events/<slug>/sessions/<int:session_id>.ics",
     "/events/<slug>/register",
+    "/events/<slug>/privacy-notice",
     "/api/v1/events/<slug>",
 ]
 
@@ -541,6 +544,7 @@ def default_arguments(world: SimpleNamespace) -> dict[str, Any]:
         "member_id": world.member_id,
         "speaker_id": world.speaker_id,
         "language": "ar",  # A's other working language ("en" is its original: 404)
+        "version": 1,  # of the privacy notice
         "filename": "css/app.css",
     }
 

@@ -63,7 +63,8 @@ def test_sign_ins_status_changes_exports_and_sensitive_views_are_logged(
 
     page = client.get(f"/manage/events/{event.slug}/audit").get_data(as_text=True)
     assert (
-        "Registrations exported" in page and "Visa, accessibility or dietary answers viewed" in page
+        "Registrations exported" in page
+        and "Gender, visa, accessibility or dietary answers viewed" in page
     )
 
 

@@ -413,7 +413,7 @@ def test_a_public_report_counts_only_the_organisations_it_names(app, two_events,
             first,
             f"listed{index}@ngo.example",
             organisation_id=str(listed.id),
-            listed_to_participants="y",
+            named_in_report="y",
         )
     # One participant alone from an organisation, who asked not to be listed.
     register(app, first, "hidden@ngo.example", new_organisation_name="Hidden Helpers")

@@ -107,6 +107,8 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/api/v1/events/<slug>"): ANONYMOUS,
     ("GET", "/themes.css"): ANONYMOUS,
     ("GET", "/events/<slug>/register"): ("anonymous", "participant"),
+    ("GET", "/events/<slug>/privacy-notice"): PUBLIC,
+    ("GET", "/events/<slug>/privacy-notice/<int:version>"): PUBLIC,
     ("GET", "/registrations/<int:registration_id>/<token>"): ANONYMOUS,
     ("GET", "/registrations/<int:registration_id>/<token>/event.ics"): ANONYMOUS,
     ("GET", "/registrations/<int:registration_id>/<token>/data.json"): ANONYMOUS,

@@ -76,6 +76,7 @@ def make_registration(event, number, organisation, consent, country="JO"):
             consented_at=now_utc(),
             privacy_notice_version=1,
             listed_to_participants=consent,
+            named_in_report=consent,
             accessibility_needs="Wheelchair access" if number == 1 else None,
             management_token_hash=f"{number:064d}",
         )
@@ -264,6 +265,23 @@ def test_only_consenting_participants_are_named(app, consultation):
         assert (name in text) is consented, name
     assert "@" not in text
     assert "Wheelchair" not in text
+
+
+def test_the_public_report_names_only_who_agreed_to_it_not_to_the_participants_list(
+    app, consultation
+):
+    """Two consents: on the list given to participants, and named in the public report.
+    Someone who gave only the first is on the circulated list, not in the public report."""
+    with app.app_context():
+        listed_only = db.session.scalar(
+            sa.select(Registration).where(Registration.full_name == "Participant 002")
+        )
+        listed_only.named_in_report = False
+        db.session.commit()
+    public_report = pdf_text(render(app, consultation))
+    circulated = pdf_text(render(app, consultation, kind=ReportKind.PARTICIPANTS))
+    assert "Participant 002" not in public_report and "Participant 004" in public_report
+    assert "Participant 002" in circulated
 
 
 def test_chatham_house_outcomes_name_nobody(app, consultation):

@@ -18,6 +18,7 @@ from consultation.accounts.models import Role
 from consultation.audit.models import AuditEvent
 from consultation.db import LabelledEnum
 from consultation.i18n import LANGUAGE_NAMES, listing
+from consultation.registrations.consents import Consent
 from consultation.registrations.exports import FILE_FORMATS, column_headings
 from consultation.registrations.models import RegistrationStatus
 from consultation.reports.models import Audience, ReportKind
@@ -82,6 +83,8 @@ DETAILS: dict[str, DetailKind] = {
     "merged_into": DetailKind(_l("Merged into organisation"), str),
     "registrations": DetailKind(_l("Registrations of the account"), format_decimal),
     "minutes": DetailKind(_l("For (minutes)"), format_decimal),
+    "consent": DetailKind(_l("Consent"), _member(Consent)),
+    "given": DetailKind(_l("Given"), _one_of({True: _l("yes"), False: _l("no")})),
     "registrations_erased": DetailKind(
         _l("Registrations erased too"), _one_of({True: _l("yes"), False: _l("no")})
     ),

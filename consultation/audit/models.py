@@ -20,6 +20,7 @@ class AuditAction(LabelledEnum):
     REPORT_EXPORTED = "report_exported"
     SENSITIVE_ANSWERS_VIEWED = "sensitive_answers_viewed"
     SENSITIVE_ACCESS_OPENED = "sensitive_access_opened"
+    CONSENT_CHANGED = "consent_changed"
     REGISTRATION_ERASED = "registration_erased"
     RETENTION_PURGE = "retention_purge"
     ORGANISATION_APPROVED = "organisation_approved"
@@ -40,8 +41,11 @@ class AuditAction(LabelledEnum):
             cls.REGISTRATION_STATUS_CHANGED: _l("Registration status changed"),
             cls.REGISTRATIONS_EXPORTED: _l("Registrations exported"),
             cls.REPORT_EXPORTED: _l("Report exported"),
-            cls.SENSITIVE_ANSWERS_VIEWED: _l("Visa, accessibility or dietary answers viewed"),
+            cls.SENSITIVE_ANSWERS_VIEWED: _l(
+                "Gender, visa, accessibility or dietary answers viewed"
+            ),
             cls.SENSITIVE_ACCESS_OPENED: _l("Sensitive answers opened by an administrator"),
+            cls.CONSENT_CHANGED: _l("Consent given or withdrawn"),
             cls.REGISTRATION_ERASED: _l("Participant's data erased"),
             cls.RETENTION_PURGE: _l("Old personal data erased on schedule"),
             cls.ORGANISATION_APPROVED: _l("Organisation approved into the directory"),

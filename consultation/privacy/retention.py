@@ -17,7 +17,12 @@ from consultation.events.models import Event
 from consultation.mail import OutboxMessage, OutboxStatus, forget_written_emails
 from consultation.privacy.services import ERASED_NAME, Retention, anonymise, erased_values
 from consultation.registrations import services as registrations
-from consultation.registrations.models import Registration, RegistrationSettings, SensitiveAccess
+from consultation.registrations.models import (
+    Registration,
+    RegistrationSettings,
+    RegistrationStatus,
+    SensitiveAccess,
+)
 from consultation.reports import services as reports
 
 
@@ -62,7 +67,9 @@ def purge(today: date | None = None) -> PurgeResult:
         Registration.accessibility_needs.is_not(None),
         Registration.dietary_requirements.is_not(None),
         Registration.needs_visa_letter.is_(True),
+        Registration.gender.is_not(None),
     )
+    _keep_gender_counts(ended_recently)
     cleared = db.session.execute(
         sa.update(Registration)
         .where(Registration.event_id.in_(ended_recently), still_sensitive)
@@ -111,6 +118,31 @@ def purge(today: date | None = None) -> PurgeResult:
         now_utc() - timedelta(days=current_app.config["REGISTRATION_RETENTION_DAYS"]),
     )
     return PurgeResult(cleared, anonymised, emails, report_files, speakers, backups)
+
+
+def _keep_gender_counts(events: sa.Select) -> None:
+    """Before gender answers are cleared, the confirmed participants' counts by gender are
+    added to what the event's statistics keep (answers cleared earlier were counted then)."""
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.gender, sa.func.count(Registration.id))
+        .where(
+            Registration.event_id.in_(events),
+            Registration.gender.is_not(None),
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .group_by(Registration.event_id, Registration.gender)
+    ).all()
+    by_event: dict[int, dict[str, int]] = {}
+    for event_id, gender, count in rows:
+        by_event.setdefault(event_id, {})[gender.value] = count
+    for event_id, counts in by_event.items():
+        settings = db.session.get(RegistrationSettings, event_id)
+        if settings is None:
+            continue
+        kept = dict(settings.gender_counts or {})
+        for gender, count in counts.items():
+            kept[gender] = kept.get(gender, 0) + count
+        settings.gender_counts = kept
 
 
 def _anonymise_speakers(today: date) -> int:

@@ -22,6 +22,7 @@ from consultation.organisations.models import Organisation
 from consultation.organisations.services import IN_DIRECTORY, delete_if_unused
 from consultation.privacy import ledger
 from consultation.registrations import services as registrations
+from consultation.registrations.consents import consent_history
 from consultation.registrations.models import (
     Registration,
     RegistrationChange,
@@ -77,6 +78,8 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
     PersonalField("accessibility_needs", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, None),
     PersonalField("dietary_requirements", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, None),
     PersonalField("needs_visa_letter", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, False),
+    # Counted in anonymous statistics only: the counts are kept when the answers go.
+    PersonalField("gender", Sensitivity.SPECIAL, Retention.UNTIL_SHORTLY_AFTER, None),
 )
 
 # Kept after anonymisation: the statistics of past consultations are built from them (and
@@ -92,11 +95,11 @@ KEPT_FOR_STATISTICS = frozenset(
         "organisation_id",
         "country_of_work",
         "language",
-        "gender",
         "interpretation_languages",
         "consented_at",
         "privacy_notice_version",
         "listed_to_participants",
+        "named_in_report",
         "agrees_to_photography",
         "management_token_hash",
         "waitlisted_at",
@@ -273,6 +276,7 @@ def registration_data(registration: Registration) -> dict[str, Any]:
             "consented_at": registration.consented_at.isoformat(),
             "privacy_notice_version": registration.privacy_notice_version,
             "listed_to_participants": registration.listed_to_participants,
+            "named_in_report": registration.named_in_report,
             "agrees_to_photography": registration.agrees_to_photography,
             "created_at": registration.created_at.isoformat(),
             "updated_at": registration.updated_at.isoformat(),
@@ -287,6 +291,15 @@ def registration_data(registration: Registration) -> dict[str, Any]:
                 "reason": change.reason,
             }
             for change in history
+        ],
+        "consents": [
+            {
+                "at": record.created_at.isoformat(),
+                "consent": record.consent.value,
+                "given": record.given,
+                "privacy_notice_version": record.notice_version,
+            }
+            for record in consent_history(registration.id)
         ],
         "emails": [
             {

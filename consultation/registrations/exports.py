@@ -53,7 +53,8 @@ def _of_organisation(registration: Registration, value: Callable[[Organisation],
     return value(registration.organisation) if registration.organisation else ""
 
 
-# column key -> (heading, value of a registration)
+# column key -> (heading, value of a registration). Gender is not among them: the form says
+# it is used in anonymous statistics only, so it leaves the application only as counts.
 COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
     "full_name": (_l("Full name"), lambda r: r.full_name),
     "email": (_l("Email address"), lambda r: r.email),
@@ -74,7 +75,6 @@ COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
     "country_of_work": (_l("Country of work"), lambda r: country_name(r.country_of_work)),
     "status": (_l("Status"), lambda r: str(r.status.label)),
     "registered_at": (_l("Registered"), lambda r: r.created_at.strftime("%Y-%m-%d %H:%M UTC")),
-    "gender": (_l("Gender"), lambda r: str(r.gender.label) if r.gender else ""),
     "theme_interests": (
         _l("Themes of interest"),
         lambda r: ", ".join(t.name for t in r.theme_interests),
@@ -87,8 +87,12 @@ COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
     "dietary_requirements": (_l("Dietary requirements"), lambda r: r.dietary_requirements or ""),
     "needs_visa_letter": (_l("Visa support letter"), lambda r: _yes_no(r.needs_visa_letter)),
     "listed_to_participants": (
-        _l("Listed to participants"),
+        _l("On the list given to participants"),
         lambda r: _yes_no(r.listed_to_participants),
+    ),
+    "named_in_report": (
+        _l("Named in the public outcome report"),
+        lambda r: _yes_no(r.named_in_report),
     ),
     "agrees_to_photography": (
         _l("Agrees to be photographed"),

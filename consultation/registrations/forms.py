@@ -87,7 +87,10 @@ class RegistrationForm(Form):
         _l("Gender"),
         choices=Gender.choices(),
         validators=[Optional()],
-        description=_l("Optional. Used only in anonymous statistics."),
+        description=_l(
+            "Optional. Seen by the event's organisers only, counted in anonymous statistics, "
+            "and deleted shortly after the event."
+        ),
     )
     theme_interests = CheckboxListField(_l("Themes you want to work on"), coerce=int)
     interpretation_languages = CheckboxListField(
@@ -113,7 +116,12 @@ class RegistrationForm(Form):
         validators=[DataRequired(_l("Registration needs your agreement to the privacy notice."))]
     )
     listed_to_participants = BooleanField(
-        _l("Show my name and organisation on the list of participants (seen only by participants)")
+        _l("Put my name and organisation on the list of participants"),
+        description=_l("The list is given to the event's participants only, not published."),
+    )
+    named_in_report = BooleanField(
+        _l("Name me, with my organisation, in the public outcome report"),
+        description=_l("Anyone may read that report: it is published after the event."),
     )
     agrees_to_photography = BooleanField(_l("I agree to be photographed at the event"))
 
@@ -174,6 +182,7 @@ class RegistrationForm(Form):
             dietary_requirements=value("dietary_requirements"),
             needs_visa_letter=bool(value("needs_visa_letter", False)),
             listed_to_participants=self.listed_to_participants.data,
+            named_in_report=self.named_in_report.data,
             agrees_to_photography=self.agrees_to_photography.data,
         )
 

@@ -121,6 +121,9 @@ class RegistrationSettings(db.Model):
     )
     # Names from OPTIONAL_QUESTIONS
     questions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Confirmed participants counted by gender, kept when the retention job clears the
+    # answers (gender is sensitive): the statistics keep the numbers, nobody's answer.
+    gender_counts: Mapped[dict | None] = mapped_column(sa.JSON)
     privacy_notice: Mapped[str | None] = mapped_column(sa.Text)
     # Goes up by one each time the notice changes; each consent records the version it saw.
     privacy_notice_version: Mapped[int] = mapped_column(default=1)
@@ -186,7 +189,11 @@ class Registration(db.Model):
     # Consents: processing is required and records the notice version agreed to.
     consented_at: Mapped[datetime]
     privacy_notice_version: Mapped[int]
+    # Optional consents, each recorded with its time in consents.ConsentRecord: on the list
+    # given to participants; named in the public outcome report (given apart, since that
+    # report is public); photographed.
     listed_to_participants: Mapped[bool] = mapped_column(default=False)
+    named_in_report: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     agrees_to_photography: Mapped[bool] = mapped_column(default=False)
     # SHA-256 of the management link's token; the token itself is never stored.
     management_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

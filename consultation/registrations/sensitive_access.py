@@ -17,9 +17,7 @@ from consultation.events.models import Event, EventMember, TeamRole
 from consultation.registrations.models import SensitiveAccess
 
 # The export columns that hold sensitive answers.
-SENSITIVE_COLUMNS = frozenset(
-    {"gender", "accessibility_needs", "dietary_requirements", "needs_visa_letter"}
-)
+SENSITIVE_COLUMNS = frozenset({"accessibility_needs", "dietary_requirements", "needs_visa_letter"})
 SHOWN_ACCESSES = 10
 
 
@@ -98,8 +96,8 @@ def check_columns(event: Event, user: User, columns: list[str]) -> None:
     if SENSITIVE_COLUMNS & set(columns) and not sees_sensitive(event, user):
         raise ConsultationError(
             _l(
-                "Gender, visa, accessibility and dietary answers are for the event's "
-                "organisers: break the glass on a registration's page first."
+                "Visa, accessibility and dietary answers are for the event's organisers: "
+                "break the glass on a registration's page first."
             ),
             field="columns",
         )

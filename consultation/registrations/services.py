@@ -40,6 +40,7 @@ from consultation.organisations.services import (
     directory_match,
     propose_organisation,
 )
+from consultation.registrations import consents
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
     Gender,
@@ -267,10 +268,11 @@ def save_notes(registration: Registration, notes: str | None) -> None:
 
 
 def record_sensitive_view(registration: Registration) -> None:
-    """Visa, accessibility and dietary answers can reveal health or religion: each look at
-    them is logged."""
+    """Gender, visa, accessibility and dietary answers can reveal health, religion or more:
+    each look at them is logged."""
     if (
-        registration.accessibility_needs
+        registration.gender
+        or registration.accessibility_needs
         or registration.dietary_requirements
         or registration.needs_visa_letter
     ):
@@ -433,6 +435,7 @@ class Answers:
     dietary_requirements: str | None = None
     needs_visa_letter: bool = False
     listed_to_participants: bool = False
+    named_in_report: bool = False
     agrees_to_photography: bool = False
 
 
@@ -503,6 +506,7 @@ def _apply_answers(
     )
     registration.needs_visa_letter = answers.needs_visa_letter and settings.asks("visa_letter")
     registration.listed_to_participants = answers.listed_to_participants
+    registration.named_in_report = answers.named_in_report
     registration.agrees_to_photography = answers.agrees_to_photography
 
 
@@ -559,6 +563,7 @@ def register(
                     registration_id=registration.id, to_status=RegistrationStatus.PENDING
                 )
             )
+            consents.record_consents(registration, settings.privacy_notice_version)
             _first_decision(registration, settings, token)
             return registration
     if existing is not None and existing.anonymised_at is None:
@@ -635,7 +640,11 @@ def calendar_of(registration: Registration) -> Event:
 
 
 def update_answers(registration: Registration, answers: Answers) -> None:
-    _apply_answers(registration, answers, settings_for(registration.event))
+    settings = settings_for(registration.event)
+    before = consents.consents_of(registration)
+    _apply_answers(registration, answers, settings)
+    db.session.flush()
+    consents.record_consents(registration, settings.privacy_notice_version, before)
 
 
 def cancel(registration: Registration, token: str) -> None:
@@ -690,10 +699,16 @@ def update_settings(
     settings.moderation = moderation
     settings.questions = [question for question in OPTIONAL_QUESTIONS if question in questions]
     if (privacy_notice or "").strip() != (settings.privacy_notice or "").strip():
-        # Consents name the version they agreed to, so a changed notice is a new version.
-        if settings.privacy_notice:
+        # Consents name the version they agreed to, so a changed notice is a new version,
+        # kept beside the old ones, and those registered are told.
+        changed = bool(settings.privacy_notice)
+        if changed:
             settings.privacy_notice_version += 1
         settings.privacy_notice = privacy_notice.strip()
+        db.session.flush()
+        consents.keep_notice(event.id, settings.privacy_notice_version, settings.privacy_notice)
+        if changed:
+            consents.tell_registrants_of_new_notice(event, settings.privacy_notice_version)
     settings.retention_days = retention_days
     set_capacity(event, capacity)
     return settings

@@ -25,7 +25,13 @@ from consultation.forms import attach_error, query_int, query_ints, render_form
 from consultation.multilingual import isolated
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import organisation_choices
-from consultation.registrations import exports, organisation_review, sensitive_access, services
+from consultation.registrations import (
+    consents,
+    exports,
+    organisation_review,
+    sensitive_access,
+    services,
+)
 from consultation.registrations.forms import (
     BreakGlassForm,
     ExportForm,
@@ -313,6 +319,7 @@ def registration_detail(slug: str, registration_id: int):
         notes_form=notes_form,
         status_form=StatusChangeForm(services.next_statuses(registration), formdata=None),
         sees_sensitive=sees_sensitive,
+        consent_history=consents.consent_history(registration.id),
         break_glass_form=BreakGlassForm(formdata=None),
     )
     db.session.commit()

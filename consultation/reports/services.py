@@ -44,7 +44,8 @@ from consultation.outcomes.services import (
     outcome_sessions,
     session_outcomes,
 )
-from consultation.registrations.models import Registration, RegistrationStatus
+from consultation.registrations.models import Gender, Registration, RegistrationStatus
+from consultation.registrations.services import settings_for
 from consultation.reports import charts
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.reports.pdf import STATIC_ROOT, RenderedPDF, render_pdf
@@ -213,9 +214,7 @@ def participation(event: Event) -> Participation:
     by_country = Counter(
         country_name(row.country_of_work) if row.country_of_work else not_recorded for row in rows
     )
-    by_gender = Counter(
-        str(row.gender.label) if row.gender else _("Not asked or not answered") for row in rows
-    )
+    by_gender = _gender_counts(event, rows)
     return Participation(
         total=len(rows),
         organisations=len({row.organisation_id for row in rows} - {None}),
@@ -232,9 +231,23 @@ def participation(event: Event) -> Participation:
     )
 
 
+def _gender_counts(event: Event, rows) -> Counter:
+    """Answers still held, and the counts kept when the retention job cleared the others."""
+    kept = {
+        Gender(value): count for value, count in ((settings_for(event).gender_counts or {}).items())
+    }
+    counts = Counter(row.gender for row in rows if row.gender) + Counter(kept)
+    unknown = len(rows) - sum(counts.values())
+    shown = Counter({str(gender.label): count for gender, count in counts.items()})
+    if unknown > 0:
+        shown[_("Not asked or not answered")] = unknown
+    return shown
+
+
 def _participating_organisations(event: Event) -> list[Organisation]:
-    """Organisations named in the annex: those with a participant who agreed to be listed, or
-    with enough participants that naming the organisation singles nobody out."""
+    """Organisations named in the annex: those with a participant who agreed to be named in
+    the public report, or with enough participants that naming the organisation singles
+    nobody out."""
     listed_or_many = (
         sa.select(Registration.organisation_id)
         .where(_confirmed(event))
@@ -242,7 +255,7 @@ def _participating_organisations(event: Event) -> list[Organisation]:
         .having(
             sa.or_(
                 sa.func.count(Registration.id) >= charts.SMALL_GROUP,
-                sa.func.max(sa.case((Registration.listed_to_participants, 1), else_=0)) == 1,
+                sa.func.max(sa.case((Registration.named_in_report, 1), else_=0)) == 1,
             )
         )
     )
@@ -256,8 +269,10 @@ def _participating_organisations(event: Event) -> list[Organisation]:
 
 
 def _participants(
-    event: Event, consenting_only: bool, limit: int | None = None
+    event: Event, consent: sa.ColumnElement | None, limit: int | None = None
 ) -> list[Registration]:
+    """The confirmed participants; with ``consent``, only those who gave it (the list given
+    to participants, or being named in the public report)."""
     statement = (
         sa.select(Registration)
         # Nothing remains of an erased participant to list.
@@ -265,8 +280,8 @@ def _participants(
         .options(joinedload(Registration.organisation))
         .order_by(sa.func.lower(Registration.full_name), Registration.id)
     )
-    if consenting_only:
-        statement = statement.where(Registration.listed_to_participants.is_(True))
+    if consent is not None:
+        statement = statement.where(consent.is_(True))
     if limit is not None:
         statement = statement.limit(limit)
     return list(db.session.scalars(statement))
@@ -278,7 +293,9 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         data.days = agenda_by_day(event, agenda_sessions(event))
         return data
     if kind is ReportKind.PARTICIPANTS:
-        data.participants = _participants(event, consenting_only=audience is Audience.PUBLIC)
+        data.participants = _participants(
+            event, Registration.listed_to_participants if audience is Audience.PUBLIC else None
+        )
         return data
     conclusions = event_outcome(event)
     data.conclusions = conclusions if _included(conclusions.review_status, audience) else None
@@ -317,7 +334,9 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         data.participation.unnamed_organisations_left_out = True
     if kind is ReportKind.OUTCOME:
         data.organisations = organisations
-        listed = _participants(event, consenting_only=True, limit=PARTICIPANT_ANNEX_LIMIT + 1)
+        listed = _participants(
+            event, Registration.named_in_report, limit=PARTICIPANT_ANNEX_LIMIT + 1
+        )
         data.annex_too_long = len(listed) > PARTICIPANT_ANNEX_LIMIT
         data.participants = [] if data.annex_too_long else listed
     return data
