@@ -73,16 +73,14 @@ def delete_organisation(organisation_id: int):
     return redirect(url_for("organisations.organisation_list"))
 
 
-@bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
-# Merging removes a directory entry that other events may use, like removing it.
-@permission_required(Permission.MANAGE_USERS)
-def merge_organisation(organisation_id: int):
-    duplicate = services.visible_organisation(organisation_id, current_user)
+def merge_page(duplicate: Organisation, back_url: str, back_label: str | None = None):
+    """Choosing the directory organisation a duplicate is merged into, and merging: for the
+    directory's administrators and for the organisers reviewing what registrants typed."""
     query = request.args.get("q", "").strip()
     form = MergeForm(services.merge_candidates(duplicate, query))
     if form.validate_on_submit():
-        kept = services.directory_organisation(form.into.data)
         try:
+            kept = services.directory_organisation(form.into.data)
             services.merge_organisation(duplicate, kept)
         except ConsultationError as error:
             attach_error(form, error)
@@ -96,12 +94,21 @@ def merge_organisation(organisation_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("organisations.organisation_list"))
+            return redirect(back_url)
     return render_form(
         "organisations/merge.html",
         form,
         organisation=duplicate,
         query=query,
-        search_url=url_for("organisations.merge_organisation", organisation_id=duplicate.id),
-        back_url=url_for("organisations.organisation_list"),
+        search_url=request.path,
+        back_url=back_url,
+        back_label=back_label,
     )
+
+
+@bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
+# Merging removes a directory entry that other events may use, like removing it.
+@permission_required(Permission.MANAGE_USERS)
+def merge_organisation(organisation_id: int):
+    duplicate = services.visible_organisation(organisation_id, current_user)
+    return merge_page(duplicate, url_for("organisations.organisation_list"))

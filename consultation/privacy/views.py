@@ -69,16 +69,15 @@ def _deleted_message(deletion: accounts.AccountDeletion) -> str:
     return _("The account is deleted.")
 
 
-@bp.route("/account/delete", methods=["GET", "POST"])
-@login_required
-def delete_own_account():
-    user = current_user._get_current_object()
-    form = OwnAccountDeletionForm()
+def _deletion_page(user: User, form: AccountDeletionForm, actor: User | None, done):
+    """Confirming and deleting an account, by its owner (``actor`` None, who confirmed with
+    their password) or an administrator; ``done`` runs after the commit and answers."""
     if form.validate_on_submit():
         try:
-            accounts.confirm_with_password(user, form.password.data)
+            if actor is None:
+                accounts.confirm_with_password(user, form.password.data)
             deletion = accounts.delete_account(
-                user, accounts.RegistrationsChoice(form.registrations.data), actor=None
+                user, accounts.RegistrationsChoice(form.registrations.data), actor=actor
             )
         except ConsultationError as error:
             db.session.rollback()
@@ -86,16 +85,26 @@ def delete_own_account():
         else:
             db.session.commit()
             scrub_free_space()
-            logout_user()
             flash(_deleted_message(deletion), "success")
-            return redirect(url_for("events.home"))
+            return done()
     return render_form(
         "privacy/delete_account.html",
         form,
         user=user,
-        own=True,
+        own=actor is None,
         registrations=registrations.registrations_of(user),
     )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_own_account():
+    def signed_out():
+        logout_user()
+        return redirect(url_for("events.home"))
+
+    user = current_user._get_current_object()
+    return _deletion_page(user, OwnAccountDeletionForm(), None, signed_out)
 
 
 @bp.route("/admin/users/<int:user_id>/delete", methods=["GET", "POST"])
@@ -104,26 +113,9 @@ def delete_account(user_id: int):
     user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         return redirect(url_for("privacy.delete_own_account"))
-    form = AccountDeletionForm()
-    if form.validate_on_submit():
-        try:
-            deletion = accounts.delete_account(
-                user,
-                accounts.RegistrationsChoice(form.registrations.data),
-                actor=current_user._get_current_object(),
-            )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            scrub_free_space()
-            flash(_deleted_message(deletion), "success")
-            return redirect(url_for("accounts.user_list"))
-    return render_form(
-        "privacy/delete_account.html",
-        form,
-        user=user,
-        own=False,
-        registrations=registrations.registrations_of(user),
+    return _deletion_page(
+        user,
+        AccountDeletionForm(),
+        current_user._get_current_object(),
+        lambda: redirect(url_for("accounts.user_list")),
     )

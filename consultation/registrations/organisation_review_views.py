@@ -6,13 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events import services as events
-from consultation.forms import attach_error, query_int, render_form
+from consultation.forms import query_int
 from consultation.multilingual import isolated
 from consultation.organisations import services as organisations
-from consultation.organisations.forms import MergeForm
 from consultation.organisations.models import OrganisationStatus
+from consultation.organisations.views import merge_page
 from consultation.registrations import organisation_review as review
 
 bp = Blueprint("organisation_review", __name__, url_prefix="/manage/events/<slug>/organisations")
@@ -49,38 +48,35 @@ def _back(event, organisation=None):
     )
 
 
+def _decide(slug: str, organisation_id: int, decide, message: str):
+    event = events.managed_event(slug, current_user)
+    organisation = review.private_organisation(event, organisation_id)
+    decide(organisation)
+    db.session.commit()
+    flash(message % {"name": isolated(organisation.name)}, "success")
+    return _back(event)
+
+
 @bp.route("/<int:organisation_id>/approve", methods=["POST"])
 @login_required
 def approve(slug: str, organisation_id: int):
-    event = events.managed_event(slug, current_user)
-    organisation = review.private_organisation(event, organisation_id)
-    organisations.approve_organisation(organisation)
-    db.session.commit()
-    flash(
-        _(
-            "%(name)s is in the directory: every event's registration form now offers it.",
-            name=isolated(organisation.name),
-        ),
-        "success",
+    return _decide(
+        slug,
+        organisation_id,
+        organisations.approve_organisation,
+        _("%(name)s is in the directory: every event's registration form now offers it."),
     )
-    return _back(event)
 
 
 @bp.route("/<int:organisation_id>/keep-private", methods=["POST"])
 @login_required
 def keep_private(slug: str, organisation_id: int):
-    event = events.managed_event(slug, current_user)
-    organisation = review.private_organisation(event, organisation_id)
-    organisations.keep_private(organisation)
-    db.session.commit()
-    flash(
-        _(
-            "%(name)s stays private to its registration: only this event's organisers see it.",
-            name=isolated(organisation.name),
-        ),
-        "success",
+    return _decide(
+        slug,
+        organisation_id,
+        organisations.keep_private,
+        _("%(name)s stays private to its registration: only this event's organisers see it."),
     )
-    return _back(event)
 
 
 @bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
@@ -88,33 +84,8 @@ def keep_private(slug: str, organisation_id: int):
 def merge(slug: str, organisation_id: int):
     event = events.managed_event(slug, current_user)
     duplicate = review.private_organisation(event, organisation_id)
-    query = request.args.get("q", "").strip()
-    form = MergeForm(organisations.merge_candidates(duplicate, query))
-    if form.validate_on_submit():
-        try:
-            kept = organisations.directory_organisation(form.into.data)
-            organisations.merge_organisation(duplicate, kept)
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(duplicate)s is merged into %(kept)s.",
-                    duplicate=isolated(duplicate.name),
-                    kept=isolated(kept.name),
-                ),
-                "success",
-            )
-            return _back(event)
-    return render_form(
-        "organisations/merge.html",
-        form,
-        organisation=duplicate,
-        query=query,
-        search_url=url_for(
-            "organisation_review.merge", slug=event.slug, organisation_id=duplicate.id
-        ),
-        back_url=url_for("organisation_review.queue", slug=event.slug),
-        back_label=_("Organisations to review"),
+    return merge_page(
+        duplicate,
+        url_for("organisation_review.queue", slug=event.slug),
+        _("Organisations to review"),
     )

@@ -118,6 +118,7 @@ def public_pages(pages: Pages) -> dict[str, str]:
         "agenda": f"{event}/agenda",
         "session page": f"{event}/sessions/{pages.session_id}",
         "registration form": f"{event}/register",
+        "privacy notice": f"{event}/privacy-notice",
         "managing a registration": pages.manage_registration,
         "sign-up": "/signup",
         "forgot password": "/password/forgot",
@@ -139,11 +140,13 @@ def organiser_pages(pages: Pages) -> dict[str, str]:
         "registrations": f"{manage}/registrations",
         "registration detail": f"{manage}/registrations/{pages.registration_id}",
         "registration settings": f"{manage}/registration",
+        "new organisations": f"{manage}/organisations/",
         "outcomes overview": f"{manage}/outcomes/",
         "session outcomes": f"{manage}/outcomes/sessions/{pages.outcome_session_id}",
         "reports": f"{manage}/reports",
         "theme list": "/manage/themes",
         "organisations": "/manage/organisations/",
+        "deleting one's account": "/account/delete",
     }
 
 
