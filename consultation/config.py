@@ -53,6 +53,13 @@ def development_secret_key(instance_path: Path) -> str:
 def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
     if not environ.get("SECRET_KEY"):
         raise ConfigurationError("SECRET_KEY must be set when CONSULTATION_ENV=production.")
+    # It signs sessions and links and keys the pseudonyms of participants' addresses: a
+    # short one could be guessed.
+    if len(environ["SECRET_KEY"].encode()) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be at least 32 bytes in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
     # `flask run` reads FLASK_DEBUG itself; its debugger would let anyone run code.
     if _flag(environ.get("FLASK_DEBUG")):
         raise ConfigurationError("FLASK_DEBUG must be off when CONSULTATION_ENV=production.")

@@ -37,6 +37,7 @@ PRODUCTION = {
         ({"BASE_URL": ""}, "BASE_URL"),
         ({"BASE_URL": "http://consultation.example.org"}, "BASE_URL"),
         ({"MAIL_FROM": ""}, "MAIL_FROM"),
+        ({"SECRET_KEY": "s" * 31}, "at least 32 bytes"),
     ],
 )
 def test_production_refuses_unsafe_settings(tmp_path, change, complaint):
