@@ -43,6 +43,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from consultation import jobs
 from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.errors import Conflict
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
+    # The message as it will be sent; emptied once sent (see deliver_due_messages).
     raw_message: Mapped[bytes] = mapped_column(sa.LargeBinary)
     status: Mapped[OutboxStatus] = mapped_column(
         enum_type(OutboxStatus, "status"), default=OutboxStatus.PENDING
@@ -298,6 +300,9 @@ def deliver_due_messages() -> int:
             else:
                 row.status = OutboxStatus.SENT
                 row.sent_at = now_utc()
+                # The body held a live link: once sent, only what the organisers see of it
+                # (recipient, subject, status, times) is kept, in the database and backups.
+                row.raw_message = b""
                 row.attempts += 1
                 sent += 1
             session.commit()
@@ -328,7 +333,10 @@ def schedule_sweep(delay: timedelta) -> None:
 
 
 def resend(message: OutboxMessage) -> None:
-    """Put a failed message back in the outbox, for another round of attempts."""
+    """Put a failed message back in the outbox, for another round of attempts. Only a failed
+    one: a sent message keeps no text to send again."""
+    if message.status is not OutboxStatus.FAILED or not message.raw_message:
+        raise Conflict(_l("Only an email that could not be delivered can be sent again."))
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = now_utc()

@@ -19,6 +19,7 @@ steps come after the edits they would lock, and signing out comes last.
 
 import re
 from datetime import date, datetime, time, timedelta
+from email.message import EmailMessage
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -625,6 +626,17 @@ def _organisation(name: str, acronym: str | None = None) -> Organisation:
     )
 
 
+def _text_of(message: OutboxMessage) -> bytes:
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = (
+        "Consultation <no-reply@consultation.test>",
+        message.recipient,
+        message.subject,
+    )
+    email.set_content("Your registration: http://consultation.test/registrations/1/token")
+    return email.as_bytes()
+
+
 def _session(event: Event, title: str, day: date, start: int, room: str) -> Session:
     return agenda.save_session(
         event,
@@ -800,6 +812,8 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
                 sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id).limit(1)
             )
             message.status = OutboxStatus.FAILED
+            # A failed email keeps its text, for Send again; a sent one keeps none.
+            message.raw_message = message.raw_message or _text_of(message)
             messages[event.id] = message.id
 
         items = _items(a, session, organiser, host)

@@ -612,8 +612,11 @@ def test_names_and_titles_add_no_email_header(
         assert "Leila &lt;script&gt;alert(1)&lt;/script&gt; Mansour" in html
     assert len(outbox) == 2
     with app.app_context():
-        # The stored copies, which the outbox sends again, have no other header either.
-        for raw in db.session.scalars(sa.select(OutboxMessage.raw_message)):
+        # The stored copies, which the outbox sends again, have no other header either (a
+        # sent one keeps no copy).
+        for raw in db.session.scalars(
+            sa.select(OutboxMessage.raw_message).where(OutboxMessage.raw_message != b"")
+        ):
             stored = message_from_bytes(raw, policy=email_policy)
             assert set(stored.keys()) == HEADERS, stored.keys()
 

@@ -164,13 +164,20 @@ def test_a_participant_sees_nothing_of_the_others(app, client, event, make_user)
 def test_failed_emails_are_shown_and_can_be_sent_again(app, client, event, organiser, outbox):
     register(app, event, "leila@ngo.example")
     with app.app_context():
+        message_id = db.session.scalar(sa.select(OutboxMessage.id))
+    # Sent: no text is kept, and there is nothing to send again.
+    resent = client.submit(f"/manage/events/{event.slug}/emails/{message_id}/resend")
+    assert resent.status_code == 409
+    with app.app_context():
+        # As the server had refused it: a failed email keeps its text.
         db.session.execute(
             sa.update(OutboxMessage).values(
-                status=OutboxStatus.FAILED, last_error="550 no such user"
+                status=OutboxStatus.FAILED,
+                last_error="550 no such user",
+                raw_message=outbox[0].as_bytes(),
             )
         )
         db.session.commit()
-        message_id = db.session.scalar(sa.select(OutboxMessage.id))
     page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
     assert "1 email could not be delivered" in page
     outbox.clear()
