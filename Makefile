@@ -20,6 +20,10 @@ run: check-python $(VENV)/.installed compile-translations
 # REDIS_URL, SECRET_KEY, BASE_URL and CONSULTATION_ENV=production; see the README).
 WORKERS ?= 2
 serve: check-python $(VENV)/.installed compile-translations
+	@if [ -z "$$REDIS_URL" ] && [ "$(WORKERS)" -gt 1 ]; then \
+		echo "Warning: $(WORKERS) workers without REDIS_URL: each counts failed sign-ins on its own," \
+			"so $(WORKERS) times LOGIN_FAILURE_LIMIT are allowed. Set REDIS_URL, or WORKERS=1." >&2; \
+	fi
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
 		--access-logfile - --max-requests 20000 --max-requests-jitter 2000 \

@@ -33,22 +33,35 @@ def test_a_session_cookie_copied_before_signing_out_is_refused_after(app, client
     assert thief.get("/account").status_code == 302
 
 
-def test_five_failed_sign_ins_for_an_account_lock_it_for_a_while(app, make_user):
+def test_five_failed_sign_ins_for_an_account_from_one_address_lock_that_pair(app, make_user):
     user = make_user()
-    for attempt in range(5):
-        # From five addresses: the account's own count trips.
-        response = fail_login(app.test_client(), user.email, f"192.0.2.{attempt}")
+    for _attempt in range(5):
+        response = fail_login(app.test_client(), user.email, "127.0.0.2")
         assert response.status_code == 422
-    sixth = fail_login(app.test_client(), user.email, "198.51.100.7")
+    sixth = fail_login(app.test_client(), user.email, "127.0.0.2")
     assert sixth.status_code == 429
-    # Even the right password waits: the attacker cannot tell it was right.
+    # Even the right password waits there: the attacker cannot tell it was right.
     right = app.test_client().submit(
         "/login",
         {"email": user.email, "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "198.51.100.8"},
+        environ_base={"REMOTE_ADDR": "127.0.0.2"},
     )
     assert right.status_code == 429
     assert "Too many attempts" in right.get_data(as_text=True)
+
+
+def test_an_attacker_s_failures_never_lock_the_owner_out_from_elsewhere(app, make_user):
+    """After ten wrong passwords from one address, the right one from another address got
+    429: the account, not the pair, was counted."""
+    user = make_user()
+    for _attempt in range(10):
+        fail_login(app.test_client(), user.email, "127.0.0.2")
+    owner = app.test_client().submit(
+        "/login",
+        {"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert owner.status_code == 302
 
 
 def test_five_failed_sign_ins_from_one_address_stop_that_address(app, make_user):
@@ -95,18 +108,23 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(database_url, tmp_p
     from tests.conftest import Client
 
     proxied.test_client_class = Client
-    statuses = [
-        proxied.test_client()
-        .submit(
-            "/login",
-            {"email": "nobody@example.org", "password": "wrong password!"},
-            headers={"X-Forwarded-For": f"10.1.0.{number}"},
+
+    def attempt(number: int, forwarded: str) -> int:
+        return (
+            proxied.test_client()
+            .submit(
+                "/login",
+                {"email": f"nobody{number}@example.org", "password": "wrong password!"},
+                headers={"X-Forwarded-For": forwarded},
+            )
+            .status_code
         )
-        .status_code
-        for number in range(7)
-    ]
-    # Seven addresses, but one account: the sixth and seventh are refused.
-    assert statuses == [422] * 5 + [429] * 2
+
+    statuses = [attempt(number, "10.1.0.1") for number in range(6)]
+    # One forwarded address, whatever the proxy's own: the sixth is refused; another
+    # forwarded address is not.
+    assert statuses == [422] * 5 + [429]
+    assert attempt(7, "10.1.0.2") == 422
 
 
 def test_an_idle_session_ends(app, client, make_user, monkeypatch):

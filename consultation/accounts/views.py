@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import (
     current_user,
     login_required,
@@ -89,10 +90,11 @@ def signup():
 
 
 def _submitted_account() -> str:
-    """Failed sign-ins are counted per account too, keyed by a hash of the address typed, so
-    the limiter's storage holds no email address."""
+    """Failed sign-ins are counted per account and network address, keyed by a hash of the
+    email address typed, so that the limiter's storage holds no email address. Per pair, not
+    per account: someone guessing a password from elsewhere must not lock its owner out."""
     email = services.normalise_email(request.form.get("email", ""))
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()
+    return f"account:{hashlib.sha256(email.encode()).hexdigest()}:{get_remote_address()}"
 
 
 def _sign_in_failed(response) -> bool:
