@@ -592,25 +592,16 @@ def event_team(event: Event) -> list[EventMember]:
 
 def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
     user = find_user_by_email(email)
-    if user is None or not user.active:
+    if user is None or not user.active or not user.can(TEAM_ROLE_PERMISSION[role]):
+        # One answer for no account, a deactivated one and one whose role does not allow
+        # it: the form must not tell who has an account here (participants do), nor its role.
         raise ConsultationError(
             _l(
-                "No active account uses this address. Invite the person first "
-                "(Users, then Invite a staff member), then add them here."
+                "No staff account that can take this role uses this address. An "
+                "administrator can invite the person (Users, then Invite a staff member) or "
+                "change their account's role; then add them here."
             ),
             field="email",
-        )
-    if not user.can(TEAM_ROLE_PERMISSION[role]):
-        raise ConsultationError(
-            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
-            # the user's name it holds reached the page unescaped.
-            gettext(
-                "%(name)s's account (%(account_role)s) cannot take this role. "
-                "An administrator can change the account's role first.",
-                name=isolated(user.display_name),
-                account_role=user.role.label,
-            ),
-            field="role",
         )
     member = EventMember(event_id=event.id, user_id=user.id, role=role)
     try:
