@@ -94,18 +94,26 @@ def may_change(organisation: Organisation, user: User) -> bool:
     return used_by <= organised
 
 
-def visible_organisation(organisation_id: int, user: User) -> Organisation:
-    """The organisation, if this user may see it: the directory's for every organiser, a
-    private one only for the organisers of the event its registration is for."""
+def _organisation_for(organisation_id: int, user: User) -> tuple[Organisation, bool]:
+    """The organisation, if this user may see it (the directory's for every organiser, a
+    private one only for the organisers of the event its registration is for), and whether
+    they may change it: worked out once, since it reads what uses the organisation."""
     organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not (organisation.in_directory or may_change(organisation, user)):
+    if organisation is None:
         raise NotFound(_l("There is no such organisation."))
-    return organisation
+    changeable = may_change(organisation, user)
+    if not (organisation.in_directory or changeable):
+        raise NotFound(_l("There is no such organisation."))
+    return organisation, changeable
+
+
+def visible_organisation(organisation_id: int, user: User) -> Organisation:
+    return _organisation_for(organisation_id, user)[0]
 
 
 def changeable_organisation(organisation_id: int, user: User) -> Organisation:
-    organisation = visible_organisation(organisation_id, user)
-    if not may_change(organisation, user):
+    organisation, changeable = _organisation_for(organisation_id, user)
+    if not changeable:
         raise NotAllowed(
             _l(
                 "Other events use this organisation: only an administrator can change it. "
