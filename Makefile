@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve worker test lint format check-python install install-dev vendor-assets clean translations compile-translations
+.PHONY: run serve worker test audit-dependencies lock lint format check-python install install-dev vendor-assets clean translations compile-translations
 
 run: check-python $(VENV)/.installed compile-translations
 	@$(PYTHON) scripts/check-system-libs --warn
@@ -26,7 +26,8 @@ serve: check-python $(VENV)/.installed compile-translations
 	fi
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-		--access-logfile - --max-requests 20000 --max-requests-jitter 2000 \
+		--access-logfile - --logger-class consultation.access_log.RedactingLogger \
+		--max-requests 20000 --max-requests-jitter 2000 \
 		'consultation:create_app()'
 
 # Runs queued background jobs; needed only when REDIS_URL is set.
@@ -43,6 +44,17 @@ test: check-python $(VENV)/.installed-dev compile-translations
 	$(BIN)/pytest
 	@echo "== The suite on PostgreSQL ($(TEST_POSTGRES_URL))"
 	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest
+
+# Fails on a pin of requirements.lock with a known vulnerability; says so, and passes, when
+# the advisory database cannot be reached.
+audit-dependencies: $(VENV)/.installed-dev
+	$(BIN)/python scripts/audit-dependencies
+
+# The exact versions, with their hashes, that a deployment installs
+# (pip install --require-hashes -r requirements.lock); run after changing pyproject.toml.
+lock: $(VENV)/.installed-dev
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

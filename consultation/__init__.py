@@ -15,7 +15,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from consultation import jobs, mail, models
+from consultation import access_log, jobs, mail, models, throttles
 from consultation.accounts.views import bp as accounts_bp
 from consultation.agenda.views import bp as agenda_bp
 from consultation.api.views import bp as api_bp
@@ -43,6 +43,7 @@ from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
 from consultation.registrations.notice_views import bp as privacy_notices_bp
 from consultation.registrations.organisation_review_views import bp as organisation_review_bp
+from consultation.registrations.self_service_views import bp as self_service_bp
 from consultation.registrations.sensitive_access_views import bp as sensitive_access_bp
 from consultation.registrations.views import bp as registrations_bp
 from consultation.reports.pdf import route_weasyprint_logs
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.basicConfig(level=logging.INFO)
     route_weasyprint_logs()
+    access_log.redact_development_server_log()
 
     # Before any blueprint adds its rules: every <int:...> in a URL is bounded.
     app.url_map.converters["int"] = BoundedInteger
@@ -88,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         agenda_bp,
         organisations_bp,
         registrations_bp,
+        self_service_bp,
         organisation_review_bp,
         sensitive_access_bp,
         privacy_notices_bp,
@@ -104,6 +107,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_static_caching(app)
     register_input_checks(app)
     register_error_handlers(app)
+    throttles.init_app(app)
     register_commands(app)
     return app
 

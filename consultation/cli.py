@@ -46,16 +46,32 @@ def purge_command() -> None:
     )
 
 
+def _broken(result: audit.Verification) -> click.ClickException:
+    return click.ClickException(
+        f"The audit log is broken at entry {result.first_broken_id} ({result.reason}), after "
+        f"{result.checked} intact entries: it was changed outside the application."
+    )
+
+
 @audit_cli.command("verify")
 def verify_audit_command() -> None:
-    """Recompute the chain of hashes; exit with 1 at the first entry that does not match."""
+    """Recompute the chain of seals and hold it to the latest anchor; exit with 1 at the
+    first entry that does not match."""
     result = audit.verify()
     if not result.intact:
-        raise click.ClickException(
-            f"The audit log is broken at entry {result.first_broken_id}, after "
-            f"{result.checked} intact entries: it was changed outside the application."
-        )
+        raise _broken(result)
     click.echo(f"The audit log is intact ({result.checked} entries).")
+
+
+@audit_cli.command("anchor")
+def anchor_audit_command() -> None:
+    """Append the head of the audit log (id, count, seal) to AUDIT_ANCHOR_FILE, after
+    checking the chain; the worker does it daily."""
+    try:
+        written = audit.anchor()
+    except audit.BrokenChain as error:
+        raise _broken(error.result) from error
+    click.echo(f"Anchored at entry {written.id} ({written.count} entries): {written.seal}")
 
 
 def system_user() -> str:
@@ -209,12 +225,13 @@ def invite_command(
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run the jobs (emails, reports, the daily retention job, the outbox sweep) put on the
-    Redis queue."""
+    """Run the jobs (emails, reports, the daily retention job and audit anchor, the outbox
+    sweep) put on the Redis queue."""
     if not burst and current_app.extensions.get("job_queue") is not None:
         # One job each under a fixed id, however many workers start; the first sweep sends
         # what waited while no worker ran.
         retention.schedule_retention(timedelta(minutes=1))
+        audit.schedule_anchor(timedelta(minutes=2))
         mail.schedule_sweep(timedelta(0))
     try:
         jobs.run_worker(current_app._get_current_object(), burst=burst)

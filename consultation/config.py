@@ -38,9 +38,10 @@ def database_url(raw: str | None, instance_path: Path) -> str:
     return raw
 
 
-def development_secret_key(instance_path: Path) -> str:
-    """A random key created once per checkout, so sessions survive restarts."""
-    key_file = instance_path / "secret_key"
+def development_key(instance_path: Path, name: str = "secret_key") -> str:
+    """A random key created once per checkout, so sessions (and the audit log's seals)
+    survive restarts."""
+    key_file = instance_path / name
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_urlsafe(48)
@@ -70,6 +71,13 @@ def refuse_unsafe_production(environ: Mapping[str, str]) -> None:
         )
     if not environ.get("MAIL_FROM"):
         raise ConfigurationError("MAIL_FROM must be set in production.")
+    # Seals the audit log: kept apart from the database, so that whoever can write there
+    # cannot seal entries of their own.
+    if len(environ.get("AUDIT_KEY", "").encode()) < 32:
+        raise ConfigurationError(
+            "AUDIT_KEY must be set, to at least 32 bytes, in production, and kept outside "
+            "the database and its backups."
+        )
 
 
 def engine_options(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
@@ -104,7 +112,7 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
     production = env == "production"
     if production:
         refuse_unsafe_production(environ)
-    secret_key = environ.get("SECRET_KEY") or development_secret_key(instance_path)
+    secret_key = environ.get("SECRET_KEY") or development_key(instance_path)
 
     mail_backend = environ.get("MAIL_BACKEND", "smtp" if production else "console")
     if mail_backend not in MAIL_BACKENDS:
@@ -116,6 +124,12 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "CONSULTATION_ENV": env,
         "DEBUG": False if production else _flag(environ.get("FLASK_DEBUG")),
         "SECRET_KEY": secret_key,
+        "AUDIT_KEY": environ.get("AUDIT_KEY") or development_key(instance_path, "audit_key"),
+        # Where `flask audit anchor` appends the head of the audit log: outside the database,
+        # ideally on another machine or write-once storage.
+        "AUDIT_ANCHOR_FILE": environ.get(
+            "AUDIT_ANCHOR_FILE", str(instance_path / "audit-anchors.jsonl")
+        ),
         "SQLALCHEMY_DATABASE_URI": database_url(environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
             database_url(environ.get("DATABASE_URL"), instance_path), environ
@@ -143,8 +157,17 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(
             hours=int(environ.get("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12))
         ),
+        # How long a browser that opened a registration's emailed link keeps it open, after
+        # its last visit, before the link is needed again.
+        "REGISTRATION_ACCESS_MINUTES": int(environ.get("REGISTRATION_ACCESS_MINUTES", 120)),
         # Failed sign-ins allowed per account and per address before 429 answers.
         "LOGIN_FAILURE_LIMIT": environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
+        # Forms that send an email (sign-up, password reset, registration, the link again):
+        # requests per network address, and emails per recipient, before 429 answers.
+        "MAIL_LIMIT_PER_ADDRESS": environ.get("MAIL_LIMIT_PER_ADDRESS", "30 per hour"),
+        "MAIL_LIMIT_PER_RECIPIENT": environ.get("MAIL_LIMIT_PER_RECIPIENT", "5 per hour"),
+        # Anonymous downloads of PDFs (the public agenda) per network address.
+        "ANONYMOUS_DOWNLOAD_LIMIT": environ.get("ANONYMOUS_DOWNLOAD_LIMIT", "30 per 10 minutes"),
         # Shared by every process through Redis; per process without it.
         "RATELIMIT_STORAGE_URI": environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": "consultation-limits",
@@ -221,6 +244,9 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         # Reports with more rows (participants, sessions, recommendations) than this are
         # made in the background, with a page that waits for them.
         "REPORT_BACKGROUND_THRESHOLD": int(environ.get("REPORT_BACKGROUND_THRESHOLD", 400)),
+        # Without Redis: threads per process for long work (large reports), however many
+        # are asked for at once; the rest wait their turn.
+        "BACKGROUND_WORKERS": int(environ.get("BACKGROUND_WORKERS", 2)),
         # Days a stored PDF is kept after the last export that asked for it.
         "REPORT_FILE_RETENTION_DAYS": int(environ.get("REPORT_FILE_RETENTION_DAYS", 30)),
         # Event pages, agendas and blank registration forms each process keeps rendered for

@@ -44,6 +44,12 @@ class Conflict(ConsultationError):
     status_code = 409
 
 
+class Unavailable(ConsultationError):
+    """Could not be done just now; the same request may work shortly."""
+
+    status_code = 503
+
+
 ERROR_TITLES = {
     400: _l("Bad request"),
     403: _l("Access denied"),
@@ -53,6 +59,7 @@ ERROR_TITLES = {
     413: _l("Too much data"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
+    503: _l("Not available just now"),
 }
 
 ERROR_EXPLANATIONS = {
@@ -61,9 +68,6 @@ ERROR_EXPLANATIONS = {
     404: _l("There is nothing at this address. It may have moved, or the link may be mistyped."),
     405: _l("This page cannot be used that way."),
     413: _l("What was sent is larger than this site accepts."),
-    429: _l(
-        "There were too many failed sign-ins for this account or from this network. Wait 15 minutes, or reset your password."
-    ),
     500: _l("The error has been logged. Please try again in a moment."),
 }
 

@@ -1,17 +1,32 @@
-"""Background work: on an RQ queue in Redis when ``REDIS_URL`` is set, inline otherwise.
+"""Background work: on an RQ queue in Redis when ``REDIS_URL`` is set, in this process
+otherwise.
 
-Work that must not slow a request down, or must not reveal by its duration what it did
-(sending an email only when an account exists), goes through ``enqueue``.
+- ``enqueue``: short work (delivering the outbox), inline without Redis.
+- ``enqueue_after_response``: work that must not reveal by its duration what it found
+  (whether an address has an account or a registration); without Redis it runs once the
+  response has been sent, so the visitor's timing ends before it starts.
+- ``enqueue_background``: long work (a large report), on a pool of ``BACKGROUND_WORKERS``
+  threads per process without Redis; identical work already waiting or running is not
+  started twice.
 """
 
-import threading
+import logging
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from threading import Lock
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, after_this_request, current_app
 from redis import Redis
 from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from consultation.db import db
+
+log = logging.getLogger(__name__)
 
 QUEUE_NAME = "consultation"
 
@@ -30,24 +45,104 @@ def enqueue(function: Callable[..., Any], *args: Any) -> None:
         queue.enqueue(function, *args)
 
 
-def enqueue_background(function: Callable[..., Any], *args: Any) -> None:
-    """Long work that must not hold the request: on the queue, or else in a thread of this
-    process with its own application context (and so its own database session)."""
+def _run_in_context(app: Flask, function: Callable[..., Any], args: tuple) -> None:
+    # An application context of its own, and so a database session of its own.
+    with app.app_context():
+        function(*args)
+
+
+def committed(function: Callable[..., Any], *args: Any) -> None:
+    """Runs a service and commits what it did: the job's unit of work."""
+    function(*args)
+    db.session.commit()
+
+
+def enqueue_after_response(function: Callable[..., Any], *args: Any) -> None:
+    """A service whose changes are committed when it ends: on the queue, or else run when the
+    server closes the response, after sending it."""
     queue: Queue | None = current_app.extensions.get("job_queue")
     if queue is not None:
-        queue.enqueue(function, *args, job_timeout=30 * 60)
+        queue.enqueue(committed, function, *args)
         return
     app = current_app._get_current_object()
 
     def run() -> None:
-        with app.app_context():
-            function(*args)
+        try:
+            _run_in_context(app, committed, (function, *args))
+        except Exception:
+            # The visitor has their answer already; the log has the failure.
+            log.exception("Work after the response failed: %s", function.__name__)
 
-    thread = threading.Thread(target=run, name=f"job-{function.__name__}", daemon=True)
-    # Kept so that tests and a shutting-down process can wait for them.
-    running = [each for each in app.extensions.get("job_threads", []) if each.is_alive()]
-    app.extensions["job_threads"] = [*running, thread]
-    thread.start()
+    @after_this_request
+    def run_once_sent(response):
+        response.call_on_close(run)
+        return response
+
+
+class BackgroundPool:
+    """This process's threads for long work, and what is waiting or running on them."""
+
+    def __init__(self, workers: int) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="job")
+        self.by_key: dict[str, Future] = {}
+        self.unfinished: set[Future] = set()
+        self.lock = Lock()
+
+    def submit(self, key: str | None, run: Callable[[], None]) -> Future:
+        with self.lock:
+            if key is not None and key in self.by_key:
+                return self.by_key[key]
+            future = self.executor.submit(run)
+            self.unfinished.add(future)
+            if key is not None:
+                self.by_key[key] = future
+            future.add_done_callback(lambda done: self._finished(key, done))
+            return future
+
+    def _finished(self, key: str | None, future: Future) -> None:
+        with self.lock:
+            self.unfinished.discard(future)
+            if key is not None and self.by_key.get(key) is future:
+                del self.by_key[key]
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the work submitted so far has ended (tests; a process shutting down)."""
+        with self.lock:
+            unfinished = list(self.unfinished)
+        futures.wait(unfinished, timeout=timeout)
+
+
+def background_pool(app: Flask) -> BackgroundPool:
+    pool = app.extensions.get("job_pool")
+    if pool is None:
+        pool = app.extensions.setdefault(
+            "job_pool", BackgroundPool(app.config["BACKGROUND_WORKERS"])
+        )
+    return pool
+
+
+# Waiting, running or about to: a job in one of these states is the work asked for again.
+_UNFINISHED = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+
+
+def enqueue_background(function: Callable[..., Any], *args: Any, key: str | None = None) -> None:
+    """Long work that must not hold the request. ``key`` names the work: while work of that
+    key waits or runs, asking again starts nothing more."""
+    queue: Queue | None = current_app.extensions.get("job_queue")
+    if queue is not None:
+        options: dict[str, Any] = {"job_timeout": 30 * 60}
+        if key is not None:
+            job_id = f"{queue.name}-{key}"
+            try:
+                if Job.fetch(job_id, connection=queue.connection).get_status() in _UNFINISHED:
+                    return
+            except NoSuchJobError:
+                pass
+            options["job_id"] = job_id
+        queue.enqueue(function, *args, **options)
+        return
+    app = current_app._get_current_object()
+    background_pool(app).submit(key, lambda: _run_in_context(app, function, args))
 
 
 def enqueue_at(

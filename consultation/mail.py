@@ -5,7 +5,8 @@ The message is built where it is sent (templates, translations) and written to t
 without its email nor an email without its registration. Once the transaction commits, the
 outbox is delivered: by the RQ worker when ``REDIS_URL`` is set, otherwise at once. A failing
 mail server never loses a message: temporary failures are retried with growing delays,
-permanent ones are marked failed for organisers to see and resend. With a worker, each delivery
+permanent ones are marked failed for organisers to see and send again (a new message: the
+body, which holds a live link, is deleted once the message is sent or has failed). With a worker, each delivery
 round schedules the next one for the earliest message still waiting, and the worker sweeps the
 outbox every ``MAIL_SWEEP_INTERVAL`` in case a job was lost. Backends, chosen by
 ``MAIL_BACKEND``:
@@ -43,7 +44,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from consultation import jobs
 from consultation.db import LabelledEnum, db, enum_type, now_utc
-from consultation.errors import Conflict
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +123,14 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
-    # The message as it will be sent; emptied once sent (see deliver_due_messages).
+    # The message as it will be sent; emptied once sent or failed (see deliver_due_messages).
     raw_message: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # What the message was ("registrations/registration:confirmed") and about whom, which is
+    # all that is needed to write it again.
+    kind: Mapped[str | None] = mapped_column(sa.String(80))
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL")
+    )
     status: Mapped[OutboxStatus] = mapped_column(
         enum_type(OutboxStatus, "status"), default=OutboxStatus.PENDING
     )
@@ -174,12 +180,20 @@ class TemporaryFailure(Exception):
 
 
 def send_email(
-    to: str, subject: str, template: str, language: str, event_id: int | None = None, **context
+    to: str,
+    subject: str,
+    template: str,
+    language: str,
+    event_id: int | None = None,
+    registration_id: int | None = None,
+    variant: str | None = None,
+    **context,
 ) -> EmailMessage:
     """Render ``templates/emails/<template>.txt`` and ``.html`` in ``language`` and put the
     message in the outbox, to leave when the current transaction commits.
 
     ``subject`` is usually a lazy string, so that it is translated in the recipient's language.
+    ``variant`` says which of the template's messages it is, for the outbox's record.
     """
     with force_locale(language):
         message = EmailMessage(policy=POLICY)
@@ -209,6 +223,8 @@ def send_email(
             subject=subject[:300],
             raw_message=message.as_bytes(),
             event_id=event_id,
+            registration_id=registration_id,
+            kind=f"{template}:{variant}" if variant else template,
         )
     )
     db.session.info["outbox_has_mail"] = True
@@ -295,13 +311,17 @@ def deliver_due_messages() -> int:
                     row.next_attempt_at = now_utc() + _retry_delay(row.attempts)
                 else:
                     row.status = OutboxStatus.FAILED
+                    # Sending again writes a new message with a new link (see
+                    # registrations.services.resend_failed_email).
+                    row.raw_message = b""
                 # By id: logs never name the people the application writes to.
                 log.warning("Email %s not sent: %s", row.id, row.last_error)
             else:
                 row.status = OutboxStatus.SENT
                 row.sent_at = now_utc()
                 # The body held a live link: once sent, only what the organisers see of it
-                # (recipient, subject, status, times) is kept, in the database and backups.
+                # (recipient, subject, kind, status, times) is kept, in the database and
+                # backups.
                 row.raw_message = b""
                 row.attempts += 1
                 sent += 1
@@ -330,17 +350,6 @@ def sweep_outbox() -> None:
 
 def schedule_sweep(delay: timedelta) -> None:
     jobs.enqueue_in(delay, sweep_outbox, job_id=SWEEP_JOB_ID)
-
-
-def resend(message: OutboxMessage) -> None:
-    """Put a failed message back in the outbox, for another round of attempts. Only a failed
-    one: a sent message keeps no text to send again."""
-    if message.status is not OutboxStatus.FAILED or not message.raw_message:
-        raise Conflict(_l("Only an email that could not be delivered can be sent again."))
-    message.status = OutboxStatus.PENDING
-    message.attempts = 0
-    message.next_attempt_at = now_utc()
-    db.session.info["outbox_has_mail"] = True
 
 
 def _send_console(message: EmailMessage) -> None:

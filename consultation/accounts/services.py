@@ -207,7 +207,7 @@ def send_activation_email(user: User, invited_by: User | None = None) -> None:
         user=user,
         invited_by=invited_by,
         activation_url=external_url(
-            "accounts.set_password",
+            "accounts.open_password_link",
             purpose=TokenPurpose.ACTIVATION,
             token=make_token(user, TokenPurpose.ACTIVATION),
         ),
@@ -246,7 +246,7 @@ def request_password_reset(email: str) -> None:
         user.language,
         user=user,
         reset_url=external_url(
-            "accounts.set_password",
+            "accounts.open_password_link",
             purpose=TokenPurpose.RESET_PASSWORD,
             token=make_token(user, TokenPurpose.RESET_PASSWORD),
         ),

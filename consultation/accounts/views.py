@@ -22,6 +22,7 @@ from flask_login import (
     user_loaded_from_cookie,
 )
 
+from consultation import jobs, throttles
 from consultation.accounts import services
 from consultation.accounts.access import permission_required, safe_next_url
 from consultation.accounts.forms import (
@@ -76,15 +77,21 @@ def end_expired_sessions():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@throttles.mail_sending
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = SignUpForm()
     if form.validate_on_submit():
-        services.sign_up(
-            form.email.data, form.display_name.data, form.organisation_name.data, form.language.data
+        # Whether the address has an account is looked up after the answer, which is the
+        # same either way, in time too.
+        jobs.enqueue_after_response(
+            services.sign_up,
+            form.email.data,
+            form.display_name.data,
+            form.organisation_name.data,
+            form.language.data,
         )
-        db.session.commit()
         return render_template("accounts/check_inbox.html", email=form.email.data)
     return render_form("accounts/signup.html", form)
 
@@ -147,35 +154,57 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@throttles.mail_sending
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        jobs.enqueue_after_response(services.request_password_reset, form.email.data)
         return render_template("accounts/check_inbox.html", email=form.email.data)
     return render_form("accounts/forgot_password.html", form)
 
 
-@bp.route(
-    "/password/reset/<token>",
-    defaults={"purpose": services.TokenPurpose.RESET_PASSWORD},
-    methods=["GET", "POST"],
-)
-@bp.route(
-    "/activate/<token>",
-    defaults={"purpose": services.TokenPurpose.ACTIVATION},
-    methods=["GET", "POST"],
-)
-def set_password(token: str, purpose: services.TokenPurpose):
-    # Only the POST uses the token up: mail scanners that open links must not spend it.
+# The emailed link is exchanged for a session entry, and the form is on an address without
+# the token: it stays out of server logs, browser history and Referer headers.
+PASSWORD_LINK = "password_link"  # noqa: S105 (a session key, not a secret)
+
+
+@bp.route("/password/reset/<token>", defaults={"purpose": services.TokenPurpose.RESET_PASSWORD})
+@bp.route("/activate/<token>", defaults={"purpose": services.TokenPurpose.ACTIVATION})
+def open_password_link(token: str, purpose: services.TokenPurpose):
     try:
         services.user_from_token(token, purpose)
     except services.InvalidToken as error:
         return render_template("accounts/invalid_link.html", message=error.message), 400
+    session[PASSWORD_LINK] = {"purpose": str(purpose), "token": token}
+    return redirect(url_for("accounts.set_password", purpose=purpose), 303)
+
+
+@bp.route(
+    "/password/reset",
+    defaults={"purpose": services.TokenPurpose.RESET_PASSWORD},
+    methods=["GET", "POST"],
+)
+@bp.route(
+    "/activate",
+    defaults={"purpose": services.TokenPurpose.ACTIVATION},
+    methods=["GET", "POST"],
+)
+def set_password(purpose: services.TokenPurpose):
+    # Only the POST uses the token up: mail scanners that open links must not spend it.
+    link = session.get(PASSWORD_LINK) or {}
+    if link.get("purpose") != str(purpose):
+        message = _("Open the link in your email again: this page needs it.")
+        return render_template("accounts/invalid_link.html", message=message), 400
+    try:
+        services.user_from_token(link["token"], purpose)
+    except services.InvalidToken as error:
+        session.pop(PASSWORD_LINK, None)
+        return render_template("accounts/invalid_link.html", message=error.message), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
-        user = services.set_password_from_token(token, purpose, form.password.data)
+        user = services.set_password_from_token(link["token"], purpose, form.password.data)
         db.session.commit()
+        session.pop(PASSWORD_LINK, None)
         login_user(user)
         flash(_("Your new password is saved and you are signed in."), "success")
         return redirect(url_for("accounts.profile"))

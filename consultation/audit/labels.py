@@ -44,6 +44,22 @@ def _columns(keys: list[str]) -> str:
     return listing(column_headings(keys))
 
 
+def _settings(names: list[str]) -> str:
+    return listing([str(SETTING_NAMES.get(name, name)) for name in names])
+
+
+# The registration settings as the form names them (registrations.services.AUDITED_SETTINGS).
+SETTING_NAMES = {
+    "opens_at": _l("Registration opens"),
+    "closes_at": _l("Registration closes"),
+    "capacity": _l("Capacity"),
+    "waitlist_enabled": _l("Put registrations on a waiting list when the event is full"),
+    "moderation": _l("Confirmation"),
+    "questions": _l("Optional questions to ask"),
+    "retention_days": _l("Keep personal data for (days after the event)"),
+}
+
+
 @dataclass(frozen=True)
 class DetailKind:
     label: str
@@ -85,6 +101,8 @@ DETAILS: dict[str, DetailKind] = {
     "minutes": DetailKind(_l("For (minutes)"), format_decimal),
     "consent": DetailKind(_l("Consent"), _member(Consent)),
     "given": DetailKind(_l("Given"), _one_of({True: _l("yes"), False: _l("no")})),
+    "version": DetailKind(_l("Notice version"), format_decimal),
+    "settings": DetailKind(_l("Settings changed"), _settings),
     "registrations_erased": DetailKind(
         _l("Registrations erased too"), _one_of({True: _l("yes"), False: _l("no")})
     ),

@@ -18,6 +18,9 @@ class AuditAction(LabelledEnum):
     REGISTRATION_STATUS_CHANGED = "registration_status_changed"
     REGISTRATIONS_EXPORTED = "registrations_exported"
     REPORT_EXPORTED = "report_exported"
+    REPORT_DOWNLOADED = "report_downloaded"
+    REGISTRATION_SETTINGS_CHANGED = "registration_settings_changed"
+    PRIVACY_NOTICE_CHANGED = "privacy_notice_changed"
     SENSITIVE_ANSWERS_VIEWED = "sensitive_answers_viewed"
     SENSITIVE_ACCESS_OPENED = "sensitive_access_opened"
     CONSENT_CHANGED = "consent_changed"
@@ -41,6 +44,9 @@ class AuditAction(LabelledEnum):
             cls.REGISTRATION_STATUS_CHANGED: _l("Registration status changed"),
             cls.REGISTRATIONS_EXPORTED: _l("Registrations exported"),
             cls.REPORT_EXPORTED: _l("Report exported"),
+            cls.REPORT_DOWNLOADED: _l("Report downloaded"),
+            cls.REGISTRATION_SETTINGS_CHANGED: _l("Registration settings changed"),
+            cls.PRIVACY_NOTICE_CHANGED: _l("Privacy notice changed"),
             cls.SENSITIVE_ANSWERS_VIEWED: _l(
                 "Gender, visa, accessibility or dietary answers viewed"
             ),
@@ -56,8 +62,9 @@ class AuditAction(LabelledEnum):
 
 
 class AuditEvent(db.Model):
-    """One entry of the append-only log. ``entry_hash`` covers the entry and the hash of the
-    one before it, so changing or removing any entry breaks every hash after it.
+    """One entry of the append-only log. ``entry_hash`` is the entry's seal: a keyed MAC of
+    the entry, its id and the seal of the one before it (see ``audit.services``), so changing
+    or removing any entry breaks every seal after it.
 
     The columns hold ids, never names or email addresses: the log outlives the erasure of
     the people in it. No foreign keys either, for the same reason.
@@ -67,7 +74,8 @@ class AuditEvent(db.Model):
     # An event's log is read newest first, a page at a time.
     __table_args__ = (sa.Index("ix_audit_events_event_id_id", "event_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Given by ``audit.record``, one more than the last: never from a sequence.
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     action: Mapped[str] = mapped_column(sa.String(40))
     actor_id: Mapped[int | None]

@@ -1,13 +1,20 @@
 """The audit trail: who did what, when, on which event, from which address.
 
-Entries are chained by SHA-256: each hash covers the entry's fields and the previous hash.
-``verify`` walks the chain; a changed, inserted or deleted entry breaks it.
+Entries are chained by an HMAC-SHA-256 keyed with ``AUDIT_KEY``, which is kept outside the
+database: each seal covers the entry's fields, its id and the previous seal, and ids follow
+one another without gaps. Someone who can write to the database but lacks the key can
+neither change an entry, nor remove one, nor seal a chain of their own. Removing the newest
+entries, or all of them, leaves an intact chain: ``anchor`` writes the head (id, count, seal)
+to a file outside the database every day, and ``verify`` holds the chain to the latest one.
 """
 
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
@@ -15,17 +22,22 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event as orm_event
 
+from consultation import jobs
 from consultation.accounts.models import User
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
 
+log = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
 # Any constant: the key of the PostgreSQL advisory lock that orders writers of the chain.
 CHAIN_LOCK = 0x61756469
+ANCHOR_JOB_ID = "audit-anchor"
 
 
-def _digest(entry: AuditEvent) -> str:
+def seal(entry: AuditEvent, key: bytes) -> str:
     fields = {
+        "id": entry.id,
         "created_at": entry.created_at.isoformat(),
         "action": entry.action,
         "actor_id": entry.actor_id,
@@ -36,18 +48,23 @@ def _digest(entry: AuditEvent) -> str:
         "previous_hash": entry.previous_hash,
     }
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
-def _last_hash() -> str:
+def _key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
+
+
+def _head() -> tuple[int, str]:
+    """The newest entry's id and seal, taken under the chain's lock."""
     if db.session.get_bind().dialect.name == "postgresql":
-        # Two writers reading the same last hash would fork the chain; the lock is held
-        # until the transaction ends. SQLite allows one writer at a time anyway.
+        # Two writers reading the same head would fork the chain; the lock is held until
+        # the transaction ends. SQLite allows one writer at a time anyway.
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    last = db.session.scalar(
-        sa.select(AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
-    )
-    return last or GENESIS
+    last = db.session.execute(
+        sa.select(AuditEvent.id, AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (last.id, last.entry_hash) if last else (0, GENESIS)
 
 
 def record(
@@ -64,7 +81,11 @@ def record(
     in ``audit.labels.DETAILS``."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
+    last_id, last_seal = _head()
     entry = AuditEvent(
+        # Numbered here, not by a sequence that skips the ids of rolled-back transactions:
+        # a gap is then always a removed entry.
+        id=last_id + 1,
         created_at=now_utc().replace(microsecond=0),
         action=action.value,
         actor_id=actor.id if actor is not None else None,
@@ -72,9 +93,9 @@ def record(
         subject=subject,
         details=details,
         ip_address=_address(actor),
-        previous_hash=_last_hash(),
+        previous_hash=last_seal,
     )
-    entry.entry_hash = _digest(entry)
+    entry.entry_hash = seal(entry, _key())
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -93,34 +114,114 @@ def _address(actor: User | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """The head of the chain at a moment, kept outside the database."""
+
+    at: str
+    id: int
+    count: int
+    seal: str
+
+
+def _anchor_file() -> Path:
+    return Path(current_app.config["AUDIT_ANCHOR_FILE"])
+
+
+def anchor() -> Anchor:
+    """Appends the chain's head to the anchor file (and the log), after checking the chain:
+    an anchor is only ever written for an intact one."""
+    result = verify()
+    if not result.intact:
+        raise BrokenChain(result)
+    last_id, last_seal = _head()
+    db.session.rollback()
+    written = Anchor(now_utc().isoformat(timespec="seconds"), last_id, result.checked, last_seal)
+    path = _anchor_file()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        path.chmod(0o600)
+        file.write(json.dumps(written.__dict__) + "\n")
+    log.info(
+        "Audit log anchored at entry %s (%s entries), seal %s", last_id, result.checked, last_seal
+    )
+    return written
+
+
+def latest_anchor() -> Anchor | None:
+    path = _anchor_file()
+    if not path.is_file():
+        return None
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return Anchor(**json.loads(lines[-1])) if lines else None
+
+
+def scheduled_anchor() -> None:
+    """The worker's daily anchor, which schedules the next one."""
+    schedule_anchor(timedelta(days=1))
+    anchor()
+
+
+def schedule_anchor(delay: timedelta) -> None:
+    jobs.enqueue_in(delay, scheduled_anchor, job_id=ANCHOR_JOB_ID)
+
+
+@dataclass(frozen=True)
 class Verification:
     checked: int
+    # The entry where the chain broke: changed, out of place, or missing (then the id where
+    # it should be).
     first_broken_id: int | None
+    reason: str | None = None
 
     @property
     def intact(self) -> bool:
         return self.first_broken_id is None
 
 
+class BrokenChain(Exception):
+    def __init__(self, result: Verification) -> None:
+        super().__init__(result.reason)
+        self.result = result
+
+
 def verify(batch_size: int = 1000) -> Verification:
-    """Recomputes every hash in order, in batches so memory stays flat."""
-    previous, checked, after_id = GENESIS, 0, 0
+    """Recomputes every seal in order, in batches so memory stays flat, then holds the head
+    to the latest anchor."""
+    key, previous, checked, expected_id = _key(), GENESIS, 0, 1
+    anchored = latest_anchor()
     while True:
         batch = list(
             db.session.scalars(
                 sa.select(AuditEvent)
-                .where(AuditEvent.id > after_id)
+                .where(AuditEvent.id >= expected_id)
                 .order_by(AuditEvent.id)
                 .limit(batch_size)
             )
         )
         if not batch:
-            return Verification(checked, None)
+            break
         for entry in batch:
-            if entry.previous_hash != previous or _digest(entry) != entry.entry_hash:
-                return Verification(checked, entry.id)
-            previous, checked, after_id = entry.entry_hash, checked + 1, entry.id
+            if entry.id != expected_id:
+                return Verification(checked, expected_id, f"entry {expected_id} is missing")
+            if entry.previous_hash != previous or seal(entry, key) != entry.entry_hash:
+                return Verification(checked, entry.id, f"entry {entry.id} does not match its seal")
+            previous, checked, expected_id = entry.entry_hash, checked + 1, entry.id + 1
         db.session.expunge_all()
+    if anchored is None:
+        return Verification(checked, None)
+    if checked < anchored.count:
+        return Verification(
+            checked,
+            checked + 1,
+            f"the log ends at entry {checked}, but it had {anchored.count} entries "
+            f"when anchored at {anchored.at}",
+        )
+    anchored_entry = db.session.get(AuditEvent, anchored.id) if anchored.id else None
+    if anchored.id and (anchored_entry is None or anchored_entry.entry_hash != anchored.seal):
+        return Verification(
+            checked, anchored.id, f"entry {anchored.id} is not the one anchored at {anchored.at}"
+        )
+    return Verification(checked, None)
 
 
 @dataclass(frozen=True)

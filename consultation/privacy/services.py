@@ -102,6 +102,8 @@ KEPT_FOR_STATISTICS = frozenset(
         "named_in_report",
         "agrees_to_photography",
         "management_token_hash",
+        "pending_token_hash",
+        "email_confirmed_at",
         "waitlisted_at",
         "created_at",
         "updated_at",
@@ -179,6 +181,7 @@ def anonymise(where) -> int:
             # No token hashes to this: a random prefix, unique by the id.
             management_token_hash=sa.literal(secrets.token_hex(24))
             + sa.cast(Registration.id, sa.String),
+            pending_token_hash=None,
             anonymised_at=now_utc(),
         )
         .execution_options(synchronize_session=False)

@@ -1,6 +1,6 @@
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -12,14 +12,15 @@ from consultation.events import services as events
 from consultation.forms import attach_error, render_form
 from consultation.privacy import accounts, services
 from consultation.privacy.forms import AccountDeletionForm, OwnAccountDeletionForm
+from consultation.registrations import link_access
 from consultation.registrations import services as registrations
 
 bp = Blueprint("privacy", __name__)
 
 
-@bp.route("/registrations/<int:registration_id>/<token>/data.json")
-def my_data(registration_id: int, token: str):
-    registration = registrations.registration_by_token(registration_id, token)
+@bp.route("/registrations/<int:registration_id>/data.json")
+def my_data(registration_id: int):
+    registration = link_access.registration_from_cookie(registration_id)
     body = json.dumps(services.registration_data(registration), ensure_ascii=False, indent=2)
     return Response(
         body,
@@ -31,13 +32,15 @@ def my_data(registration_id: int, token: str):
     )
 
 
-@bp.route("/registrations/<int:registration_id>/<token>/erase", methods=["POST"])
-def erase_my_data(registration_id: int, token: str):
-    registration = registrations.registration_by_token(registration_id, token)
+@bp.route("/registrations/<int:registration_id>/erase", methods=["POST"])
+def erase_my_data(registration_id: int):
+    registration = link_access.registration_from_cookie(registration_id, extend=False)
     services.erase_registration(registration)
     db.session.commit()
     scrub_free_space()
-    return render_template("privacy/erased.html")
+    return link_access.revoke(
+        make_response(render_template("privacy/erased.html")), registration_id
+    )
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>/erase", methods=["POST"])

@@ -167,17 +167,23 @@ def tell_registrants_of_new_notice(event, version: int) -> int:
     )
     told = 0
     for registration in registrants:
-        title = event.text("title", registration.language).text
-        send_email(
-            registration.email,
-            _l("The privacy notice has changed: %(event)s", event=title),
-            "registrations/notice_changed",
-            registration.language,
-            event_id=event.id,
-            registration=registration,
-            event=event,
-            version=version,
-            notice_url=external_url("privacy_notices.notice", slug=event.slug, version=version),
-        )
+        tell_of_notice(registration, version)
         told += 1
     return told
+
+
+def tell_of_notice(registration: Registration, version: int) -> None:
+    event = registration.event
+    title = event.text("title", registration.language).text
+    send_email(
+        registration.email,
+        _l("The privacy notice has changed: %(event)s", event=title),
+        "registrations/notice_changed",
+        registration.language,
+        event_id=event.id,
+        registration_id=registration.id,
+        registration=registration,
+        event=event,
+        version=version,
+        notice_url=external_url("privacy_notices.notice", slug=event.slug, version=version),
+    )

@@ -197,6 +197,12 @@ class Registration(db.Model):
     agrees_to_photography: Mapped[bool] = mapped_column(default=False)
     # SHA-256 of the management link's token; the token itself is never stored.
     management_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The newest link emailed, which replaces the current one only once it is used: asking
+    # for the link again (anyone can, who knows the address) never breaks the one in use.
+    pending_token_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # When a link of this registration was first opened, which proves the address reaches
+    # the registrant: until then emails to it repeat nothing that was typed on the form.
+    email_confirmed_at: Mapped[datetime | None]
     waitlisted_at: Mapped[datetime | None]
     internal_notes: Mapped[str | None] = mapped_column(sa.Text)
     # Set when the personal data was erased (on request, or by the retention job).

@@ -29,7 +29,7 @@ from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotFound
 from consultation.events.models import Event, Theme, event_themes
 from consultation.events.services import edition_copiers, event_page_extras
-from consultation.mail import OutboxMessage, OutboxStatus, external_url, resend, send_email
+from consultation.mail import OutboxMessage, OutboxStatus, external_url, send_email
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
@@ -124,19 +124,22 @@ def _token_hash(token: str) -> str:
 
 
 def new_management_token(registration: Registration) -> str:
-    """A fresh 256-bit token for the registration; the previous link stops working."""
+    """A fresh 256-bit token for the registration. Its first link is the registration's link
+    at once; a later one waits, and replaces the current link when first opened."""
     token = secrets.token_urlsafe(32)
-    registration.management_token_hash = _token_hash(token)
+    if registration.management_token_hash is None:
+        registration.management_token_hash = _token_hash(token)
+    else:
+        registration.pending_token_hash = _token_hash(token)
     return token
 
 
 def management_url(registration: Registration, token: str) -> str:
-    return external_url("registrations.manage", registration_id=registration.id, token=token)
+    return external_url("self_service.open_link", registration_id=registration.id, token=token)
 
 
-def registration_by_token(registration_id: int, token: str) -> Registration:
-    """The registration the link belongs to; any other id, or a changed token, is a 404."""
-    registration = db.session.scalar(
+def _registration(registration_id: int) -> Registration | None:
+    return db.session.scalar(
         sa.select(Registration)
         .where(Registration.id == registration_id)
         .options(
@@ -144,10 +147,38 @@ def registration_by_token(registration_id: int, token: str) -> Registration:
             selectinload(Registration.theme_interests),
         )
     )
-    if registration is None or not hmac.compare_digest(
-        registration.management_token_hash, _token_hash(token)
-    ):
-        raise NotFound(_l("This link is not valid. Ask for a new one from the event's page."))
+
+
+INVALID_LINK = _l("This link is not valid. Ask for a new one from the event's page.")
+
+
+def registration_by_token(registration_id: int, token: str) -> Registration:
+    """The registration an emailed link belongs to; any other id, or a replaced token, is a
+    404. Opening the newest link emailed makes it the registration's link, and the one it
+    replaces stops working; the caller commits."""
+    registration = _registration(registration_id)
+    if registration is None:
+        raise NotFound(INVALID_LINK)
+    digest = _token_hash(token)
+    current = hmac.compare_digest(registration.management_token_hash, digest)
+    pending = registration.pending_token_hash is not None and hmac.compare_digest(
+        registration.pending_token_hash, digest
+    )
+    if not (current or pending):
+        raise NotFound(INVALID_LINK)
+    if pending:
+        registration.management_token_hash, registration.pending_token_hash = digest, None
+    if registration.email_confirmed_at is None and registration.anonymised_at is None:
+        registration.email_confirmed_at = now_utc()
+    return registration
+
+
+def registration_by_digest(registration_id: int, digest: str) -> Registration:
+    """The registration whose current link hashes to ``digest`` (kept by the browser that
+    opened the link, see ``link_access``)."""
+    registration = _registration(registration_id)
+    if registration is None or not hmac.compare_digest(registration.management_token_hash, digest):
+        raise NotFound(INVALID_LINK)
     return registration
 
 
@@ -167,7 +198,8 @@ def check_not_erased(registration: Registration) -> None:
 
 
 def email_registrant(registration: Registration, kind: str, token: str | None = None) -> None:
-    """Tell the registrant what happened, with a fresh management link when none is given."""
+    """Tell the registrant what happened, with a fresh management link when none is given
+    (it replaces theirs once opened)."""
     check_not_erased(registration)
     event = registration.event
     token = token or new_management_token(registration)
@@ -187,6 +219,8 @@ def email_registrant(registration: Registration, kind: str, token: str | None = 
         "registrations/registration",
         registration.language,
         event_id=event.id,
+        registration_id=registration.id,
+        variant=kind,
         kind=kind,
         registration=registration,
         event=event,
@@ -315,13 +349,11 @@ def change_status(
     actor: User | None,
     reason: str | None = None,
     notify: bool = True,
-    token: str | None = None,
     promote: bool = True,
 ) -> None:
     """Move a registration to another status, taking or freeing its seat, and tell them.
 
-    ``actor`` is None for the participant's own changes. ``token`` keeps the participant's
-    current management link valid in the email. With ``promote`` false the caller gives a
+    ``actor`` is None for the participant's own changes. With ``promote`` false the caller gives a
     freed seat to the waiting list itself (once, after several changes)."""
     check_not_erased(registration)
     from_status = registration.status
@@ -350,7 +382,7 @@ def change_status(
     if from_status is RegistrationStatus.CONFIRMED:
         free_seat(registration.event_id)
     if notify:
-        email_registrant(registration, EMAIL_KINDS.get(to_status, to_status.value), token)
+        email_registrant(registration, EMAIL_KINDS.get(to_status, to_status.value))
     if from_status is RegistrationStatus.CONFIRMED and promote:
         promote_waitlist(registration.event, skip={registration.id})
 
@@ -519,10 +551,10 @@ def email_key(email: str) -> str:
     return key
 
 
-def find_registration(event: Event, email: str) -> Registration | None:
+def find_registration(event_id: int, email: str) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.email_key == email_key(email)
+            Registration.event_id == event_id, Registration.email_key == email_key(email)
         )
     )
 
@@ -535,7 +567,7 @@ def register(
     settings = settings_for(event)
     if window(settings) is not Window.OPEN:
         raise RegistrationClosed(_l("Registration for this event is not open."))
-    existing = find_registration(event, email)
+    existing = find_registration(event.id, email)
     if existing is None:
         registration = Registration(
             event=event,
@@ -556,7 +588,7 @@ def register(
                 db.session.add(registration)
         except IntegrityError:
             # The same address registered in a concurrent request a moment ago.
-            existing = find_registration(event, email)
+            existing = find_registration(event.id, email)
         else:
             db.session.add(
                 RegistrationChange(
@@ -625,9 +657,10 @@ def registration_of(user: User, registration_id: int) -> Registration:
     return registration
 
 
-def resend_link(event: Event, email: str) -> None:
-    """Send a new management link to the address if it is registered; say nothing either way."""
-    registration = find_registration(event, email)
+def resend_link(event_id: int, email: str) -> None:
+    """Send a new management link to the address if it is registered; say nothing either way.
+    The link it holds replaces the current one once used (see ``registration_by_token``)."""
+    registration = find_registration(event_id, email)
     if registration is not None and registration.anonymised_at is None:
         email_registrant(registration, "link")
 
@@ -647,11 +680,11 @@ def update_answers(registration: Registration, answers: Answers) -> None:
     consents.record_consents(registration, settings.privacy_notice_version, before)
 
 
-def cancel(registration: Registration, token: str) -> None:
+def cancel(registration: Registration) -> None:
     """The participant cancels through their link, which stays valid afterwards."""
     if not registration.is_active:
         raise Conflict(_l("This registration is already closed."))
-    change_status(registration, RegistrationStatus.CANCELLED, actor=None, token=token)
+    change_status(registration, RegistrationStatus.CANCELLED, actor=None)
 
 
 # Settings -----------------------------------------------------------------------------------
@@ -683,6 +716,7 @@ def update_settings(
     """Change how the event takes registrations; ``opens_at`` and ``closes_at`` are wall-clock
     times in the event's zone."""
     settings = stored_settings(event)
+    before = _audited_settings(settings)
     opens, closes = (
         _event_moment(event, opens_at, "opens_at"),
         _event_moment(event, closes_at, "closes_at"),
@@ -709,9 +743,36 @@ def update_settings(
         consents.keep_notice(event.id, settings.privacy_notice_version, settings.privacy_notice)
         if changed:
             consents.tell_registrants_of_new_notice(event, settings.privacy_notice_version)
+        audit.record(
+            AuditAction.PRIVACY_NOTICE_CHANGED,
+            event_id=event.id,
+            version=settings.privacy_notice_version,
+        )
     settings.retention_days = retention_days
     set_capacity(event, capacity)
+    after = _audited_settings(settings)
+    changed_settings = [name for name in after if after[name] != before[name]]
+    if changed_settings:
+        audit.record(
+            AuditAction.REGISTRATION_SETTINGS_CHANGED, event_id=event.id, settings=changed_settings
+        )
     return settings
+
+
+# The settings whose changes are audited, by the names the log shows them under.
+AUDITED_SETTINGS = (
+    "opens_at",
+    "closes_at",
+    "capacity",
+    "waitlist_enabled",
+    "moderation",
+    "questions",
+    "retention_days",
+)
+
+
+def _audited_settings(settings: RegistrationSettings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in AUDITED_SETTINGS}
 
 
 def _copy_settings(source: Event, copy: Event, shift: timedelta) -> None:
@@ -918,7 +979,22 @@ def failed_emails(event: Event) -> list[OutboxMessage]:
 
 
 def resend_failed_email(event: Event, message_id: int) -> None:
+    """Writes an undelivered email again, with today's details and a new link (the failed one
+    kept no text), and takes the failure off the organisers' list."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.event_id != event.id:
         raise NotFound(_l("There is no such email for this event."))
-    resend(message)
+    registration = (
+        db.session.get(Registration, message.registration_id) if message.registration_id else None
+    )
+    template, _separator, variant = (message.kind or "").partition(":")
+    if message.status is not OutboxStatus.FAILED or registration is None:
+        raise Conflict(_l("Only an email that could not be delivered can be sent again."))
+    check_not_erased(registration)
+    if template == "registrations/registration":
+        email_registrant(registration, variant)
+    elif template == "registrations/notice_changed":
+        consents.tell_of_notice(registration, settings_for(event).privacy_notice_version)
+    else:
+        raise Conflict(_l("Only an email that could not be delivered can be sent again."))
+    db.session.delete(message)

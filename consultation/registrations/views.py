@@ -14,9 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from consultation import http_cache
-from consultation.agenda.calendar import calendar_for
-from consultation.agenda.services import agenda_sessions
+from consultation import http_cache, jobs, throttles
 from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events import services as events
@@ -63,6 +61,7 @@ def registration_form(event: Event, settings, registration=None, **kwargs) -> Re
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@throttles.mail_sending
 @http_cache.revalidated(
     http_cache.Shows.THEMES | http_cache.Shows.REGISTRATION | http_cache.Shows.REGISTRATION_FORM,
     page=True,
@@ -103,63 +102,18 @@ def register(slug: str):
 
 
 @bp.route("/events/<slug>/register/link", methods=["POST"])
+@throttles.mail_sending
 def resend_link(slug: str):
     event = events.visible_event(slug, current_user)
     form = ResendLinkForm()
     if not form.validate_on_submit():
         flash(_("Enter the email address you registered with."), "danger")
         return redirect(url_for("registrations.register", slug=event.slug))
-    services.resend_link(event, form.email.data)
-    db.session.commit()
+    # Whether the address is registered is looked up after the answer, which is the same
+    # either way, in time too.
+    jobs.enqueue_after_response(services.resend_link, event.id, form.email.data)
     return render_template(
         "registrations/sent.html", event=event, email=form.email.data, link_requested=True
-    )
-
-
-@bp.route("/registrations/<int:registration_id>/<token>", methods=["GET", "POST"])
-def manage(registration_id: int, token: str):
-    registration = services.registration_by_token(registration_id, token)
-    event = events.event_by_slug(registration.event.slug, *events.EVENT_PAGE_OPTIONS)
-    settings = services.settings_for(event)
-    form = registration_form(
-        event,
-        settings,
-        registration,
-        correcting=True,
-        obj=registration,
-        organisation_id=registration.organisation_id,
-    )
-    if form.validate_on_submit():
-        try:
-            services.update_answers(registration, form.answers())
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your registration is updated."), "success")
-            return redirect(request.path)
-    return render_form(
-        "registrations/manage.html", form, event=event, registration=registration, token=token
-    )
-
-
-@bp.route("/registrations/<int:registration_id>/<token>/cancel", methods=["POST"])
-def cancel(registration_id: int, token: str):
-    registration = services.registration_by_token(registration_id, token)
-    services.cancel(registration, token)
-    db.session.commit()
-    flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
-    return redirect(url_for("registrations.manage", registration_id=registration.id, token=token))
-
-
-@bp.route("/registrations/<int:registration_id>/<token>/event.ics")
-def event_calendar(registration_id: int, token: str):
-    event = services.calendar_of(services.registration_by_token(registration_id, token))
-    return Response(
-        calendar_for(event, agenda_sessions(event)),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
 
 
@@ -178,7 +132,7 @@ def open_mine(registration_id: int):
     registration = services.registration_of(current_user, registration_id)
     token = services.new_management_token(registration)
     db.session.commit()
-    return redirect(url_for("registrations.manage", registration_id=registration.id, token=token))
+    return redirect(url_for("self_service.open_link", registration_id=registration.id, token=token))
 
 
 # Organisers ---------------------------------------------------------------------------------

@@ -92,6 +92,9 @@ class ReportExport(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     finished_at: Mapped[datetime | None]
+    # Downloads of the public agenda served from this export's PDF: counted, not recorded
+    # one by one, since anyone may download it.
+    download_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped["Event"] = relationship()
     user: Mapped["User | None"] = relationship(lazy="joined")

@@ -25,7 +25,7 @@ from consultation.agenda.services import agenda_by_day, agenda_sessions
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
-from consultation.errors import ConsultationError, NotAllowed, NotFound
+from consultation.errors import ConsultationError, NotAllowed, NotFound, Unavailable
 from consultation.events.models import Event, Theme
 from consultation.events.services import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
 from consultation.i18n import country_name
@@ -47,7 +47,13 @@ from consultation.outcomes.services import (
 from consultation.registrations.models import Gender, Registration, RegistrationStatus
 from consultation.registrations.services import settings_for
 from consultation.reports import charts
-from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from consultation.reports.models import (
+    JOB_DEADLINE,
+    Audience,
+    ExportState,
+    ReportExport,
+    ReportKind,
+)
 from consultation.reports.pdf import STATIC_ROOT, RenderedPDF, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -604,17 +610,19 @@ def record_export(
     if language not in current_app.config["LANGUAGES"]:
         raise ConsultationError(_l("Choose one of the offered languages."), field="language")
     account = user if user is not None and user.is_authenticated else None
-    export = ReportExport(
-        event_id=event.id,
-        kind=kind,
-        audience=audience,
-        language=language,
-        user_id=account.id if account is not None else None,
-        command_line_user=command_line_user,
-        state=ExportState.QUEUED,
-    )
-    db.session.add(export)
-    db.session.flush()
+    export = _export_in_progress(event, kind, audience, language)
+    if export is None:
+        export = ReportExport(
+            event_id=event.id,
+            kind=kind,
+            audience=audience,
+            language=language,
+            user_id=account.id if account is not None else None,
+            command_line_user=command_line_user,
+            state=ExportState.QUEUED,
+        )
+        db.session.add(export)
+        db.session.flush()
     # The public agenda names only speakers, and anyone may download it: not audited.
     if kind is not ReportKind.AGENDA:
         on_command_line = {"command_line_user": command_line_user} if command_line_user else {}
@@ -631,12 +639,71 @@ def record_export(
     return export
 
 
+def _export_in_progress(
+    event: Event, kind: ReportKind, audience: Audience, language: str
+) -> ReportExport | None:
+    """The same report already being prepared: asked for again, it is not made twice (a
+    dozen clicks on a large report would otherwise be a dozen renders at once)."""
+    return db.session.scalar(
+        sa.select(ReportExport)
+        .where(
+            ReportExport.event_id == event.id,
+            ReportExport.kind == kind,
+            ReportExport.audience == audience,
+            ReportExport.language == language,
+            ReportExport.state == ExportState.QUEUED,
+            ReportExport.created_at > now_utc() - JOB_DEADLINE,
+        )
+        .order_by(ReportExport.id.desc())
+        .limit(1)
+    )
+
+
 def runs_in_background(event: Event, kind: ReportKind) -> bool:
     return report_size(event, kind) > current_app.config["REPORT_BACKGROUND_THRESHOLD"]
 
 
 def start_in_background(export_id: int) -> None:
-    jobs.enqueue_background(produce, export_id)
+    jobs.enqueue_background(produce, export_id, key=f"report-export-{export_id}")
+
+
+def public_agenda(event: Event, language: str, user: User | None) -> ReportExport:
+    """The public agenda's PDF, as anyone may download it. While the agenda is unchanged the
+    stored PDF is served and the download counted on its export: a visitor neither renders
+    a PDF nor adds a row to the organisers' list of exports."""
+    html = report_html(event, ReportKind.AGENDA, Audience.PUBLIC, language)
+    export = _earlier_pdf(_source_hash(html))
+    if export is None:
+        export_id = record_export(event, ReportKind.AGENDA, Audience.PUBLIC, language, user).id
+        db.session.commit()
+        if produce(export_id) is not ExportState.READY:
+            raise Unavailable(_l("The agenda could not be made just now. Try again shortly."))
+        export = db.session.get(ReportExport, export_id)
+    db.session.execute(
+        sa.update(ReportExport)
+        .where(ReportExport.id == export.id)
+        .values(download_count=ReportExport.download_count + 1)
+    )
+    return export
+
+
+def public_agenda_downloads(event: Event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(ReportExport.download_count), 0)).where(
+            ReportExport.event_id == event.id, ReportExport.kind == ReportKind.AGENDA
+        )
+    )
+
+
+def record_download(export: ReportExport, user: User) -> None:
+    """Who downloaded a report that may name people (the public agenda names speakers only)."""
+    if export.kind is not ReportKind.AGENDA:
+        audit.record(
+            AuditAction.REPORT_DOWNLOADED,
+            event_id=export.event_id,
+            subject=f"report:{export.id}",
+            actor=user,
+        )
 
 
 def export_for(event: Event, export_id: int, user: User) -> ReportExport:
@@ -653,10 +720,12 @@ def export_for(event: Event, export_id: int, user: User) -> ReportExport:
 
 
 def recent_exports(event: Event, limit: int = 20) -> list[ReportExport]:
+    # Asked for by someone: not the agenda made when a visitor downloaded it first.
+    asked = sa.or_(ReportExport.user_id.is_not(None), ReportExport.command_line_user.is_not(None))
     return list(
         db.session.scalars(
             sa.select(ReportExport)
-            .where(ReportExport.event_id == event.id)
+            .where(ReportExport.event_id == event.id, asked)
             .order_by(ReportExport.created_at.desc(), ReportExport.id.desc())
             .limit(limit)
         )

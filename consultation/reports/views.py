@@ -1,6 +1,7 @@
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from consultation import throttles
 from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events.models import Event
@@ -80,6 +81,7 @@ def _list_page(event: Event, form: ReportForm):
         event=event,
         can_manage=can_manage(event, current_user),
         exports=services.recent_exports(event),
+        agenda_downloads=services.public_agenda_downloads(event),
     )
 
 
@@ -119,20 +121,21 @@ def download(slug: str, export_id: int):
     export = services.export_for(event, export_id, current_user)
     if export.state is not ExportState.READY:
         return redirect(url_for("reports.progress", slug=event.slug, export_id=export.id))
-    return _pdf_response(export)
+    # Who downloaded it is audited: a write, though the request is a GET.
+    g.writes = True
+    response = _pdf_response(export)
+    services.record_download(export, current_user)
+    db.session.commit()
+    return response
 
 
 @bp.route("/events/<slug>/agenda.pdf")
+@throttles.anonymous_download
 def agenda_pdf(slug: str):
-    # Each download is recorded: a write, though the request is a GET.
+    # Each download is counted: a write, though the request is a GET.
     g.writes = True
     event = services.report_event(slug, current_user, ReportKind.AGENDA)
-    export = services.record_export(
-        event, ReportKind.AGENDA, Audience.PUBLIC, interface_language(), current_user
-    )
-    export_id = export.id
+    export = services.public_agenda(event, interface_language(), current_user)
+    response = _pdf_response(export)
     db.session.commit()
-    # An agenda is small: it is always made during the request.
-    if services.produce(export_id) is not ExportState.READY:
-        abort(503)
-    return _pdf_response(db.session.get(ReportExport, export_id))
+    return response
