@@ -60,6 +60,7 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test secret key",
+        "AUDIT_KEY": "test audit key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_BACKEND": "memory",
         "BASE_URL": "http://consultation.test",
@@ -72,6 +73,11 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
 
 class Client(FlaskClient):
     """A test client that sends the page's CSRF token with each form, as a browser would."""
+
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any):
+        # As a server does, each response is closed once read: that runs the work the app
+        # put off until the response was sent.
+        return super().open(*args, buffered=buffered, **kwargs)
 
     def csrf_token(self, page: str = "/", **kwargs: Any) -> str:
         match = CSRF_INPUT.search(self.get(page, **kwargs).get_data(as_text=True))
@@ -125,6 +131,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             REPORT_STORE_DIR=str(instance / "reports"),
             ERASURE_LEDGER=str(instance / "erasures.jsonl"),
             BACKUP_DIR=str(instance / "backups"),
+            AUDIT_ANCHOR_FILE=str(instance / "audit-anchors.jsonl"),
         )
     )
     app.test_client_class = Client
@@ -142,6 +149,7 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     app.extensions.pop("mail_outbox", None)
     # Erasures noted by one test are not the next one's to re-apply.
     Path(app.config["ERASURE_LEDGER"]).unlink(missing_ok=True)
+    Path(app.config["AUDIT_ANCHOR_FILE"]).unlink(missing_ok=True)
     # Pages kept by version: the next test may build the same rows again, ids included.
     app.extensions.pop("rendered_pages", None)
     # Failed sign-ins counted by one test must not lock out the next.
