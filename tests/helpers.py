@@ -25,6 +25,16 @@ def link_in(message) -> str:
     return match.group(1)
 
 
+def open_link(client, link: str) -> str:
+    """Opens an emailed link as the recipient's browser does. A registration's link hands
+    this client the registration's cookie, an activation or password reset link keeps its
+    token in the session; either sends it on (303) to the page without the token, whose path
+    is returned."""
+    response = client.get(link)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return urlsplit(response.headers["Location"]).path
+
+
 def postgres_answers(url: str) -> bool:
     parts = make_url(url)
     try:

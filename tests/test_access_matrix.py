@@ -12,6 +12,10 @@ outcomes, registrations, an outcome report (its PDF made by the test that downlo
 failed email; and a draft event B organised by someone else, with the same kinds of objects,
 whose ids must never be reachable through A's URLs.
 
+Each role's client has first opened the emailed registration links its visitor holds
+(``LINKS_OPENED``), as they would: a registration's own pages answer only the browser that
+opened its link.
+
 Requests go in the order of the table, one fresh world per role: the rows that change things
 act on spare objects (a spare partner, session, speaker, team member, user...), the review
 steps come after the edits they would lock, and signing out comes last.
@@ -19,7 +23,6 @@ steps come after the edits they would lock, and signing out comes last.
 
 import re
 from datetime import date, datetime, time, timedelta
-from email.message import EmailMessage
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -66,12 +69,12 @@ from consultation.registrations.models import (
 )
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, open_link
 
 ROLES = (
     "anonymous",
-    "participant",  # signed in; owns registration R1 of event A
-    "other_participant",  # signed in; owns R2, not R1
+    "participant",  # signed in; owns registration R1 of event A, whose link it opened
+    "other_participant",  # signed in; owns R2, not R1, and opened R2's link
     "organiser",  # organiser on A's team
     "other_organiser",  # organiser of the draft event B only
     "rapporteur",  # rapporteur on A's team
@@ -133,6 +136,12 @@ def recorders(status, **overrides):
     return team(status, policy=403, **overrides)
 
 
+def link_holder(status, **overrides):
+    """A participant's own registration, in the browser that opened its emailed link (see
+    ``LINKS_OPENED``): anyone else, signed in or not, 403."""
+    return _with({**dict.fromkeys(ROLES, 403), "participant": status}, overrides)
+
+
 def anonymous_only(status, **overrides):
     """Sign-in and sign-up: signed-in visitors are sent on (302)."""
     return _with({**dict.fromkeys(ROLES, 302), "anonymous": status}, overrides)
@@ -160,17 +169,20 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/api/v1/events/<slug>"): public(200),
     ("GET", "/themes.css"): public(200),
     ("GET", "/static/<path:filename>"): public(200),
-    # Registering, and the emailed link (the token is the key, whoever holds it) -----------------
+    # Registering, and the emailed link (the token is the key, whoever holds it; it lets the
+    # browser that opens it in, and the pages after it carry no token) --------------------------
     ("GET", "/events/<slug>/privacy-notice"): public(200),
     ("GET", "/events/<slug>/privacy-notice/<int:version>"): public(200),
     ("GET", "/events/<slug>/register"): public(200),
     ("POST", "/events/<slug>/register"): public(200),
-    ("GET", "/registrations/<int:registration_id>/<token>"): public(200),
-    ("POST", "/registrations/<int:registration_id>/<token>"): public(302),
-    ("GET", "/registrations/<int:registration_id>/<token>/event.ics"): public(200),
-    ("POST", "/registrations/<int:registration_id>/<token>/cancel"): public(302),
-    ("GET", "/registrations/<int:registration_id>/<token>/data.json"): public(200),
-    # After the link's rows: asking for the link again replaces the token.
+    ("GET", "/registrations/<int:registration_id>"): link_holder(200),
+    ("POST", "/registrations/<int:registration_id>"): link_holder(302),
+    ("GET", "/registrations/<int:registration_id>/event.ics"): link_holder(200),
+    ("POST", "/registrations/<int:registration_id>/cancel"): link_holder(302),
+    ("GET", "/registrations/<int:registration_id>/data.json"): link_holder(200),
+    # After the pages it opens: opening the link lets any browser in to the registration.
+    ("GET", "/registrations/<int:registration_id>/<token>"): public(303),
+    # After the link's rows: the link asked for again replaces it once opened.
     ("POST", "/events/<slug>/register/link"): public(200),
     # Accounts --------------------------------------------------------------------------------------
     ("GET", "/login"): anonymous_only(200),
@@ -179,10 +191,13 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/signup"): anonymous_only(200),
     ("GET", "/password/forgot"): public(200),
     ("POST", "/password/forgot"): public(200),
-    ("GET", "/password/reset/<token>"): public(200),
-    ("POST", "/password/reset/<token>"): public(422),  # no password: the link stays unused
-    ("GET", "/activate/<token>"): public(200),
-    ("POST", "/activate/<token>"): public(422),
+    # The emailed link, kept in the session, then its form: each link before its own form.
+    ("GET", "/password/reset/<token>"): public(303),
+    ("GET", "/password/reset"): public(200),
+    ("POST", "/password/reset"): public(422),  # no password: the link stays unused
+    ("GET", "/activate/<token>"): public(303),
+    ("GET", "/activate"): public(200),
+    ("POST", "/activate"): public(422),
     ("POST", "/language"): public(302),
     ("GET", "/account"): signed_in(200),
     ("POST", "/account"): signed_in(302),
@@ -292,7 +307,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/manage/events/<slug>/reports/<int:export_id>.pdf"): team(200),
     # Erasing: after the reports, since it deletes the event's stored PDFs, and after the cancel
     # row, since both act on the spare registration and erasing kills its link -----------------
-    ("POST", "/registrations/<int:registration_id>/<token>/erase"): public(200),
+    ("POST", "/registrations/<int:registration_id>/erase"): link_holder(200),
     ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): organisers(302),
     # Administrators outside the team break the glass to see sensitive answers.
     ("POST", "/manage/events/<slug>/sensitive-answers"): admins(302),
@@ -320,13 +335,11 @@ DRAFT_EVENT_PAGES = [
 # URL arguments that are not the world's default for their name (see ``default_arguments``):
 # rows that change or remove something act on a spare object.
 ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
-    ("POST", "/registrations/<int:registration_id>/<token>/cancel"): {
-        "registration_id": "spare_registration_id",
-        "token": "spare_registration_token",
+    ("POST", "/registrations/<int:registration_id>/cancel"): {
+        "registration_id": "spare_registration_id"
     },
-    ("POST", "/registrations/<int:registration_id>/<token>/erase"): {
-        "registration_id": "spare_registration_id",
-        "token": "spare_registration_token",
+    ("POST", "/registrations/<int:registration_id>/erase"): {
+        "registration_id": "spare_registration_id"
     },
     # Not the spare the participant erases: an erased registration cannot be erased again.
     ("POST", "/manage/events/<slug>/registrations/<int:registration_id>/erase"): {
@@ -334,9 +347,7 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
     },
     ("POST", "/admin/users/<int:user_id>/delete"): {"user_id": "deletable_user_id"},
     ("GET", "/password/reset/<token>"): {"token": "reset_token"},
-    ("POST", "/password/reset/<token>"): {"token": "reset_token"},
     ("GET", "/activate/<token>"): {"token": "activation_token"},
-    ("POST", "/activate/<token>"): {"token": "activation_token"},
     ("POST", "/manage/organisations/<int:organisation_id>/delete"): {
         "organisation_id": "unused_organisation_id"
     },
@@ -431,7 +442,7 @@ THEME_FORM = {
 FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/events/<slug>/register"): REGISTRATION_FORM,
     ("POST", "/events/<slug>/register/link"): {"email": "p1@ngo.example"},
-    ("POST", "/registrations/<int:registration_id>/<token>"): {
+    ("POST", "/registrations/<int:registration_id>"): {
         **REGISTRATION_FORM,
         "organisation_id": "{host_id}",
         "full_name": "Participant One",
@@ -626,17 +637,6 @@ def _organisation(name: str, acronym: str | None = None) -> Organisation:
     )
 
 
-def _text_of(message: OutboxMessage) -> bytes:
-    email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = (
-        "Consultation <no-reply@consultation.test>",
-        message.recipient,
-        message.subject,
-    )
-    email.set_content("Your registration: http://consultation.test/registrations/1/token")
-    return email.as_bytes()
-
-
 def _session(event: Event, title: str, day: date, start: int, room: str) -> Session:
     return agenda.save_session(
         event,
@@ -812,8 +812,8 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
                 sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id).limit(1)
             )
             message.status = OutboxStatus.FAILED
-            # A failed email keeps its text, for Send again; a sent one keeps none.
-            message.raw_message = message.raw_message or _text_of(message)
+            # Like a sent one, a failed email keeps no text: Send again writes it anew.
+            message.raw_message = b""
             messages[event.id] = message.id
 
         items = _items(a, session, organiser, host)
@@ -892,10 +892,28 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
     return world
 
 
-def signed_in_client(app, role: str):
+# The registrations whose emailed link each kind of visitor has opened in their browser, as
+# (registration, token) attributes of the world: the participant their R1 and the spare one
+# (the registration the cancel and erase rows act on), the other participant their R2.
+LINKS_OPENED = {
+    "participant": [
+        ("registration_id", "registration_token"),
+        ("spare_registration_id", "spare_registration_token"),
+    ],
+    "other_participant": [("other_registration_id", "other_registration_token")],
+}
+
+
+def signed_in_client(app, role: str, world: SimpleNamespace | None = None):
+    """A client signed in as ``role``; given the world, it has opened the links of
+    ``LINKS_OPENED`` as their recipient would, and so holds the cookies they hand out."""
     client = app.test_client()
     if role != "anonymous":
         client.login(EMAILS[role])
+    if world is not None:
+        for registration, token in LINKS_OPENED.get(role, []):
+            link = f"/registrations/{getattr(world, registration)}/{getattr(world, token)}"
+            open_link(client, link)
     return client
 
 
@@ -921,7 +939,7 @@ def test_each_role_gets_the_expected_answer_from_every_route(app, world, role):
     with app.app_context():
         # Made here, not in the world: the other tests have no use for the PDF.
         reports.produce(world.export_id)
-    client = signed_in_client(app, role)
+    client = signed_in_client(app, role, world)
     csrf_token = client.csrf_token()
     failures = []
     for rule in DRAFT_EVENT_PAGES:
@@ -980,23 +998,32 @@ def test_objects_of_another_event_are_not_found_through_this_one(app, world, rol
 
 def test_a_registration_link_opens_only_its_own_registration(app, world):
     client = app.test_client()
-    own = f"/registrations/{world.registration_id}/{world.registration_token}"
+    own, other = (
+        f"/registrations/{world.registration_id}",
+        f"/registrations/{world.other_registration_id}",
+    )
+    assert open_link(client, f"{own}/{world.registration_token}") == own
     assert client.get(own).status_code == 200
     for url in (
-        f"/registrations/{world.other_registration_id}/{world.registration_token}",
-        f"/registrations/{world.registration_id}/{world.other_registration_token}",
-        f"/registrations/{world.registration_id}/not-a-token",
-        f"/registrations/{world.other_registration_id}/{world.registration_token}/event.ics",
+        f"{other}/{world.registration_token}",
+        f"{own}/{world.other_registration_token}",
+        f"{own}/not-a-token",
     ):
         assert client.get(url).status_code == 404, url
+    # The cookie R1's link handed out opens none of R2's pages, even sent along their path.
+    cookie = client.get_cookie("registration_access", path=own)
+    assert cookie is not None and cookie.http_only
+    client.set_cookie("registration_access", cookie.value, path=other)
+    for url in (other, f"{other}/event.ics", f"{other}/data.json"):
+        assert client.get(url).status_code == 403, url
     csrf_token = client.csrf_token()
-    cancel = f"/registrations/{world.other_registration_id}/{world.registration_token}/cancel"
-    assert client.post(cancel, data={"csrf_token": csrf_token}).status_code == 404
+    for action in ("cancel", "erase"):
+        response = client.post(f"{other}/{action}", data={"csrf_token": csrf_token})
+        assert response.status_code == 403, action
     with app.app_context():
-        assert (
-            db.session.get(Registration, world.other_registration_id).status
-            is RegistrationStatus.PENDING
-        )
+        registration = db.session.get(Registration, world.other_registration_id)
+        assert registration.status is RegistrationStatus.PENDING
+        assert registration.anonymised_at is None
 
 
 def test_a_bulk_change_reaches_only_registrations_of_the_event(app, world):
@@ -1125,7 +1152,7 @@ def test_registering_ignores_status_event_and_account_fields(app, world):
 
 def test_correcting_a_registration_ignores_status_and_event(app, world):
     client = app.test_client()
-    url = f"/registrations/{world.registration_id}/{world.registration_token}"
+    url = open_link(client, f"/registrations/{world.registration_id}/{world.registration_token}")
     data = {
         **REGISTRATION_FORM,
         "organisation_id": str(world.host_id),

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from consultation.accounts.models import Role, User
 from consultation.db import db
-from tests.helpers import PASSWORD, link_in
+from tests.helpers import PASSWORD, link_in, open_link
 
 
 def user_by_email(app, email):
@@ -36,9 +36,10 @@ def test_sign_up_creates_a_participant_who_chooses_a_password_by_email(app, clie
     link = link_in(outbox[0])
     assert link.startswith("/activate/")
     # Opening the link (as mail scanners do) does not use it up.
-    assert client.get(link).status_code == 200
-    assert client.get(link).status_code == 200
-    assert client.submit(link, NEW_PASSWORD).status_code == 302
+    assert client.get(link, follow_redirects=True).status_code == 200
+    assert open_link(client, link) == "/activate"
+    assert client.get("/activate").status_code == 200
+    assert client.submit("/activate", NEW_PASSWORD).status_code == 302
     assert client.get("/account").status_code == 200
     assert user_by_email(app, "leila.mansour@example.org").email_confirmed_at is not None
     app.test_client().login(SIGN_UP["email"], PASSWORD)
@@ -52,7 +53,7 @@ def test_nobody_can_prepare_an_account_on_someone_elses_address(app, client, out
     assert response.status_code == 422
     assert len(outbox) == 2
     owner = app.test_client()
-    owner.submit(link_in(outbox[1]), NEW_PASSWORD)
+    owner.submit(open_link(owner, link_in(outbox[1])), NEW_PASSWORD)
     assert owner.get("/account").status_code == 200
 
 
@@ -89,7 +90,8 @@ def test_sign_up_errors_are_shown_by_field_and_values_kept(client):
 def test_a_short_password_is_refused(client, make_user, outbox):
     make_user(email="known@example.org")
     client.submit("/password/forgot", {"email": "known@example.org"})
-    response = client.submit(link_in(outbox[0]), {"password": "short", "password_confirm": "short"})
+    page = open_link(client, link_in(outbox[0]))
+    response = client.submit(page, {"password": "short", "password_confirm": "short"})
     assert response.status_code == 422
     assert "Use at least 12 characters." in response.get_data(as_text=True)
 
@@ -195,9 +197,10 @@ def test_forgotten_password_answers_the_same_whether_or_not_the_account_exists(
 def test_password_reset_with_a_valid_token(app, client, make_user, outbox):
     make_user(email="known@example.org")
     client.submit("/password/forgot", {"email": "known@example.org"})
-    link = link_in(outbox[0])
+    page = open_link(client, link_in(outbox[0]))
+    assert page == "/password/reset"
     new_password = "a brand new passphrase"
-    response = client.submit(link, {"password": new_password, "password_confirm": new_password})
+    response = client.submit(page, {"password": new_password, "password_confirm": new_password})
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
 
@@ -209,8 +212,9 @@ def test_a_reset_token_works_only_once(client, make_user, outbox):
     make_user(email="known@example.org")
     client.submit("/password/forgot", {"email": "known@example.org"})
     link = link_in(outbox[0])
+    page = open_link(client, link)
     client.submit(
-        link, {"password": "first new password", "password_confirm": "first new password"}
+        page, {"password": "first new password", "password_confirm": "first new password"}
     )
     client.submit("/logout")
 
@@ -218,9 +222,10 @@ def test_a_reset_token_works_only_once(client, make_user, outbox):
     assert response.status_code == 400
     assert "already been used" in response.get_data(as_text=True)
     response = client.submit(
-        link, {"password": "second password!", "password_confirm": "second password!"}
+        page, {"password": "second password!", "password_confirm": "second password!"}
     )
     assert response.status_code == 400
+    assert "Open the link in your email again" in response.get_data(as_text=True)
     client.login("known@example.org", "first new password")
 
 

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from consultation.accounts.models import Role, User
 from consultation.db import db
-from tests.helpers import link_in
+from tests.helpers import link_in, open_link
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/{id}"]
 ADMIN_ACTIONS = [
@@ -87,7 +87,8 @@ def test_an_invited_staff_member_chooses_a_password_and_gets_the_role(app, clien
     link = link_in(outbox[0])
     assert link.startswith("/activate/")
     response = invited.submit(
-        link, {"password": "my own passphrase", "password_confirm": "my own passphrase"}
+        open_link(invited, link),
+        {"password": "my own passphrase", "password_confirm": "my own passphrase"},
     )
     assert response.status_code == 302
     with app.app_context():

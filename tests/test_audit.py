@@ -105,10 +105,12 @@ def test_the_chain_shows_a_changed_or_removed_entry(app, client, make_user):
         db.session.execute(
             sa.update(AuditEvent).where(AuditEvent.id == third).values(actor_id=user.id)
         )
-        # ...or deletes an entry: the next one no longer follows.
+        # ...or deletes an entry: the log names the one missing.
         db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id == 4))
         db.session.commit()
-        assert audit.verify().first_broken_id == 5
+        result = audit.verify()
+        assert not result.intact
+        assert result.first_broken_id == 4 and result.reason == "entry 4 is missing"
 
 
 def test_the_application_never_changes_an_entry(app, client, make_user):

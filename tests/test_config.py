@@ -27,6 +27,7 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 40,
     "BASE_URL": "https://consultation.example.org",
     "MAIL_FROM": "Consultation <consultation@example.org>",
+    "AUDIT_KEY": "a" * 40,
 }
 
 
@@ -38,6 +39,8 @@ PRODUCTION = {
         ({"BASE_URL": "http://consultation.example.org"}, "BASE_URL"),
         ({"MAIL_FROM": ""}, "MAIL_FROM"),
         ({"SECRET_KEY": "s" * 31}, "at least 32 bytes"),
+        ({"AUDIT_KEY": ""}, "AUDIT_KEY"),
+        ({"AUDIT_KEY": "a" * 31}, "AUDIT_KEY"),
     ],
 )
 def test_production_refuses_unsafe_settings(tmp_path, change, complaint):

@@ -18,7 +18,7 @@ from consultation.registrations.consents import Consent, ConsentRecord
 from consultation.registrations.models import Moderation, Registration, RegistrationSettings
 from consultation.registrations.sensitive_access import SENSITIVE_COLUMNS
 from consultation.reports import services as reports
-from tests.helpers import link_in
+from tests.helpers import link_in, open_link
 from tests.test_registrations import configure, form, registrations
 
 SETTINGS = {
@@ -82,9 +82,9 @@ def test_changing_a_consent_is_recorded_in_the_history_and_the_log(
     app, client, event, outbox, organiser
 ):
     register(app, event, "leila@ngo.example", listed_to_participants="y")
-    link = link_in(outbox[-1])
     participant = app.test_client()
-    response = participant.submit(link, form("leila@ngo.example", named_in_report="y"))
+    manage = open_link(participant, link_in(outbox[-1]))
+    response = participant.submit(manage, form("leila@ngo.example", named_in_report="y"))
     assert response.status_code == 302
     # The listing consent was withdrawn (unticked) and the report's given.
     assert records(app)[-2:] == [
@@ -103,7 +103,7 @@ def test_changing_a_consent_is_recorded_in_the_history_and_the_log(
     page = client.get(f"/manage/events/{event.slug}/registrations/{registration.id}")
     text = page.get_data(as_text=True)
     assert "When each consent was given or withdrawn" in text and "withdrawn" in text
-    data = participant.get(f"{link}/data.json").get_json()
+    data = participant.get(f"{manage}/data.json").get_json()
     assert len(data["consents"]) == 6 and data["registration"]["named_in_report"] is True
 
 

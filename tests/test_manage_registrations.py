@@ -19,7 +19,7 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from tests.helpers import unchanged_form
+from tests.helpers import link_in, open_link, unchanged_form
 from tests.mail_server import running_mail_server
 from tests.test_registrations import configure, form, registrations
 
@@ -169,20 +169,32 @@ def test_failed_emails_are_shown_and_can_be_sent_again(app, client, event, organ
     resent = client.submit(f"/manage/events/{event.slug}/emails/{message_id}/resend")
     assert resent.status_code == 409
     with app.app_context():
-        # As the server had refused it: a failed email keeps its text.
+        # As the server had refused it: a failed email keeps no text either.
         db.session.execute(
             sa.update(OutboxMessage).values(
-                status=OutboxStatus.FAILED,
-                last_error="550 no such user",
-                raw_message=outbox[0].as_bytes(),
+                status=OutboxStatus.FAILED, last_error="550 no such user", raw_message=b""
             )
         )
         db.session.commit()
+        failed = db.session.get(OutboxMessage, message_id)
+        kind, registration_id = failed.kind, failed.registration_id
+    assert kind == "registrations/registration:received"
     page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
     assert "1 email could not be delivered" in page
     outbox.clear()
     client.submit(f"/manage/events/{event.slug}/emails/{message_id}/resend")
-    assert [m["To"] for m in outbox] == ["leila@ngo.example"]
+    # Written anew, with a new link that works; the failure is off the list.
+    [message] = outbox
+    assert message["To"] == "leila@ngo.example"
+    assert message["Subject"].startswith("We received your registration")
+    with app.app_context():
+        [row] = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert row.id != message_id and row.status is OutboxStatus.SENT
+        assert (row.kind, row.registration_id) == (kind, registration_id)
+    page = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
+    assert "could not be delivered" not in page
+    participant = app.test_client()
+    assert participant.get(open_link(participant, link_in(message))).status_code == 200
 
 
 @pytest.mark.parametrize(

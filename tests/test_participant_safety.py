@@ -32,7 +32,7 @@ from consultation.registrations.models import (
 from consultation.reports.models import Audience, ReportKind
 from consultation.reports.services import report_store
 from tests.conftest import app_config
-from tests.helpers import CSRF_INPUT, link_in
+from tests.helpers import CSRF_INPUT, link_in, open_link
 from tests.test_registrations import configure, form
 from tests.test_reports import pdf_text, render
 
@@ -307,7 +307,7 @@ def test_erased_and_anonymised_data_is_gone_from_the_sqlite_files(tmp_path):
             data={**form(address, accessibility_needs=SECRET_NEED), "csrf_token": _token(client)},
         )
         assert response.status_code == 200
-    erasing = link_in(app.extensions["mail_outbox"][0])
+    erasing = open_link(client, link_in(app.extensions["mail_outbox"][0]))
     client.post(f"{erasing}/erase", data={"csrf_token": _token(client, erasing)})
     with app.app_context():
         assert retention.run_retention().anonymised == 1
@@ -397,8 +397,9 @@ def test_the_glass_closes_again_after_a_while(
 def test_the_log_keeps_a_participant_s_address_only_as_a_pseudonym(
     app, client, open_event, sensitive_registration, make_user, add_to_team, outbox
 ):
-    link = link_in(outbox[-1])
-    app.test_client().submit(f"{link}/erase", headers={"Referer": link})
+    participant = app.test_client()
+    page = open_link(participant, link_in(outbox[-1]))
+    participant.submit(f"{page}/erase", headers={"Referer": page})
     organiser = make_user(Role.ORGANISER)
     add_to_team(open_event, organiser, TeamRole.ORGANISER)
     client.login(organiser.email)

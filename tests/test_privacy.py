@@ -22,7 +22,7 @@ from consultation.registrations import services as registrations_service
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
-from tests.helpers import link_in, unchanged_form
+from tests.helpers import link_in, open_link, unchanged_form
 from tests.test_registrations import configure, form, registrations
 
 TODAY = now_utc().date()
@@ -118,13 +118,17 @@ def test_a_participant_downloads_their_data(app, make_event, outbox):
     event = past_event(make_event, app, days_ago=-30)
     register(app, event, "amal@ngo.example", accessibility_needs="Sign language")
     link = link_in(outbox[0])
-    response = app.test_client().get(f"{link}/data.json")
+    participant = app.test_client()
+    page = open_link(participant, link)
+    response = participant.get(f"{page}/data.json")
     assert response.headers["Cache-Control"] == "no-store"
     data = json.loads(response.get_data(as_text=True))
     assert data["registration"]["email"] == "amal@ngo.example"
     assert data["registration"]["accessibility_needs"] == "Sign language"
     assert [change["to"] for change in data["history"]] == ["pending", "confirmed"]
-    assert app.test_client().get(f"{link}x/data.json").status_code == 404
+    assert app.test_client().get(f"{link}x").status_code == 404
+    # Another browser, that never opened the link, downloads nothing.
+    assert app.test_client().get(f"{page}/data.json").status_code == 403
 
 
 def test_the_download_holds_what_organisers_wrote_and_the_emails_kept(
@@ -145,7 +149,9 @@ def test_the_download_holds_what_organisers_wrote_and_the_emails_kept(
             "Waiting for her organisation's letter",
         )
         db.session.commit()
-    data = json.loads(app.test_client().get(f"{link_in(outbox[-1])}/data.json").data)
+    participant = app.test_client()
+    page = open_link(participant, link_in(outbox[-1]))
+    data = json.loads(participant.get(f"{page}/data.json").data)
     assert data["registration"]["internal_notes"] == "Asked about a visa for her deputy."
     assert data["history"][-1]["reason"] == "Waiting for her organisation's letter"
     assert data["registration"]["organisation"]["name"] == "Tripoli Community Aid"
@@ -163,13 +169,15 @@ def test_a_participant_erases_their_data_and_the_waiting_list_moves_up(app, make
     assert second.status is RegistrationStatus.WAITLISTED
     link = link_in(outbox[0])
     client = app.test_client()
-    page = client.submit(f"{link}/erase", headers={"Referer": link})
+    manage = open_link(client, link)
+    page = client.submit(f"{manage}/erase", headers={"Referer": manage})
     assert page.status_code == 200 and "Your data is erased" in page.get_data(as_text=True)
     first, second = registrations(app, event)
     assert first.status is RegistrationStatus.CANCELLED and first.full_name == "—"
     assert "first" not in first.email
     assert second.status is RegistrationStatus.CONFIRMED
     assert client.get(link).status_code == 404
+    assert client.get(manage).status_code == 403
     with app.app_context():
         entry = db.session.scalar(
             sa.select(AuditEvent).where(AuditEvent.action == AuditAction.REGISTRATION_ERASED)
@@ -296,8 +304,9 @@ def test_erasing_a_participant_deletes_the_event_s_stored_reports_but_the_agenda
     participants = stored_report(app, event, ReportKind.PARTICIPANTS)
     agenda = stored_report(app, event, ReportKind.AGENDA)
     elsewhere = stored_report(app, other, ReportKind.PARTICIPANTS)
-    link = link_in(outbox[0])
-    app.test_client().submit(f"{link}/erase", headers={"Referer": link})
+    participant = app.test_client()
+    manage = open_link(participant, link_in(outbox[0]))
+    participant.submit(f"{manage}/erase", headers={"Referer": manage})
     assert not is_stored(app, participants)
     assert is_stored(app, agenda) and is_stored(app, elsewhere)
 

@@ -15,7 +15,7 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from tests.helpers import CSRF_INPUT, link_in
+from tests.helpers import CSRF_INPUT, link_in, open_link
 
 
 @pytest.fixture
@@ -85,7 +85,9 @@ def test_a_participant_registers_and_is_confirmed_by_email(app, client, open_eve
     assert message["Subject"].startswith("Your place is confirmed")
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert open_event.title in text and "Amman" in text
-    manage = client.get(link_in(message))
+    page = open_link(client, link_in(message))
+    assert page == f"/registrations/{registration.id}"
+    manage = client.get(page)
     assert manage.status_code == 200
     assert "Confirmed" in manage.get_data(as_text=True)
     assert manage.headers["Cache-Control"] == "no-store"
@@ -118,9 +120,11 @@ def test_a_second_registration_with_the_same_address_answers_the_same(
         "Your place is confirmed",
         "Your registration link",
     ]
-    # The second email's link replaces the first one.
+    # The second email's link replaces the first one once opened; until then both work.
+    assert client.get(link_in(outbox[0])).status_code == 303
+    assert client.get(link_in(outbox[1]), follow_redirects=True).status_code == 200
     assert client.get(link_in(outbox[0])).status_code == 404
-    assert client.get(link_in(outbox[1])).status_code == 200
+    assert client.get(link_in(outbox[1])).status_code == 303
 
 
 def test_form_errors_keep_the_values(app, client, open_event):
@@ -173,12 +177,12 @@ def test_full_events_fill_the_waiting_list_and_a_cancellation_promotes_in_order(
     first_link = link_in(outbox[0])
     outbox.clear()
 
-    cancel_url = first_link + "/cancel"
-    cancelled = client.submit(cancel_url, follow_redirects=True)
+    page = open_link(client, first_link)
+    cancelled = client.submit(f"{page}/cancel", follow_redirects=True)
     # The link the participant used still works: they land on their cancelled registration.
     assert cancelled.status_code == 200
     assert "Your registration is cancelled." in cancelled.get_data(as_text=True)
-    assert client.get(first_link).status_code == 200
+    assert client.get(first_link, follow_redirects=True).status_code == 200
     statuses = [r.status for r in registrations(app, open_event)]
     assert statuses == [
         RegistrationStatus.CANCELLED,
@@ -246,15 +250,18 @@ def test_management_links_are_scoped_to_their_registration(app, client, open_eve
     two_id = two.split("/")[2]
     assert client.get(f"/registrations/{two_id}/{one_token}").status_code == 404
     assert client.get(f"/registrations/{one_id}/{one_token[:-2]}xx").status_code == 404
-    assert client.submit(f"/registrations/{two_id}/{one_token}/cancel").status_code == 404
-    assert client.get(f"/registrations/{one_id}/{one_token}/event.ics").status_code == 200
+    # The cookie the first link gives opens the first registration's pages only.
+    assert open_link(client, one) == f"/registrations/{one_id}"
+    assert client.submit(f"/registrations/{two_id}/cancel").status_code == 403
+    assert client.get(f"/registrations/{two_id}").status_code == 403
+    assert client.get(f"/registrations/{one_id}/event.ics").status_code == 200
 
 
 def test_a_participant_corrects_their_details(app, client, open_event, outbox):
     client.submit(f"/events/{open_event.slug}/register", form("one@ngo.example"))
-    link = link_in(outbox[0])
+    page = open_link(client, link_in(outbox[0]))
     response = client.submit(
-        link,
+        page,
         {**form("ignored@ngo.example"), "full_name": "Leila Mansour-Haddad", "status": "confirmed"},
     )
     assert response.status_code == 302
@@ -310,12 +317,12 @@ def test_a_closed_registration_offers_neither_the_calendar_nor_cancelling(
     app, client, open_event, outbox
 ):
     client.submit(f"/events/{open_event.slug}/register", form("leila@ngo.example"))
-    link = link_in(outbox[-1])
-    assert "calendar" in client.get(link).get_data(as_text=True)
-    client.submit(f"{link}/cancel", headers={"Referer": link})
-    page = client.get(link).get_data(as_text=True)
+    manage = open_link(client, link_in(outbox[-1]))
+    assert "calendar" in client.get(manage).get_data(as_text=True)
+    client.submit(f"{manage}/cancel", headers={"Referer": manage})
+    page = client.get(manage).get_data(as_text=True)
     assert "Add the event to my calendar" not in page and "Cancel my registration" not in page
-    assert client.get(f"{link}/event.ics").status_code == 409
+    assert client.get(f"{manage}/event.ics").status_code == 409
     cancelled = outbox[-1].get_body(preferencelist=("plain",)).get_content()
     assert "cancel" not in cancelled.split("\n\n", 2)[2].lower()
 

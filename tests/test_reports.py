@@ -23,6 +23,7 @@ from consultation.agenda.models import (
 )
 from consultation.db import db, now_utc
 from consultation.events.models import Event, EventStatus, Series, TeamRole
+from consultation.jobs import background_pool
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import (
@@ -526,8 +527,7 @@ def test_large_reports_are_made_in_the_background(app, consultation, team_client
         app.config["REPORT_BACKGROUND_THRESHOLD"] = threshold
     progress = response.headers["Location"]
     assert progress.endswith(tuple("0123456789"))
-    for thread in app.extensions.get("job_threads", []):
-        thread.join(timeout=60)
+    background_pool(app).wait(timeout=60)
     page = client.get(progress).get_data(as_text=True)
     assert "The report is ready." in page
     download = re.search(r'href="([^"]+\.pdf)"', page).group(1)
