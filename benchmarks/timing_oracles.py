@@ -44,7 +44,7 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PAUSE = 0.03
 
 
-def prepare(app) -> str:
+def prepare(app) -> tuple[str, int]:
     with app.app_context():
         event_id, organisation_id = crowded_event(None, slug="timing")
         db.session.add(
@@ -57,7 +57,7 @@ def prepare(app) -> str:
             Answers("Known", organisation_id, None, None, "JO"),
         )
         db.session.commit()
-    return "timing"
+    return "timing", organisation_id
 
 
 class Visitor:
@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200, help="requests per address and form")
     arguments = parser.parse_args()
     app, url = benchmark_app()
-    slug = prepare(app)
+    slug, organisation_id = prepare(app)
     server = Server(
         "consultation:create_app()",
         {
@@ -115,6 +115,17 @@ def main() -> None:
         "/password/forgot": ("/password/forgot", {}),
         "/signup": ("/signup", {"display_name": "Someone", "language": "en"}),
         f"/events/{slug}/register/link": (f"/events/{slug}/register", {}),
+        f"/events/{slug}/register": (
+            f"/events/{slug}/register",
+            {
+                "full_name": "Someone",
+                "organisation_id": str(organisation_id),
+                "new_organisation_type": "local_ngo",
+                "new_organisation_level": "local",
+                "country_of_work": "JO",
+                "consent": "y",
+            },
+        ),
     }
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "

@@ -29,6 +29,7 @@ from consultation.db import db
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "consultation"
+AFTER_RESPONSE_FAILURE_KEPT = timedelta(days=1)
 
 
 def init_app(app: Flask) -> None:
@@ -62,7 +63,15 @@ def enqueue_after_response(function: Callable[..., Any], *args: Any) -> None:
     server closes the response, after sending it."""
     queue: Queue | None = current_app.extensions.get("job_queue")
     if queue is not None:
-        queue.enqueue(committed, function, *args)
+        # The arguments are what a visitor typed (a registration's answers among them): Redis
+        # drops them once the job has run, or a day after it failed.
+        queue.enqueue(
+            committed,
+            function,
+            *args,
+            result_ttl=0,
+            failure_ttl=int(AFTER_RESPONSE_FAILURE_KEPT.total_seconds()),
+        )
         return
     app = current_app._get_current_object()
 

@@ -22,8 +22,10 @@ from consultation.audit.services import ANCHOR_JOB_ID
 from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.privacy.retention import RETENTION_JOB_ID
-from tests.conftest import IN_CI, app_config
+from consultation.registrations.models import Registration
+from tests.conftest import IN_CI, Client, app_config
 from tests.mail_server import running_mail_server
+from tests.registering import REGISTRATION_FORM, take_registrations
 from tests.test_outbox import outbox_rows, queue_email
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -224,3 +226,29 @@ def test_the_worker_sends_emails_whose_job_was_lost(
     sweep = f"{job_queue.name}-{mail.SWEEP_JOB_ID}"
     assert sweep in job_queue.scheduled_job_registry.get_job_ids()
     assert job_queue.connection.ttl(Job.key_for(sweep)) == -1
+
+
+def test_with_redis_a_registration_is_taken_by_the_worker_and_its_answers_leave_redis(
+    queued_app, make_event
+):
+    event = take_registrations(queued_app, make_event())
+    queued_app.test_client_class = Client
+    client = queued_app.test_client()
+    url = f"/events/{event.slug}/register"
+    token = client.csrf_token(url)
+    response = client.post(url, data={**REGISTRATION_FORM, "csrf_token": token})
+    assert response.status_code == 200
+    queue = queued_app.extensions["job_queue"]
+    (job_id,) = queue.job_ids
+    with queued_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+    jobs.run_worker(queued_app, burst=True, worker_class=SimpleWorker)
+    with queued_app.app_context():
+        registration = db.session.scalars(sa.select(Registration)).one()
+        assert registration.email == REGISTRATION_FORM["email"]
+    # The job carried what the registrant typed; nothing of it is kept once it has run.
+    assert not queue.connection.exists(Job.key_for(job_id))
+    outbox = queued_app.extensions.setdefault("mail_outbox", [])
+    jobs.run_worker(queued_app, burst=True, worker_class=SimpleWorker)
+    assert [message["To"] for message in outbox] == [REGISTRATION_FORM["email"]]

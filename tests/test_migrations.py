@@ -1,11 +1,17 @@
 """The migrations build the whole schema on an empty database and match the models."""
 
+import hashlib
+import importlib.util
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
 from consultation import create_app
+from consultation.audit import services as audit
 from consultation.db import db
 from tests.conftest import TEST_POSTGRES_URL, app_config, require_postgres
 from tests.helpers import fresh_postgres_database
@@ -185,5 +191,69 @@ def test_organisations_one_registration_alone_uses_wait_for_review(empty_databas
         assert db.session.execute(sa.text("SELECT owner_id FROM series")).scalar_one() == organiser
         # No row was lost while SQLite copied the tables.
         assert db.session.execute(sa.text("SELECT count(*) FROM registrations")).scalar_one() == 4
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _migration(revision: str):
+    path = next((Path(__file__).parent.parent / "migrations" / "versions").glob(f"{revision}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def insert_old_audit_chain(connection, ids: list[int]) -> None:
+    """Entries chained as before 0017: public SHA-256, ids with gaps."""
+    old = _migration("0017")
+    previous = old.GENESIS
+    for number, entry_id in enumerate(ids):
+        row = SimpleNamespace(
+            created_at=datetime(2026, 1, 1, 9, number, tzinfo=UTC),
+            action="event.created",
+            actor_id=None,
+            event_id=None,
+            subject=f"event {number}",
+            details={"n": number},
+            ip_address="203.0.113.7",
+        )
+        entry_hash = hashlib.sha256(old._canonical(row, previous)).hexdigest()
+        connection.execute(
+            sa.insert(old.audit_events).values(
+                id=entry_id, previous_hash=previous, entry_hash=entry_hash, **vars(row)
+            )
+        )
+        previous = entry_hash
+
+
+def test_the_audit_log_is_numbered_and_sealed_with_the_key(empty_database, tmp_path):
+    app = create_app(app_config(empty_database, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0016"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        insert_old_audit_chain(connection, [3, 7, 8])
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        ids = db.session.execute(sa.text("SELECT id FROM audit_events ORDER BY id")).scalars()
+        assert list(ids) == [1, 2, 3]
+        assert audit.verify() == audit.Verification(3, None)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_audit_log_changed_before_the_upgrade_stops_it(empty_database, tmp_path):
+    app = create_app(app_config(empty_database, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0016"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        insert_old_audit_chain(connection, [1, 2, 3])
+        connection.execute(sa.text("UPDATE audit_events SET subject = 'edited' WHERE id = 2"))
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code != 0
+    assert "The audit log is broken at entry 2" in result.output
+    with app.app_context():
+        # Nothing was resealed: the evidence is as it was found.
+        subjects = db.session.execute(sa.text("SELECT subject FROM audit_events ORDER BY id"))
+        assert list(subjects.scalars()) == ["event 0", "edited", "event 2"]
         db.session.remove()
         db.engine.dispose()

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from flask import has_request_context
 
 from consultation.db import db
+from consultation.registrations.models import Registration
 from tests.helpers import CSRF_INPUT
-from tests.registering import register, take_registrations
+from tests.registering import REGISTRATION_FORM, register, take_registrations
 
 
 @pytest.fixture
@@ -97,3 +98,38 @@ def test_asking_for_the_registration_link_again(
         {"email": "unknown@ngo.example"},
     )
     assert [message["To"] for message in outbox] == ["known@ngo.example"]
+
+
+def test_registering(app, client, make_event, outbox, statements_in_request):
+    event = take_registrations(app, make_event())
+    register(app, event, "known@ngo.example")
+    outbox.clear()
+    compare(
+        client,
+        statements_in_request,
+        f"/events/{event.slug}/register",
+        {**REGISTRATION_FORM, "email": "known@ngo.example"},
+        {**REGISTRATION_FORM, "email": "new@ngo.example"},
+    )
+    # After the answer: the registrant already known got their link again, the new one their
+    # confirmation, and only the new address made a registration.
+    assert sorted(message["To"] for message in outbox) == ["known@ngo.example", "new@ngo.example"]
+    with app.app_context():
+        emails = db.session.scalars(sa.select(Registration.email).order_by(Registration.id))
+        assert list(emails) == ["known@ngo.example", "new@ngo.example"]
+
+
+def test_a_refused_registration_form_is_refused_alike_for_a_registered_address(
+    app, client, make_event
+):
+    event = take_registrations(app, make_event())
+    register(app, event, "known@ngo.example")
+    url = f"/events/{event.slug}/register"
+    token = client.csrf_token(url)
+    pages = []
+    for email in ("known@ngo.example", "new@ngo.example"):
+        fields = {**REGISTRATION_FORM, "email": email, "organisation_id": "99999"}
+        response = client.post(url, data={**fields, "csrf_token": token})
+        assert response.status_code == 422
+        pages.append(CSRF_INPUT.sub("", response.get_data(as_text=True)).replace(email, "…"))
+    assert pages[0] == pages[1]

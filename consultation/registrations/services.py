@@ -471,10 +471,9 @@ class Answers:
     agrees_to_photography: bool = False
 
 
-def _organisation(answers: Answers, current: Organisation | None) -> Organisation:
-    """The organisation the registrant chose from the directory (or kept: their own private
-    one), or the one they typed: a directory organisation of that name or acronym, else a new
-    one private to this registration."""
+def _chosen_organisation(answers: Answers, current: Organisation | None) -> Organisation | None:
+    """The organisation chosen from the directory (or kept: the registrant's own private one),
+    or None when they typed a name instead; refused when they did neither."""
     if answers.organisation_id:
         organisation = db.session.get(Organisation, answers.organisation_id)
         if organisation is None or not (organisation.in_directory or organisation == current):
@@ -482,14 +481,29 @@ def _organisation(answers: Answers, current: Organisation | None) -> Organisatio
                 _l("Choose your organisation from the list."), field="organisation_id"
             )
         return organisation
-    new = answers.new_organisation
-    if new is None or not new.name.strip():
+    if answers.new_organisation is None or not answers.new_organisation.name.strip():
         raise ConsultationError(
             _l("Choose your organisation, or give its name below."), field="new_organisation_name"
         )
+    return None
+
+
+def _organisation(answers: Answers, current: Organisation | None) -> Organisation:
+    """The organisation chosen, or the one typed: a directory organisation of that name or
+    acronym, else a new one private to this registration."""
+    chosen = _chosen_organisation(answers, current)
+    if chosen is not None:
+        return chosen
+    new = answers.new_organisation
     return directory_match(new.name) or propose_organisation(
         new.name, new.type, new.level, new.country
     )
+
+
+def check_answers(answers: Answers) -> None:
+    """Refuses the answers of a registration form as ``register`` would, whether or not the
+    address is registered already, with the same look-ups either way."""
+    _chosen_organisation(answers, None)
 
 
 def _apply_answers(
@@ -601,6 +615,21 @@ def register(
     if existing is not None and existing.anonymised_at is None:
         email_registrant(existing, "link")
     return None
+
+
+def register_from_form(
+    event_id: int, email: str, language: str, answers: Answers, user_id: int | None
+) -> None:
+    """``register``, run once the visitor has their answer (``check_answers`` came first)."""
+    event = db.session.get(Event, event_id)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    try:
+        register(event, email, language, answers, user)
+    except ConsultationError as error:
+        # Registration closed, or the organisation chosen left the directory, since the form
+        # was checked; the visitor can register again.
+        db.session.rollback()
+        log.warning("Registration for event %s not taken: %s", event_id, error)
 
 
 def _first_decision(registration: Registration, settings: RegistrationSettings, token: str) -> None:

@@ -82,15 +82,22 @@ def register(slug: str):
         prefill = {"full_name": current_user.display_name, "email": current_user.email}
     form = registration_form(event, settings, **prefill)
     if form.validate_on_submit():
+        answers = form.answers()
         try:
-            services.register(
-                event, form.email.data, str(get_locale()), form.answers(), user=current_user
-            )
+            services.check_answers(answers)
         except ConsultationError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
-            db.session.commit()
+            # Whether the address is registered already is found after the answer, which is
+            # the same either way (its owner is emailed their link), in time too.
+            jobs.enqueue_after_response(
+                services.register_from_form,
+                event.id,
+                form.email.data,
+                str(get_locale()),
+                answers,
+                current_user.id if current_user.is_authenticated else None,
+            )
             return render_template("registrations/sent.html", event=event, email=form.email.data)
     return render_form(
         "registrations/register.html",
