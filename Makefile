@@ -40,6 +40,7 @@ test: check-python $(VENV)/.installed-dev compile-translations
 	@$(PYTHON) scripts/check-system-libs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	@echo "== The suite on SQLite"
 	$(BIN)/pytest
 	@echo "== The suite on PostgreSQL ($(TEST_POSTGRES_URL))"
@@ -59,6 +60,7 @@ lock: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

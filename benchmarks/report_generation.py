@@ -28,13 +28,13 @@ from benchmarks._setup import benchmark_app, crowded_event
 from consultation.agenda import models as agenda
 from consultation.db import db, now_utc
 from consultation.events import models as events
-from consultation.events.themes import seed_themes
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes import models as outcomes
 from consultation.registrations.models import Gender, Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
 from consultation.reports.pdf import render_pdf
+from consultation.taxonomy.seed import seed_themes
 
 # participants, sessions (besides a lunch break each day), recommendations
 SIZES = {"S": (65, 12, 30), "M": (500, 40, 150), "L": (5000, 200, 1000)}

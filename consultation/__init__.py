@@ -17,17 +17,20 @@ from werkzeug.routing import IntegerConverter
 
 from consultation import access_log, jobs, mail, models, throttles
 from consultation.accounts.views import bp as accounts_bp
+from consultation.agenda import editions as agenda_editions  # noqa: F401 (connects to events.signals)
 from consultation.agenda.views import bp as agenda_bp
 from consultation.api.views import bp as api_bp
-from consultation.audit.views import bp as audit_bp
+from consultation.audit_log.views import bp as audit_bp
 from consultation.cli import register_commands
 from consultation.config import build_config
 from consultation.errors import register_error_handlers
+from consultation.events import services as events
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from consultation.forms import LARGEST_ID
 from consultation.i18n import (
     LANGUAGE_NAMES,
+    PAGE_LANGUAGES,
     country_name,
     day_and_time,
     event_time,
@@ -41,6 +44,7 @@ from consultation.multilingual import isolate, isolated, text_direction, writing
 from consultation.organisations.views import bp as organisations_bp
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
+from consultation.registrations import editions as registration_editions  # noqa: F401 (the same)
 from consultation.registrations.notice_views import bp as privacy_notices_bp
 from consultation.registrations.organisation_review_views import bp as organisation_review_bp
 from consultation.registrations.self_service_views import bp as self_service_bp
@@ -48,6 +52,7 @@ from consultation.registrations.sensitive_access_views import bp as sensitive_ac
 from consultation.registrations.views import bp as registrations_bp
 from consultation.reports.pdf import route_weasyprint_logs
 from consultation.reports.views import bp as reports_bp
+from consultation.taxonomy.views import bp as taxonomy_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     mail.init_app(app)
     for blueprint in (
+        taxonomy_bp,
         events_bp,
         agenda_bp,
         organisations_bp,
@@ -167,6 +173,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.extensions[PAGE_LANGUAGES] = events.working_languages
     limiter.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         # Only then are X-Forwarded-For/-Proto/-Host believed: the client's address counts

@@ -20,10 +20,10 @@ from consultation.config import LANGUAGES
 from consultation.db import db, scrub_free_space
 from consultation.errors import ConsultationError
 from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
-from consultation.events.themes import seed_themes
 from consultation.privacy import ledger, restore, retention
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from consultation.taxonomy.seed import seed_themes
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")

@@ -20,12 +20,8 @@ from consultation.events.models import (
     EventStatus,
     PartnerRole,
     Region,
-    Series,
     TeamRole,
-    Theme,
 )
-from consultation.events.services import create_series
-from consultation.events.themes import seed_themes
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
@@ -35,6 +31,9 @@ from consultation.organisations.models import (
 from consultation.organisations.services import save_organisation
 from consultation.outcomes.demo import seed_outcomes
 from consultation.registrations.demo import seed_registrations
+from consultation.taxonomy.models import Series, Theme
+from consultation.taxonomy.seed import seed_themes
+from consultation.taxonomy.services import create_series
 
 DEMO_EMAIL_DOMAIN = "demo.consultation.example"
 

@@ -1,10 +1,11 @@
-"""Form handling shared by every feature's views."""
+"""Form handling and fields shared by every feature's views."""
 
 import wtforms
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultation.errors import ConsultationError, InvalidInput
 
@@ -12,6 +13,21 @@ from consultation.errors import ConsultationError, InvalidInput
 UNPROCESSABLE = 422
 # Ids and page numbers fit a 32-bit INTEGER column; larger numbers in a URL match nothing.
 LARGEST_ID = 2**31 - 1
+# The help of every field shown through the Markdown sanitiser.
+MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
+
+
+SLUG_RULE = wtforms.validators.Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    message=_l("Use lower-case letters, digits and hyphens only, e.g. mena-2027."),
+)
+
+
+class CheckboxListField(wtforms.SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def query_int(value: str) -> int:

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import cache
 
-import sqlalchemy as sa
 from babel import Locale
 from babel.dates import format_skeleton
 from babel.lists import format_list
@@ -14,9 +13,6 @@ from flask_babel import format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
-
-from consultation.db import db
-from consultation.events.models import Event
 
 # Each language is named in itself, whatever the interface language.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -39,13 +35,17 @@ def select_locale() -> str:
 
 def _event_language(languages) -> str | None:
     """On an event's pages, a visitor whose browser names none of our languages gets the
-    event's first working language."""
+    event's first working language (``PAGE_LANGUAGES``: a function of the slug, given by the
+    events feature, which this module sits below)."""
     slug = (request.view_args or {}).get("slug")
+    working_languages = current_app.extensions.get(PAGE_LANGUAGES)
     # A slug with a NUL character is refused before any query (PostgreSQL cannot compare it).
-    if not slug or "\x00" in slug:
+    if not slug or "\x00" in slug or working_languages is None:
         return None
-    working = db.session.scalar(sa.select(Event.working_languages).where(Event.slug == slug))
-    return next((code for code in working or [] if code in languages), None)
+    return next((code for code in working_languages(slug) or [] if code in languages), None)
+
+
+PAGE_LANGUAGES = "page_languages"
 
 
 def language_name(code: str) -> str:

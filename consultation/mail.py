@@ -42,7 +42,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consultation import jobs
+from consultation import content_version, jobs
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,9 @@ class OutboxMessage(db.Model):
     def problem_shown(self) -> DeliveryProblem:
         """What organisers read of a failure (one recorded before problems were, says little)."""
         return self.problem or DeliveryProblem.OTHER
+
+
+content_version.not_shown(OutboxMessage)
 
 
 class _SubjectHeader(UniqueUnstructuredHeader):

@@ -16,9 +16,7 @@ from consultation.events.models import (
     EventStatus,
     PartnerRole,
     Region,
-    Series,
     TeamRole,
-    Theme,
 )
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
@@ -45,6 +43,7 @@ from consultation.registrations.models import (
     RegistrationStatus,
 )
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from consultation.taxonomy.models import Series, Theme
 
 __all__ = [
     "Addressee",

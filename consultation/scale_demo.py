@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from consultation import content_version
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User, new_session_token
 from consultation.agenda.models import (
@@ -43,12 +44,9 @@ from consultation.events.models import (
     EventStatus,
     PartnerRole,
     Region,
-    Series,
     TeamRole,
-    Theme,
     event_themes,
 )
-from consultation.events.themes import seed_themes
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
@@ -80,6 +78,8 @@ from consultation.registrations.models import (
 )
 from consultation.registrations.services import email_key
 from consultation.search import search_key
+from consultation.taxonomy.models import Series, Theme
+from consultation.taxonomy.seed import seed_themes
 
 # Rows per INSERT statement sent; SQLAlchemy splits them again into statements the driver takes.
 BATCH_SIZE = 5000
@@ -775,6 +775,7 @@ def _add_events(
                     "contact_email": f"consultations.{REGIONS[plan.region][1].lower()}@example.org",
                     "status": plan.status,
                     "translations": {},
+                    "content_moments": content_version.moments_of(plan.opens_at, plan.closes_at),
                     "created_at": created,
                     "updated_at": created,
                 }

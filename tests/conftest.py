@@ -19,11 +19,12 @@ from consultation import create_app
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventMember, EventStatus, Region, TeamRole, Theme
-from consultation.events.themes import seed_themes
+from consultation.events.models import Event, EventMember, EventStatus, Region, TeamRole
 from consultation.extensions import limiter
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
+from consultation.taxonomy.models import Theme
+from consultation.taxonomy.seed import seed_themes
 from tests.helpers import CSRF_INPUT, PASSWORD, fresh_postgres_database, postgres_answers
 
 IN_CI = os.environ.get("CI") == "true"

@@ -36,15 +36,7 @@ from consultation.agenda import services as agenda
 from consultation.agenda.models import Attribution, Session, SessionKind, SpeakerRole
 from consultation.db import db
 from consultation.events import services as events
-from consultation.events.models import (
-    Event,
-    EventMember,
-    EventStatus,
-    PartnerRole,
-    Series,
-    TeamRole,
-)
-from consultation.events.themes import seed_themes
+from consultation.events.models import Event, EventMember, EventStatus, PartnerRole, TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
@@ -69,6 +61,8 @@ from consultation.registrations.models import (
 )
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
+from consultation.taxonomy.models import Series
+from consultation.taxonomy.seed import seed_themes
 from tests.helpers import PASSWORD, open_link
 
 ROLES = (

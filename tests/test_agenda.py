@@ -9,8 +9,9 @@ from consultation.accounts.models import Role
 from consultation.agenda.models import Session, SessionKind, SessionSpeaker, SpeakerRole
 from consultation.agenda.services import SessionDetails, save_session
 from consultation.db import db
-from consultation.events.models import Event, EventStatus, Theme
+from consultation.events.models import Event, EventStatus
 from consultation.markdown import render_markdown
+from consultation.taxonomy.models import Theme
 from tests.helpers import shown
 
 ISTANBUL = {

@@ -16,12 +16,13 @@ from consultation.agenda import services as agenda
 from consultation.agenda.models import Session, SessionKind, SpeakerRole
 from consultation.db import db, now_utc
 from consultation.events import services as events
-from consultation.events.models import Event, EventStatus, PartnerRole, Theme
-from consultation.http_cache import RenderedPages
+from consultation.events.http_cache import RenderedPages
+from consultation.events.models import Event, EventStatus, PartnerRole, TeamRole
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
 from consultation.registrations import services as registrations
 from consultation.registrations.models import Registration, RegistrationSettings
+from consultation.taxonomy.models import Theme
 from tests.helpers import CSRF_INPUT
 
 AN_HOUR_AGO = now_utc().replace(microsecond=0) - timedelta(hours=1)
@@ -326,12 +327,47 @@ def test_a_change_to_what_is_shown_gets_the_new_version(app, client, world, name
     assert revalidate(client, url, response.headers["ETag"]).status_code == 304
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_a_change_the_response_does_not_show_keeps_the_version(app, client, world, name):
+def without_capacity(world):
+    db.session.get(RegistrationSettings, world.event.id).capacity = None
+
+
+def register_with_a_new_organisation(world):
+    # A registrant's own organisation stays out of the directory the form offers.
+    answers = registrations.Answers(
+        full_name="Rana Saleh",
+        organisation_id=None,
+        new_organisation=registrations.NewOrganisation(
+            "Amman Relief Network", None, OrganisationType.NATIONAL_NGO,
+            OrganisationLevel.NATIONAL, "JO",
+        ),
+        job_title=None,
+        country_of_work="JO",
+    )  # fmt: skip
+    registrations.register(loaded_event(world), "rana@example.org", "en", answers)
+
+
+def add_to_the_team(world):
+    events.add_team_member(loaded_event(world), world.registered.email, TeamRole.ORGANISER)
+
+
+def speaker_signs_in(world):
+    db.session.get(User, world.staff.id).last_login_at = now_utc()
+
+
+PRIVATE_CHANGES = [register_with_a_new_organisation, add_to_the_team, speaker_signs_in]
+
+
+@pytest.mark.parametrize("change", PRIVATE_CHANGES, ids=lambda change: change.__name__)
+@pytest.mark.parametrize("name", URLS)
+def test_a_change_no_public_page_shows_keeps_the_version(
+    app, client, world, make_user, name, change
+):
+    """Nobody may learn from a version that someone registered, joined the team or signed in."""
+    world.registered = make_user(Role.ORGANISER, email="member@example.org")
+    edit(app, lambda: without_capacity(world))
     url = getattr(world.urls, name)
     etag = etag_of(client, url)
-    # The page does not list sessions; the agenda does not count places.
-    edit(app, lambda: add_session(world) if name == "page" else take_a_place(world))
+    edit(app, lambda: change(world))
     assert revalidate(client, url, etag).status_code == 304
 
 
@@ -346,7 +382,7 @@ def test_registration_opening_when_its_time_comes_gets_the_new_version(
     etag = etag_of(client, world.urls.page)
     assert "Registration opens on" in client.get(world.urls.page).get_data(as_text=True)
     later = opening + timedelta(minutes=1)
-    for module in ("consultation.http_cache", "consultation.registrations.services"):
+    for module in ("consultation.content_version", "consultation.registrations.services"):
         monkeypatch.setattr(f"{module}.now_utc", lambda: later)
     response = revalidate(client, world.urls.page, etag)
     assert response.status_code == 200

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
-from consultation.audit.labels import DETAILS
 from consultation.audit.models import AuditAction, AuditEvent
+from consultation.audit_log.labels import DETAILS
 from consultation.db import db
 from consultation.events.models import Event
 from consultation.privacy import retention

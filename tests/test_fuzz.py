@@ -34,11 +34,12 @@ from hypothesis import strategies as st
 from consultation.accounts.models import Role
 from consultation.agenda.models import Session
 from consultation.db import db
-from consultation.events.models import Event, Theme
+from consultation.events.models import Event
 from consultation.mail import OutboxMessage
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import ReviewStatus
 from consultation.registrations.models import Moderation
+from consultation.taxonomy.models import Theme
 from tests import test_access_matrix, test_reports
 from tests.helpers import Page, baseline, link_in, open_link
 from tests.test_access_matrix import (

@@ -7,7 +7,7 @@ from wtforms import RadioField
 
 from consultation import PROJECT_ROOT
 from consultation.accounts.models import Role
-from consultation.events.forms import CheckboxListField
+from consultation.forms import CheckboxListField
 
 ASSET = re.compile(r'<(?:link|script|img|iframe)\b[^>]*(?:href|src)="([^"]+)"')
 

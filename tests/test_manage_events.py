@@ -16,11 +16,11 @@ from consultation.events.models import (
     EventPartner,
     EventStatus,
     PartnerRole,
-    Series,
     TeamRole,
 )
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import Addressee, Priority, Recommendation
+from consultation.taxonomy.models import Series
 
 # The CSRF token differs between two pages otherwise alike.
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')

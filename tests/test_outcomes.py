@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from consultation.accounts.models import Role
 from consultation.agenda.models import Attribution, Session, SessionKind
 from consultation.db import db
-from consultation.events.models import Event, Series, TeamRole
+from consultation.events.models import Event, TeamRole
 from consultation.outcomes.models import (
     Commitment,
     CommitmentStatus,
@@ -16,6 +16,7 @@ from consultation.outcomes.models import (
     ReviewStatus,
     SessionOutcome,
 )
+from consultation.taxonomy.models import Series
 
 
 @pytest.fixture

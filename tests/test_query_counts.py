@@ -36,7 +36,6 @@ from consultation.events.models import (
     PartnerRole,
     Region,
     TeamRole,
-    Theme,
 )
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations import services as organisations
@@ -57,6 +56,8 @@ from consultation.registrations.models import (
 )
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
+from consultation.taxonomy import services as taxonomy
+from consultation.taxonomy.models import Theme
 from tests import test_access_matrix
 from tests.test_access_matrix import (
     ITEM,
@@ -276,7 +277,7 @@ def grow_once(world: SimpleNamespace, number: int) -> None:
     organisation = _organisation(f"Humanitarian NGO {number}", f"HNGO{number}")
     db.session.flush()
     events.add_partner(event, organisation, PartnerRole.SPONSOR)
-    theme = events.save_theme(
+    theme = taxonomy.save_theme(
         None,
         f"theme-{number}",
         "#0b5394",
@@ -297,7 +298,7 @@ def grow_once(world: SimpleNamespace, number: int) -> None:
 
     # Every other event is over, for the list's "past" filter.
     start = date(2025 if number % 2 else 2027, 1, 4) + timedelta(weeks=number)
-    series = events.create_series(
+    series = taxonomy.create_series(
         f"Regional consultations {number}", f"RC{number}", None, owner=organiser
     )
     db.session.flush()

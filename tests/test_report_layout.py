@@ -19,11 +19,12 @@ from consultation.agenda.models import (
     SpeakerRole,
 )
 from consultation.db import db
-from consultation.events.models import Event, EventPartner, PartnerRole, Theme
+from consultation.events.models import Event, EventPartner, PartnerRole
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import Addressee, Priority
 from consultation.registrations.models import Registration
 from consultation.reports.models import Audience, ReportKind
+from consultation.taxonomy.models import Theme
 from tests.test_reports import make_organisation, make_registration, render
 
 MILLIMETRE = 72 / 25.4

@@ -22,7 +22,7 @@ from consultation.agenda.models import (
     SpeakerRole,
 )
 from consultation.db import db, now_utc
-from consultation.events.models import Event, EventStatus, Series, TeamRole
+from consultation.events.models import Event, EventStatus, TeamRole
 from consultation.jobs import background_pool
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes import services as outcomes
@@ -37,6 +37,7 @@ from consultation.registrations.models import Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.reports.pdf import render_pdf
+from consultation.taxonomy.models import Series
 
 SPEAKER = "Rania Haddad"
 SPEAKER_ORGANISATION = "Basmeh and Zeitooneh"

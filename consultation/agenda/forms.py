@@ -8,9 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consultation.agenda.models import Attribution, Session, SessionKind, SpeakerRole
 from consultation.agenda.services import SessionDetails
-from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
-from consultation.forms import Form, SelectField, TimeField
+from consultation.forms import MARKDOWN_HELP, CheckboxListField, Form, SelectField, TimeField
 
 
 class SessionForm(Form):

@@ -5,12 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consultation import content_version
 from consultation.accounts.models import User
 from consultation.db import LabelledEnum, db, enum_type, now_utc
-from consultation.events.models import Event, Theme
+from consultation.events.models import Event
 from consultation.multilingual import Translatable
 from consultation.organisations.models import Organisation
 from consultation.organisations.uses import OrganisationUse, declare
+from consultation.taxonomy.models import Theme
 
 
 class SessionKind(LabelledEnum):
@@ -191,4 +193,32 @@ declare(
             "the organisation of %(num)d speaker", "the organisation of %(num)d speakers", count
         ),
     )
+)
+
+
+def _speakers_events(**speaker_is) -> sa.Select:
+    return (
+        sa.select(Session.event_id)
+        .join(SessionSpeaker, SessionSpeaker.session_id == Session.id)
+        .filter_by(**speaker_is)
+    )
+
+
+# What the public pages show (see content_version): sessions, their themes and speakers, and
+# speakers' names and organisations.
+content_version.shown(Session, on_events=lambda session: session.event_id)
+content_version.shown_through(session_themes)
+content_version.shown(
+    SessionSpeaker,
+    on_events=lambda speaker: sa.select(Session.event_id).where(Session.id == speaker.session_id),
+)
+content_version.shown(
+    Organisation, on_events=lambda organisation: _speakers_events(organisation_id=organisation.id)
+)
+# A speaker's account shows by its name alone: a sign-in, a new password or another language
+# must not move the agendas they speak on, or watching them would tell when.
+content_version.shown(
+    User,
+    on_events=lambda user: _speakers_events(user_id=user.id),
+    when=lambda user, changed: bool(changed & {"display_name", "organisation_name", "deleted"}),
 )

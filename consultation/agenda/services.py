@@ -21,9 +21,10 @@ from consultation.agenda.models import (
 )
 from consultation.db import db
 from consultation.errors import ConsultationError, InvalidInput, NotFound
-from consultation.events.models import Event, Theme
+from consultation.events.models import Event
 from consultation.multilingual import isolated
 from consultation.organisations.models import Organisation, comparison_key
+from consultation.taxonomy.models import Theme
 
 
 @dataclass

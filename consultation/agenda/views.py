@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from consultation import http_cache
 from consultation.accounts.models import User
 from consultation.agenda import services
 from consultation.agenda.calendar import calendar_for
@@ -11,6 +10,7 @@ from consultation.agenda.forms import SessionForm, SpeakerForm
 from consultation.agenda.models import Session, SpeakerRole
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.events import http_cache
 from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
@@ -31,9 +31,7 @@ def ics_response(event: Event, sessions: list[Session], filename: str) -> Respon
 
 
 @bp.route("/events/<slug>/agenda")
-@http_cache.revalidated(
-    http_cache.Shows.THEMES | http_cache.Shows.SESSIONS | http_cache.Shows.SPEAKERS, page=True
-)
+@http_cache.revalidated(page=True)
 def agenda(slug: str):
     event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
     theme = request.args.get("theme") or None
@@ -55,14 +53,14 @@ def session_page(slug: str, session_id: int):
 
 
 @bp.route("/events/<slug>/agenda.ics")
-@http_cache.revalidated(http_cache.Shows.SESSIONS)
+@http_cache.revalidated()
 def agenda_calendar(slug: str):
     event = events.visible_event(slug, current_user)
     return ics_response(event, services.agenda_sessions(event), event.slug)
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
-@http_cache.revalidated(http_cache.Shows.SESSIONS)
+@http_cache.revalidated()
 def session_calendar(slug: str, session_id: int):
     event = events.visible_event(slug, current_user)
     session = services.public_session(event, session_id)

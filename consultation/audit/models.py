@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consultation import content_version
 from consultation.db import LabelledEnum, db, now_utc
 
 
@@ -93,3 +94,6 @@ class AuditEvent(db.Model):
             return AuditAction(self.action).label
         except ValueError:
             return self.action
+
+
+content_version.not_shown(AuditEvent)

@@ -15,17 +15,20 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event as orm_event
 
 from consultation import jobs
-from consultation.accounts.models import User
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
+
+if TYPE_CHECKING:
+    # Only a type: accounts records its own actions here, so the trail sits below it.
+    from consultation.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +75,13 @@ def record(
     *,
     event_id: int | None = None,
     subject: str | None = None,
-    actor: User | None = None,
+    actor: "User | None" = None,
     **details,
 ) -> AuditEvent:
     """Adds an entry in the caller's transaction; the actor and address default to the
     current request's. ``details`` must hold no personal data (ids and codes only, and the
     server's login name for what is run on its command line), and each key needs its words
-    in ``audit.labels.DETAILS``."""
+    in ``audit_log.labels.DETAILS``."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     last_id, last_seal = _head()
@@ -101,7 +104,7 @@ def record(
     return entry
 
 
-def _address(actor: User | None) -> str | None:
+def _address(actor: "User | None") -> str | None:
     """Where the request came from. Staff keep their address in the log, for accountability;
     a participant's (no account, or a participant's account) is kept as a keyed hash, "h:"
     and 16 hex digits: the same address gives the same pseudonym, so abuse can still be
@@ -222,40 +225,6 @@ def verify(batch_size: int = 1000) -> Verification:
             checked, anchored.id, f"entry {anchored.id} is not the one anchored at {anchored.at}"
         )
     return Verification(checked, None)
-
-
-@dataclass(frozen=True)
-class LogLine:
-    entry: AuditEvent
-    actor: User | None
-
-    @property
-    def from_command_line(self) -> bool:
-        """Run on the server's command line. Entries before its login name was recorded: a
-        report exported without an account came from there (the site asks for one)."""
-        return "command_line_user" in (self.entry.details or {}) or (
-            self.entry.action == AuditAction.REPORT_EXPORTED and self.entry.actor_id is None
-        )
-
-
-def event_log(event_id: int, page: int, per_page: int = 50) -> tuple[Pagination, list[LogLine]]:
-    """One page of an event's log, newest first, with the actors in one more query."""
-    entries = db.paginate(
-        sa.select(AuditEvent).where(AuditEvent.event_id == event_id).order_by(AuditEvent.id.desc()),
-        page=page,
-        per_page=per_page,
-        error_out=False,
-    )
-    actor_ids = {entry.actor_id for entry in entries.items if entry.actor_id}
-    actors = (
-        {
-            user.id: user
-            for user in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))
-        }
-        if actor_ids
-        else {}
-    )
-    return entries, [LogLine(entry, actors.get(entry.actor_id)) for entry in entries.items]
 
 
 @orm_event.listens_for(AuditEvent, "before_update")

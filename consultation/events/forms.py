@@ -5,7 +5,6 @@ from wtforms import (
     EmailField,
     Field,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -21,26 +20,22 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultation.events.models import PartnerRole, Region, TeamRole
-from consultation.forms import DateField, Form, SelectField, one_line
+from consultation.forms import (
+    MARKDOWN_HELP,
+    SLUG_RULE,
+    CheckboxListField,
+    DateField,
+    Form,
+    SelectField,
+    one_line,
+)
 from consultation.i18n import LANGUAGE_NAMES, country_choices, timezone_choices, timezone_names
 from consultation.multilingual import text_direction
 
 if TYPE_CHECKING:
     from consultation.multilingual import Translatable
-
-MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
-SLUG_RULE = Regexp(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    message=_l("Use lower-case letters, digits and hyphens only, e.g. mena-2027."),
-)
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def known_timezone(form, field) -> None:
@@ -217,28 +212,6 @@ class CopyEventForm(Form):
     )
 
 
-class SeriesForm(Form):
-    name = StringField(
-        _l("Name"),
-        validators=[DataRequired(_l("Name the series.")), Length(max=200)],
-        description=_l("e.g. IOM–NGO Humanitarian Consultations"),
-    )
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(_l("Give the series a short code.")),
-            Length(max=12),
-            Regexp(r"^[A-Za-z0-9-]+$", message=_l("Letters, digits and hyphens only, e.g. MENA.")),
-        ],
-        description=_l(
-            "Short and permanent: recommendations are numbered with it, e.g. MENA-2027-R07."
-        ),
-    )
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
-    )
-
-
 class PartnerForm(Form):
     organisation_id = SelectField(
         _l("Organisation"),
@@ -270,66 +243,6 @@ class TeamMemberForm(Form):
         ],
     )
     role = SelectField(_l("Role on this event"), choices=TeamRole.choices())
-
-
-class ThemeForm(Form):
-    slug = StringField(
-        _l("Short name"),
-        validators=[DataRequired(_l("Give the theme a short name.")), Length(max=80), SLUG_RULE],
-        description=_l("Used in addresses, e.g. humanitarian-access."),
-    )
-    colour = StringField(
-        _l("Colour"),
-        validators=[
-            DataRequired(_l("Choose a colour.")),
-            Regexp(r"^#[0-9A-Fa-f]{6}$", message=_l("Choose a colour.")),
-        ],
-        default="#0b5394",
-        render_kw={"type": "color"},
-    )
-    name_en = StringField(
-        _l("Name in English"),
-        validators=[DataRequired(_l("Give the name in English.")), Length(max=120)],
-        render_kw={"lang": "en"},
-    )
-    name_fr = StringField(
-        _l("Name in French"),
-        validators=[DataRequired(_l("Give the name in French.")), Length(max=120)],
-        render_kw={"lang": "fr"},
-    )
-    name_ar = StringField(
-        _l("Name in Arabic"),
-        validators=[DataRequired(_l("Give the name in Arabic.")), Length(max=120)],
-        render_kw={"lang": "ar", "dir": "rtl"},
-    )
-    description_en = TextAreaField(
-        _l("Description in English"),
-        validators=[Optional(), Length(max=2000)],
-        render_kw={"lang": "en", "rows": 2},
-    )
-    description_fr = TextAreaField(
-        _l("Description in French"),
-        validators=[Optional(), Length(max=2000)],
-        render_kw={"lang": "fr", "rows": 2},
-    )
-    description_ar = TextAreaField(
-        _l("Description in Arabic"),
-        validators=[Optional(), Length(max=2000)],
-        render_kw={"lang": "ar", "dir": "rtl", "rows": 2},
-    )
-
-    def texts(self) -> dict[str, str | None]:
-        return {
-            name: getattr(self, name).data
-            for name in (
-                "name_en",
-                "name_fr",
-                "name_ar",
-                "description_en",
-                "description_fr",
-                "description_ar",
-            )
-        }
 
 
 # The translated texts keep the limits of the originals.

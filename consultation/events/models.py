@@ -7,10 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consultation import content_version
+from consultation.content_version import VersionedContent
 from consultation.db import LabelledEnum, db, enum_type, now_utc
-from consultation.multilingual import Translatable, interface_language
+from consultation.multilingual import Translatable
 from consultation.organisations.models import Organisation
 from consultation.organisations.uses import OrganisationUse, declare, declare_organised_events
+from consultation.taxonomy.models import Series, Theme
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
@@ -87,27 +90,6 @@ class TeamRole(LabelledEnum):
         }
 
 
-class Series(db.Model):
-    """A recurring consultation (e.g. "IOM–NGO Humanitarian Consultations"); events are editions."""
-
-    __tablename__ = "series"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    # Short and stable: outcome references are built on it (MENA-2027-R07).
-    code: Mapped[str] = mapped_column(sa.String(12), unique=True)
-    description: Mapped[str | None] = mapped_column(sa.Text)
-    # Who may add editions to it (besides administrators): otherwise anyone's event could
-    # take the series' references. None once their account is gone.
-    owner_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-
-    def __repr__(self) -> str:
-        return f"<Series {self.code}>"
-
-
 event_themes = sa.Table(
     "event_themes",
     db.metadata,
@@ -118,36 +100,7 @@ event_themes = sa.Table(
 )
 
 
-class Theme(db.Model):
-    """A topic of the global taxonomy, named and described in every interface language."""
-
-    __tablename__ = "themes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    # #RRGGBB, chosen dark enough for white text
-    colour: Mapped[str] = mapped_column(sa.String(7))
-    position: Mapped[int] = mapped_column(default=0)
-    name_en: Mapped[str] = mapped_column(sa.String(120))
-    name_fr: Mapped[str] = mapped_column(sa.String(120))
-    name_ar: Mapped[str] = mapped_column(sa.String(120))
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
-    description_fr: Mapped[str | None] = mapped_column(sa.Text)
-    description_ar: Mapped[str | None] = mapped_column(sa.Text)
-
-    @property
-    def name(self) -> str:
-        return getattr(self, f"name_{interface_language()}")
-
-    @property
-    def description(self) -> str | None:
-        return getattr(self, f"description_{interface_language()}") or self.description_en
-
-    def __repr__(self) -> str:
-        return f"<Theme {self.slug}>"
-
-
-class Event(Translatable, db.Model):
+class Event(VersionedContent, Translatable, db.Model):
     __tablename__ = "events"
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
@@ -290,3 +243,17 @@ declare_organised_events(
         EventMember.user_id == user_id, EventMember.role == TeamRole.ORGANISER
     )
 )
+
+
+# What the public pages show (see content_version): the event, its partners and their
+# organisations, and its themes; not its team.
+content_version.shown(Event, on_events=lambda event: event.id)
+content_version.shown(EventPartner, on_events=lambda partner: partner.event_id)
+content_version.shown(
+    Organisation,
+    on_events=lambda organisation: sa.select(EventPartner.event_id).where(
+        EventPartner.organisation_id == organisation.id
+    ),
+)
+content_version.shown_through(event_themes)
+content_version.not_shown(EventMember)

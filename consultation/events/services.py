@@ -3,26 +3,23 @@
 import html
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import nh3
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext, lazy_ngettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from consultation.accounts.models import Permission, Role, User
 from consultation.accounts.services import find_user_by_email
-from consultation.agenda.models import Session
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
+from consultation.events import signals
 from consultation.events.models import (
     Event,
     EventMember,
@@ -30,15 +27,12 @@ from consultation.events.models import (
     EventStatus,
     PartnerRole,
     Region,
-    Series,
     TeamRole,
-    Theme,
     event_themes,
 )
-from consultation.multilingual import isolated
+from consultation.multilingual import Translatable, isolated
 from consultation.organisations.models import Organisation
-
-_MIDNIGHT = time(0)
+from consultation.taxonomy.models import Series, Theme
 
 # Access --------------------------------------------------------------------------------------
 
@@ -98,6 +92,11 @@ def event_by_slug(slug: str, *options) -> Event:
     if event is None:
         raise NotFound(_l("There is no event at this address."))
     return event
+
+
+def working_languages(slug: str) -> list[str] | None:
+    """The event's working languages, for choosing the interface language of its pages."""
+    return db.session.scalar(sa.select(Event.working_languages).where(Event.slug == slug))
 
 
 def visible_event(slug: str, user: User, *options) -> Event:
@@ -183,10 +182,6 @@ def edition_years() -> list[int]:
     )
 
 
-def all_themes() -> list[Theme]:
-    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.slug)))
-
-
 # Organiser dashboard ------------------------------------------------------------------------
 
 
@@ -203,12 +198,6 @@ class ManagedEvent:
 
 
 def managed_events(user: User) -> list[ManagedEvent]:
-    session_count = (
-        sa.select(sa.func.count(Session.id))
-        .where(Session.event_id == Event.id)
-        .correlate(Event)
-        .scalar_subquery()
-    )
     if user.role is Role.ADMIN:
         role = sa.null()
     else:
@@ -219,7 +208,7 @@ def managed_events(user: User) -> list[ManagedEvent]:
             .scalar_subquery()
         )
     statement = (
-        sa.select(Event, session_count, role)
+        sa.select(Event, role)
         .options(joinedload(Event.series))
         .order_by(Event.start_date.desc(), Event.id)
     )
@@ -227,9 +216,15 @@ def managed_events(user: User) -> list[ManagedEvent]:
         statement = statement.where(
             Event.id.in_(sa.select(EventMember.event_id).where(EventMember.user_id == user.id))
         )
+    rows = db.session.execute(statement).all()
+    counts = signals.collected(signals.events_counted, [event for event, _ in rows])
     return [
-        ManagedEvent(event, count, TeamRole(role) if role else None)
-        for event, count, role in db.session.execute(statement)
+        ManagedEvent(
+            event,
+            counts.get("session_count", {}).get(event.id, 0),
+            TeamRole(role) if role else None,
+        )
+        for event, role in rows
     ]
 
 
@@ -291,29 +286,6 @@ def _check_dates(start_date: date, end_date: date) -> None:
         raise ConsultationError(_l("The event cannot end before it starts."), field="end_date")
 
 
-def _check_sessions_fit(event: Event) -> None:
-    """Changing an event's dates or time zone must not leave sessions outside it."""
-    first_start = event.local_datetime(event.start_date, _MIDNIGHT)
-    after_end = event.local_datetime(event.end_date + timedelta(days=1), _MIDNIGHT)
-    outside = db.session.scalar(
-        sa.select(sa.func.count(Session.id)).where(
-            Session.event_id == event.id,
-            sa.or_(Session.starts_at < first_start, Session.ends_at > after_end),
-        )
-    )
-    if outside:
-        raise ConsultationError(
-            lazy_ngettext(
-                "%(num)d session of the agenda would fall outside the new dates. "
-                "Move or delete it first.",
-                "%(num)d sessions of the agenda would fall outside the new dates. "
-                "Move or delete them first.",
-                outside,
-            ),
-            field="start_date",
-        )
-
-
 def _event_values(fields: dict, short_code: str | None) -> dict:
     """The event's columns, with what organisers may leave empty filled in: the edition year
     is the year the event starts; an event in no series takes its title's initials as its
@@ -333,7 +305,6 @@ def create_event(
     short_code: str | None = None,
     themes: list[Theme] | None = None,
     partners: list[EventPartner] | None = None,
-    sessions: list[Session] | None = None,
     **fields,
 ) -> Event:
     """A draft event whose team is its creator, as organiser."""
@@ -345,7 +316,6 @@ def create_event(
         status=EventStatus.DRAFT,
         themes=themes or [],
         partners=partners or [],
-        sessions=sessions or [],
         team=[EventMember(user_id=creator.id, role=TeamRole.ORGANISER)],
         **values,
     )
@@ -373,37 +343,21 @@ def update_event(
     old_zone = event.zone
     for name, value in values.items():
         setattr(event, name, value)
-    if event.zone != old_zone:
-        _keep_wall_clock_times(event, old_zone)
     db.session.flush()
-    _check_sessions_fit(event)
-
-
-def _keep_wall_clock_times(event: Event, old_zone: ZoneInfo) -> None:
-    """A 09:00 session stays at 09:00 when the event moves to another time zone."""
-    for session in db.session.scalars(sa.select(Session).where(Session.event_id == event.id)):
-        start = session.starts_at.astimezone(old_zone)
-        duration = session.ends_at - session.starts_at
-        # In UTC: adding to a zoned datetime adds wall-clock time, wrong across a DST change.
-        session.starts_at = event.local_datetime(start.date(), start.time()).astimezone(UTC)
-        session.ends_at = session.starts_at + duration
+    signals.event_updated.send(event, old_zone=old_zone)
 
 
 def set_status(event: Event, status: EventStatus) -> None:
     event.status = status
 
 
-# Later features (registrations) extend events through these hooks, keeping imports one way:
-# what they copy into a new edition, and what they add to the public event page.
-edition_copiers: list[Callable[[Event, Event, timedelta], None]] = []
-event_page_extras: list[Callable[[Event], dict]] = []
-
-
 def copy_event(
     source: Event, creator: User, title: str, start_date: date, slug: str | None = None
 ) -> Event:
-    """A new draft edition: themes, partners and the agenda (shifted to the new dates) are
-    copied; registrations, speakers and outcomes, which are about people, are not."""
+    """A new draft edition: themes and partners are copied, and the features built on events
+    copy what they keep (``signals.edition_copied``: the agenda, shifted to the new dates;
+    registration settings); registrations, speakers and outcomes, which are about people,
+    are not."""
     shift = start_date - source.start_date
     source = db.session.scalar(
         sa.select(Event)
@@ -411,7 +365,6 @@ def copy_event(
         .options(
             selectinload(Event.themes),
             selectinload(Event.partners),
-            selectinload(Event.sessions).selectinload(Session.themes),
         )
         .execution_options(populate_existing=True)
     )
@@ -439,23 +392,6 @@ def copy_event(
             EventPartner(organisation_id=partner.organisation_id, role=partner.role, position=index)
             for index, partner in enumerate(source.partners)
         ],
-        sessions=[
-            Session(
-                title=session.title,
-                kind=session.kind,
-                # Shifted in the event's time zone, so 09:00 stays 09:00 across a DST change.
-                starts_at=_shift_local(session.starts_at, source, shift),
-                ends_at=_shift_local(session.starts_at, source, shift)
-                + (session.ends_at - session.starts_at),
-                room=session.room,
-                description=session.description,
-                attribution=session.attribution,
-                translations=session.translations,
-                themes=list(session.themes),
-                speakers=[],
-            )
-            for session in source.sessions
-        ],
     )
     # The translated titles describe the previous edition; its summary and description carry over.
     copy.translations = {
@@ -463,17 +399,9 @@ def copy_event(
         for language, texts in source.translations.items()
         if (kept := {field: text for field, text in texts.items() if field != "title"})
     }
-    for copier in edition_copiers:
-        copier(source, copy, shift)
+    signals.edition_copied.send(copy, source=source, shift=shift)
     db.session.flush()
     return copy
-
-
-def _shift_local(moment: datetime, event: Event, shift: timedelta) -> datetime:
-    """The same wall-clock time ``shift`` days later, as a UTC instant (adding a duration to it
-    then adds real time, not wall-clock time)."""
-    local = moment.astimezone(event.zone)
-    return event.local_datetime(local.date() + shift, local.time()).astimezone(UTC)
 
 
 # Partners, themes and team -------------------------------------------------------------------
@@ -531,21 +459,13 @@ class TranslationProgress:
         return self.translated == self.total
 
 
-def translatable_texts(event: Event) -> list[Event | Session]:
-    """The event and its sessions, in agenda order: everything whose texts can be translated."""
-    sessions = list(
-        db.session.scalars(
-            sa.select(Session)
-            .where(Session.event_id == event.id)
-            .order_by(Session.starts_at, Session.room, Session.id)
-        )
-    )
-    for session in sessions:
-        set_committed_value(session, "event", event)
-    return [event, *sessions]
+def translatable_texts(event: Event) -> list[Translatable]:
+    """The event and the records of its that can be translated (``signals.translatable_texts``:
+    its sessions, in agenda order)."""
+    return [event, *signals.collected(signals.translatable_texts, event).get("texts", [])]
 
 
-def translation_progress(subjects: list[Event | Session]) -> list[TranslationProgress]:
+def translation_progress(subjects: list[Translatable]) -> list[TranslationProgress]:
     """For each of the event's other working languages, how many of its texts are translated."""
     event = subjects[0]
     texts = [
@@ -569,7 +489,7 @@ def check_translation_language(event: Event, language: str) -> None:
         raise NotFound(_l("This language is not one of the event's other working languages."))
 
 
-def translate(subjects: list[Event | Session], language: str, texts) -> None:
+def translate(subjects: list[Translatable], language: str, texts) -> None:
     """Stores each subject's translation into ``language``; ``texts(subject)`` gives its
     translated fields, an empty one meaning "not translated"."""
     check_translation_language(subjects[0], language)
@@ -635,21 +555,6 @@ def remove_team_member(event: Event, member_id: int, acting_user: User) -> None:
 # Series --------------------------------------------------------------------------------------
 
 
-def all_series() -> list[Series]:
-    return list(db.session.scalars(sa.select(Series).order_by(Series.name)))
-
-
-def series_for(user: User, current: Series | None = None) -> list[Series]:
-    """The series this user may put an event in: all of them for administrators, their own
-    for the others, and the event's current one."""
-    statement = sa.select(Series).order_by(Series.name)
-    if user.role is not Role.ADMIN:
-        statement = statement.where(
-            sa.or_(Series.owner_id == user.id, Series.id == (current.id if current else None))
-        )
-    return list(db.session.scalars(statement))
-
-
 def _check_series(series_id: int | None, edition_year: int, user: User | None, event=None):
     """An event joins a series only by the series' owner or an administrator (``user`` None:
     the command line), and a series has one edition a year."""
@@ -682,86 +587,3 @@ def _check_series(series_id: int | None, edition_year: int, user: User | None, e
             ),
             field="edition_year",
         )
-
-
-def create_series(
-    name: str, code: str, description: str | None, owner: User | None = None
-) -> Series:
-    series = Series(
-        name=name.strip(),
-        code=code.strip().upper(),
-        description=description,
-        owner_id=owner.id if owner else None,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(series)
-    except IntegrityError as error:
-        raise Conflict(
-            _l("A series with this name or code already exists."), field="name"
-        ) from error
-    return series
-
-
-# Themes --------------------------------------------------------------------------------------
-
-
-def contrast_with_white(colour: str) -> float:
-    """WCAG contrast ratio of white text on ``colour`` (#RRGGBB)."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
-    return 1.05 / (luminance + 0.05)
-
-
-def theme_or_404(theme_id: int) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None:
-        raise NotFound(_l("There is no such theme."))
-    return theme
-
-
-THEME_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-THEME_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
-
-
-def save_theme(theme: Theme | None, slug: str, colour: str, **texts: str | None) -> Theme:
-    """Create a theme (``theme`` None) or change one. Its colour must keep white text legible.
-
-    Slug and colour end up in a stylesheet, so they are checked here, whatever the caller.
-    """
-    colour = colour.lower()
-    if not THEME_SLUG.match(slug):
-        raise ConsultationError(
-            _l("Use lower-case letters, digits and hyphens only, e.g. mena-2027."), field="slug"
-        )
-    if not THEME_COLOUR.match(colour):
-        raise ConsultationError(_l("Choose a colour."), field="colour")
-    if contrast_with_white(colour) < 4.5:
-        raise ConsultationError(
-            _l("White text on this colour is hard to read: choose a darker colour."),
-            field="colour",
-        )
-    if theme is None:
-        position = db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.max(Theme.position) + 1, 0))
-        )
-        theme = Theme(position=position)
-    try:
-        # Added and changed inside the savepoint: begin_nested() first flushes what is
-        # pending outside it, so a slug already taken, set before, broke the whole
-        # transaction and the form answered 500 instead of saying so.
-        with db.session.begin_nested():
-            db.session.add(theme)
-            theme.slug = slug
-            theme.colour = colour
-            for name, value in texts.items():
-                setattr(theme, name, (value or "").strip() or None)
-            db.session.flush()
-    except IntegrityError as error:
-        raise Conflict(_l("Another theme already uses this short name."), field="slug") from error
-    return theme

@@ -2,7 +2,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -12,27 +11,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from consultation import http_cache
 from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission
-from consultation.agenda.services import agenda_sessions
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.events import services
+from consultation.events import http_cache, services, signals
 from consultation.events.forms import (
     CopyEventForm,
     EventForm,
     EventThemesForm,
     PartnerForm,
-    SeriesForm,
     TeamMemberForm,
-    ThemeForm,
     translation_form,
 )
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
 from consultation.forms import attach_error, query_int, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES
 from consultation.organisations.services import directory_organisation, organisation_choices
+from consultation.taxonomy import services as taxonomy
 
 bp = Blueprint("events", __name__)
 
@@ -61,38 +57,21 @@ def home():
         events=services.public_events(filters, request.args.get("page", 1, type=query_int)),
         filters=filters,
         regions=list(Region),
-        themes=services.all_themes(),
+        themes=taxonomy.all_themes(),
         years=services.edition_years(),
     )
 
 
 @bp.route("/events/<slug>")
-@http_cache.revalidated(
-    http_cache.Shows.THEMES | http_cache.Shows.PARTNERS | http_cache.Shows.REGISTRATION,
-    page=True,
-)
+@http_cache.revalidated(page=True)
 def event_page(slug: str):
     event = services.visible_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
-    extras = {
-        name: value for extra in services.event_page_extras for name, value in extra(event).items()
-    }
     return render_template(
         "events/event.html",
         event=event,
         can_manage=services.can_manage(event, current_user),
-        **extras,
+        **signals.collected(signals.event_page_shown, event),
     )
-
-
-@bp.route("/themes.css")
-def theme_stylesheet():
-    """Theme colours as classes: the Content-Security-Policy forbids inline styles."""
-    response = make_response(render_template("events/themes.css", themes=services.all_themes()))
-    response.mimetype = "text/css"
-    response.add_etag()
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    return response.make_conditional(request)
 
 
 # Organiser pages -----------------------------------------------------------------------------
@@ -101,7 +80,7 @@ def theme_stylesheet():
 def series_choices(current=None) -> list[SelectChoice]:
     return [
         SelectChoice(series.id, series.name)
-        for series in services.series_for(current_user, current)
+        for series in taxonomy.series_for(current_user, current)
     ]
 
 
@@ -143,9 +122,9 @@ def manage_event(slug: str):
     return render_template(
         "events/manage/event.html",
         event=event,
-        sessions=agenda_sessions(event),
         team=services.event_team(event),
         statuses=EventStatus,
+        **signals.collected(signals.event_overview_shown, event),
     )
 
 
@@ -254,7 +233,7 @@ def remove_partner(slug: str, partner_id: int):
 def event_themes(slug: str):
     event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
     form = EventThemesForm(
-        [SelectChoice(theme.id, theme.name) for theme in services.all_themes()],
+        [SelectChoice(theme.id, theme.name) for theme in taxonomy.all_themes()],
         themes=[theme.id for theme in event.themes],
     )
     if form.validate_on_submit():
@@ -321,51 +300,3 @@ def remove_team_member(slug: str, member_id: int):
     db.session.commit()
     flash(_("The person is removed from the team."), "success")
     return redirect(url_for("events.team", slug=event.slug))
-
-
-@bp.route("/manage/series/new", methods=["GET", "POST"])
-@permission_required(Permission.MANAGE_EVENTS)
-def create_series():
-    form = SeriesForm()
-    if form.validate_on_submit():
-        try:
-            services.create_series(
-                form.name.data, form.code.data, form.description.data, owner=current_user
-            )
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("The series is created: choose it when you create or edit an event."), "success"
-            )
-            return redirect(url_for("events.create_event"))
-    return render_form("events/manage/series_form.html", form)
-
-
-@bp.route("/manage/themes")
-@permission_required(Permission.MANAGE_EVENTS)
-def theme_list():
-    return render_template("events/manage/theme_list.html", themes=services.all_themes())
-
-
-@bp.route("/manage/themes/new", methods=["GET", "POST"])
-@bp.route("/manage/themes/<int:theme_id>/edit", methods=["GET", "POST"])
-@permission_required(Permission.MANAGE_EVENTS)
-def edit_theme(theme_id: int | None = None):
-    # Organisers add themes; changing one changes every event using it, so only
-    # administrators may.
-    if theme_id is not None and not current_user.can(Permission.MANAGE_USERS):
-        abort(403)
-    theme = services.theme_or_404(theme_id) if theme_id else None
-    form = ThemeForm(obj=theme)
-    if form.validate_on_submit():
-        try:
-            services.save_theme(theme, form.slug.data, form.colour.data, **form.texts())
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The theme is saved."), "success")
-            return redirect(url_for("events.theme_list"))
-    return render_form("events/manage/theme_form.html", form, theme=theme)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from consultation import content_version
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.search import search_key
 
@@ -134,3 +135,14 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.short_name}>"
+
+
+def _in_directory_before_or_after(organisation: Organisation, changed) -> bool:
+    """The directory is offered on every registration form. A registrant's own organisation,
+    kept out of it, must not move the form's version, or comparing versions would tell that
+    someone registered."""
+    status = sa.inspect(organisation).attrs.status.history
+    return OrganisationStatus.APPROVED in (*status.deleted, *status.added, organisation.status)
+
+
+content_version.shown(Organisation, site_wide=_in_directory_before_or_after)

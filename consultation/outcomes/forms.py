@@ -3,8 +3,14 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
-from consultation.forms import DateField, Form, SelectField, query_int
+from consultation.forms import (
+    MARKDOWN_HELP,
+    CheckboxListField,
+    DateField,
+    Form,
+    SelectField,
+    query_int,
+)
 from consultation.outcomes.models import (
     Addressee,
     Commitment,

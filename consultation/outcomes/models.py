@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from consultation import content_version
 from consultation.db import LabelledEnum, db, enum_type, now_utc
-from consultation.events.models import Theme
 from consultation.organisations.models import Organisation
 from consultation.organisations.uses import OrganisationUse, declare
+from consultation.taxonomy.models import Theme
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
@@ -281,4 +282,16 @@ declare(
             "the owner of %(num)d commitment", "the owner of %(num)d commitments", count
         ),
     )
+)
+
+
+# Outcomes have pages of their own, not kept or revalidated.
+content_version.not_shown(
+    EventOutcome,
+    SessionOutcome,
+    KeyPoint,
+    Recommendation,
+    Commitment,
+    CommitmentStatusChange,
+    recommendation_themes,
 )

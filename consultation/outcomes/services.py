@@ -15,7 +15,7 @@ from consultation.accounts.models import Role, User
 from consultation.agenda.models import Session, SessionKind, SessionSpeaker, session_themes
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
-from consultation.events.models import Event, TeamRole, Theme
+from consultation.events.models import Event, TeamRole
 from consultation.events.services import (
     TEAM_ROLE_PERMISSION,
     event_by_slug,
@@ -36,6 +36,7 @@ from consultation.outcomes.models import (
     SessionOutcome,
     recommendation_themes,
 )
+from consultation.taxonomy.models import Theme
 
 # Access --------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consultation import content_version
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import LabelledEnum, db, enum_type, now_utc
@@ -187,3 +188,6 @@ def tell_of_notice(registration: Registration, version: int) -> None:
         version=version,
         notice_url=external_url("privacy_notices.notice", slug=event.slug, version=version),
     )
+
+
+content_version.not_shown(ConsentRecord, PrivacyNotice)

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from consultation import content_version
 from consultation.accounts.models import User
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
@@ -135,6 +136,9 @@ class RegistrationExport(db.Model):
     @property
     def file_format_label(self) -> str:
         return FILE_FORMATS.get(self.file_format, self.file_format)
+
+
+content_version.not_shown(RegistrationExport)
 
 
 def export_registrations(

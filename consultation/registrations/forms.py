@@ -19,9 +19,14 @@ from wtforms.validators import (
     Optional,
 )
 
-from consultation.events.forms import MARKDOWN_HELP, CheckboxListField
 from consultation.events.models import Event
-from consultation.forms import DateTimeLocalField, Form, SelectField
+from consultation.forms import (
+    MARKDOWN_HELP,
+    CheckboxListField,
+    DateTimeLocalField,
+    Form,
+    SelectField,
+)
 from consultation.i18n import LANGUAGE_NAMES, country_choices
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.registrations.exports import COLUMNS, DEFAULT_COLUMNS, FILE_FORMATS

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from consultation import content_version
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.organisations.models import Organisation
 from consultation.organisations.uses import OrganisationUse, declare
@@ -13,7 +14,8 @@ from consultation.search import search_key
 
 if TYPE_CHECKING:
     from consultation.accounts.models import User
-    from consultation.events.models import Event, Theme
+    from consultation.events.models import Event
+from consultation.taxonomy.models import Theme
 
 
 class Moderation(LabelledEnum):
@@ -298,3 +300,22 @@ class SensitiveAccess(db.Model):
     expires_at: Mapped[datetime]
 
     user: Mapped["User | None"] = relationship(lazy="joined")
+
+
+# What the public pages show (see content_version): the settings, as the call for
+# registration and its form; not the registrations. Of the counts of participants kept here,
+# the places taken count only when the event has a capacity (the pages then show the places
+# left): otherwise a version that moved with each registration would tell that someone
+# registered.
+_COUNTS_OF_PARTICIPANTS = frozenset(("confirmed_count", "gender_counts"))
+content_version.shown(
+    RegistrationSettings,
+    on_events=lambda settings: settings.event_id,
+    when=lambda settings, changed: (
+        bool(changed - _COUNTS_OF_PARTICIPANTS) or settings.capacity is not None
+    ),
+    moments=lambda settings: (settings.opens_at, settings.closes_at),
+)
+content_version.not_shown(
+    Registration, RegistrationChange, SensitiveAccess, registration_theme_interests
+)

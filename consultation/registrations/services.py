@@ -12,7 +12,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -21,14 +21,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from consultation import content_version
 from consultation.accounts.models import User
 from consultation.agenda.services import local_moment
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotFound
-from consultation.events.models import Event, Theme, event_themes
-from consultation.events.services import edition_copiers, event_page_extras
+from consultation.events.models import Event, event_themes
 from consultation.mail import OutboxMessage, OutboxStatus, external_url, send_email
 from consultation.organisations.models import (
     Organisation,
@@ -52,6 +52,7 @@ from consultation.registrations.models import (
     registration_theme_interests,
 )
 from consultation.search import fold
+from consultation.taxonomy.models import Theme
 
 log = logging.getLogger(__name__)
 
@@ -235,24 +236,36 @@ def take_seat(event_id: int) -> bool:
     """Take one confirmed seat if one is left; one statement, so two requests cannot both
     take the last seat."""
     settings = RegistrationSettings.__table__
-    result = db.session.execute(
+    taken = db.session.execute(
         sa.update(settings)
         .where(
             settings.c.event_id == event_id,
             sa.or_(settings.c.capacity.is_(None), settings.c.confirmed_count < settings.c.capacity),
         )
         .values(confirmed_count=settings.c.confirmed_count + 1)
-    )
-    return result.rowcount == 1
+        .returning(settings.c.capacity)
+        .execution_options(**{content_version.VERSIONED: True})
+    ).first()
+    _seats_changed(event_id, taken)
+    return taken is not None
 
 
 def free_seat(event_id: int) -> None:
     settings = RegistrationSettings.__table__
-    db.session.execute(
+    freed = db.session.execute(
         sa.update(settings)
         .where(settings.c.event_id == event_id, settings.c.confirmed_count > 0)
         .values(confirmed_count=settings.c.confirmed_count - 1)
-    )
+        .returning(settings.c.capacity)
+        .execution_options(**{content_version.VERSIONED: True})
+    ).first()
+    _seats_changed(event_id, freed)
+
+
+def _seats_changed(event_id: int, changed: sa.Row | None) -> None:
+    # The pages show the places left only when there is a capacity (see models).
+    if changed is not None and changed.capacity is not None:
+        content_version.bump_event(event_id)
 
 
 def _move(
@@ -802,41 +815,6 @@ AUDITED_SETTINGS = (
 
 def _audited_settings(settings: RegistrationSettings) -> dict[str, object]:
     return {name: getattr(settings, name) for name in AUDITED_SETTINGS}
-
-
-def _copy_settings(source: Event, copy: Event, shift: timedelta) -> None:
-    """A new edition takes registrations the same way, with its dates moved; nobody's seat."""
-    settings = db.session.get(RegistrationSettings, source.id)
-    if settings is None:
-        return
-    db.session.add(
-        RegistrationSettings(
-            event_id=copy.id,
-            opens_at=settings.opens_at + shift if settings.opens_at else None,
-            closes_at=settings.closes_at + shift if settings.closes_at else None,
-            capacity=settings.capacity,
-            confirmed_count=0,
-            waitlist_enabled=settings.waitlist_enabled,
-            moderation=settings.moderation,
-            questions=list(settings.questions),
-            privacy_notice=settings.privacy_notice,
-            privacy_notice_version=settings.privacy_notice_version,
-            retention_days=settings.retention_days,
-        )
-    )
-
-
-edition_copiers.append(_copy_settings)
-
-
-def _registration_call(event: Event) -> dict:
-    settings = db.session.get(RegistrationSettings, event.id)
-    if settings is None:
-        return {"registration": None}
-    return {"registration": {"settings": settings, "window": window(settings)}}
-
-
-event_page_extras.append(_registration_call)
 
 
 # Organisers ---------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from consultation import http_cache, jobs, throttles
+from consultation import jobs, throttles
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.events import http_cache
 from consultation.events import services as events
 from consultation.events.models import Event
 from consultation.forms import attach_error, query_int, query_ints, render_form
@@ -62,10 +63,7 @@ def registration_form(event: Event, settings, registration=None, **kwargs) -> Re
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @throttles.mail_sending
-@http_cache.revalidated(
-    http_cache.Shows.THEMES | http_cache.Shows.REGISTRATION | http_cache.Shows.REGISTRATION_FORM,
-    page=True,
-)
+@http_cache.revalidated(page=True)
 def register(slug: str):
     # The form offers the event's themes; the page shows nothing else of its relations.
     event = events.visible_event(slug, current_user, selectinload(Event.themes))

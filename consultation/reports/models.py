@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consultation import content_version
 from consultation.db import LabelledEnum, db, enum_type, now_utc
 
 if TYPE_CHECKING:
@@ -111,3 +112,6 @@ class ReportExport(db.Model):
     def abandoned(self) -> bool:
         """Still queued long after any job would have ended (a worker restarted, say)."""
         return self.state is ExportState.QUEUED and now_utc() - self.created_at > JOB_DEADLINE
+
+
+content_version.not_shown(ReportExport)

@@ -26,7 +26,7 @@ from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound, Unavailable
-from consultation.events.models import Event, Theme
+from consultation.events.models import Event
 from consultation.events.services import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
 from consultation.i18n import country_name
 from consultation.multilingual import text_direction
@@ -55,6 +55,7 @@ from consultation.reports.models import (
     ReportKind,
 )
 from consultation.reports.pdf import STATIC_ROOT, RenderedPDF, render_pdf
+from consultation.taxonomy.models import Theme
 
 logger = logging.getLogger(__name__)
 

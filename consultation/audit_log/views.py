@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from consultation.audit import labels, services
+from consultation.audit_log import labels, services
 from consultation.events.services import managed_event
 from consultation.forms import query_int
 
@@ -16,4 +16,6 @@ def event_log(slug: str):
     event = managed_event(slug, current_user)
     page = max(request.args.get("page", 1, type=query_int), 1)
     pagination, lines = services.event_log(event.id, page)
-    return render_template("audit/event_log.html", event=event, pagination=pagination, lines=lines)
+    return render_template(
+        "audit_log/event_log.html", event=event, pagination=pagination, lines=lines
+    )

@@ -4,7 +4,7 @@ consultations. Colours are dark enough for white text (WCAG AA)."""
 import sqlalchemy as sa
 
 from consultation.db import db
-from consultation.events.models import Theme
+from consultation.taxonomy.models import Theme
 
 SEED_THEMES = (
     {
