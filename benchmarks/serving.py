@@ -51,7 +51,7 @@ from consultation.events.models import Event, EventStatus, TeamRole
 from consultation.events.services import add_team_member
 from consultation.mail import OutboxMessage
 from consultation.registrations.models import Registration, RegistrationSettings, RegistrationStatus
-from consultation.registrations.services import registration_counts
+from consultation.registrations.organisers import registration_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK = shutil.which("wrk") or "wrk"

@@ -315,7 +315,7 @@ def deliver_due_messages() -> int:
                 else:
                     row.status = OutboxStatus.FAILED
                     # Sending again writes a new message with a new link (see
-                    # registrations.services.resend_failed_email).
+                    # registrations.notifications.resend_failed_email).
                     row.raw_message = b""
                 # By id: logs never name the people the application writes to.
                 log.warning("Email %s not sent: %s", row.id, row.last_error)

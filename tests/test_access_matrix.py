@@ -52,6 +52,8 @@ from consultation.outcomes.models import (
     ReviewStatus,
     SessionOutcome,
 )
+from consultation.registrations import links as registration_links
+from consultation.registrations import organisers as registration_organisers
 from consultation.registrations import services as registrations
 from consultation.registrations.models import (
     Moderation,
@@ -649,7 +651,7 @@ def _session(event: Event, title: str, day: date, start: int, room: str) -> Sess
 
 def _open_registration(event: Event, moderation: Moderation) -> None:
     yesterday = datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None) - timedelta(days=1)
-    registrations.update_settings(
+    registration_organisers.update_settings(
         event,
         opens_at=yesterday.replace(second=0, microsecond=0),
         closes_at=None,
@@ -682,7 +684,7 @@ def _register(event: Event, name: str, email: str, organisation: Organisation | 
         ),
         user=user,
     )
-    return registration, registrations.new_management_token(registration)
+    return registration, registration_links.new_management_token(registration)
 
 
 def _items(event: Event, session: Session, actor: User, organisation: Organisation) -> dict:

@@ -20,6 +20,7 @@ from consultation.events.http_cache import RenderedPages
 from consultation.events.models import Event, EventStatus, PartnerRole, TeamRole
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
+from consultation.registrations import seats
 from consultation.registrations import services as registrations
 from consultation.registrations.models import Registration, RegistrationSettings
 from consultation.taxonomy.models import Theme
@@ -267,7 +268,7 @@ def close_registration(world):
 
 
 def take_a_place(world):
-    assert registrations.take_seat(world.event.id)
+    assert seats.take_seat(world.event.id)
 
 
 def archive_event(world):
@@ -382,7 +383,7 @@ def test_registration_opening_when_its_time_comes_gets_the_new_version(
     etag = etag_of(client, world.urls.page)
     assert "Registration opens on" in client.get(world.urls.page).get_data(as_text=True)
     later = opening + timedelta(minutes=1)
-    for module in ("consultation.content_version", "consultation.registrations.services"):
+    for module in ("consultation.content_version", "consultation.registrations.configuration"):
         monkeypatch.setattr(f"{module}.now_utc", lambda: later)
     response = revalidate(client, world.urls.page, etag)
     assert response.status_code == 200
@@ -633,5 +634,5 @@ def test_a_page_whose_data_changes_while_it_renders_is_not_kept(app, world, monk
     monkeypatch.setattr(events, "visible_event", load_after_a_place_is_taken)
     # PostgreSQL shows the place taken; SQLite reads the whole request from one snapshot.
     app.test_client().get(world.urls.page)
-    edit(app, lambda: registrations.free_seat(world.event.id))
+    edit(app, lambda: seats.free_seat(world.event.id))
     assert "2 places left." in app.test_client().get(world.urls.page).get_data(as_text=True)

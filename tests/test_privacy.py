@@ -18,7 +18,8 @@ from consultation.events.services import EVENT_PAGE_OPTIONS
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.privacy import retention
 from consultation.privacy import services as privacy
-from consultation.registrations import services as registrations_service
+from consultation.registrations import organisers as registration_organisers
+from consultation.registrations import seats
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -141,8 +142,8 @@ def test_the_download_holds_what_organisers_wrote_and_the_emails_kept(
     organiser = make_user(Role.ORGANISER)
     with app.app_context():
         registration = db.session.scalar(sa.select(Registration))
-        registrations_service.save_notes(registration, "Asked about a visa for her deputy.")
-        registrations_service.change_status(
+        registration_organisers.save_notes(registration, "Asked about a visa for her deputy.")
+        seats.change_status(
             registration,
             RegistrationStatus.WAITLISTED,
             db.session.merge(organiser),

@@ -43,7 +43,7 @@ from consultation.organisations.models import OrganisationLevel, OrganisationTyp
 from consultation.organisations.services import save_organisation
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import Addressee, CommitmentStatus, Priority
-from consultation.registrations import exports
+from consultation.registrations import exports, seats
 from consultation.registrations import services as registrations
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
@@ -407,7 +407,7 @@ def _grow_registrations(world, event, number, actor, newcomer, organisation, the
         ),
         user=newcomer,
     )
-    registrations.change_status(registration, STATUSES[(number - 1) % len(STATUSES)], actor)
+    seats.change_status(registration, STATUSES[(number - 1) % len(STATUSES)], actor)
     # One more organisation typed by a registrant, waiting for review, and one kept private.
     for variant in ("waiting", "kept"):
         typist, _ = _register(
@@ -419,7 +419,7 @@ def _grow_registrations(world, event, number, actor, newcomer, organisation, the
     # replace it only once opened.
     own = db.session.get(Registration, world.registration_id)
     for status in (RegistrationStatus.DECLINED, RegistrationStatus.PENDING):
-        registrations.change_status(own, status, actor, "Reviewed")
+        seats.change_status(own, status, actor, "Reviewed")
     db.session.flush()
     for message in db.session.scalars(
         sa.select(OutboxMessage).where(

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from consultation.accounts.models import Role
 from consultation.db import db, now_utc
 from consultation.events.models import Event
-from consultation.registrations import services
+from consultation.registrations import seats, services
 from consultation.registrations.models import (
     Moderation,
     Registration,
@@ -201,7 +201,7 @@ def test_raising_the_capacity_promotes_the_waiting_list(app, client, open_event,
     for name in ("first", "second", "third"):
         client.submit(f"/events/{open_event.slug}/register", form(f"{name}@ngo.example"))
     with app.app_context():
-        services.set_capacity(db.session.get(Event, open_event.id), 3)
+        seats.set_capacity(db.session.get(Event, open_event.id), 3)
         db.session.commit()
     assert [r.status for r in registrations(app, open_event)] == [RegistrationStatus.CONFIRMED] * 3
 
@@ -210,7 +210,7 @@ def test_the_capacity_cannot_drop_below_the_confirmed(app, client, open_event):
     for name in ("first", "second"):
         client.submit(f"/events/{open_event.slug}/register", form(f"{name}@ngo.example"))
     with app.app_context(), pytest.raises(services.ConsultationError):
-        services.set_capacity(db.session.get(Event, open_event.id), 1)
+        seats.set_capacity(db.session.get(Event, open_event.id), 1)
 
 
 def test_approval_keeps_registrations_pending_and_organisers_decide(
@@ -224,7 +224,7 @@ def test_approval_keeps_registrations_pending_and_organisers_decide(
     organiser = make_user(Role.ORGANISER)
     with app.app_context():
         stored = db.session.get(Registration, registration.id)
-        services.change_status(
+        seats.change_status(
             stored,
             RegistrationStatus.DECLINED,
             db.session.get(type(organiser), organiser.id),

@@ -48,7 +48,7 @@ def _settings(names: list[str]) -> str:
     return listing([str(SETTING_NAMES.get(name, name)) for name in names])
 
 
-# The registration settings as the form names them (registrations.services.AUDITED_SETTINGS).
+# The registration settings as the form names them (registrations.organisers.AUDITED_SETTINGS).
 SETTING_NAMES = {
     "opens_at": _l("Registration opens"),
     "closes_at": _l("Registration closes"),

@@ -16,7 +16,7 @@ from consultation.db import db, now_utc, scrub_free_space
 from consultation.events.models import Event
 from consultation.mail import OutboxMessage, OutboxStatus, forget_written_emails
 from consultation.privacy.services import ERASED_NAME, Retention, anonymise, erased_values
-from consultation.registrations import services as registrations
+from consultation.registrations import configuration
 from consultation.registrations.models import (
     Registration,
     RegistrationSettings,
@@ -40,7 +40,7 @@ def _past_retention(today: date) -> list[int]:
         event_id
         for event_id, end_date, settings in ended
         if end_date
-        < today - timedelta(days=registrations.retention_days(settings) if settings else longest)
+        < today - timedelta(days=configuration.retention_days(settings) if settings else longest)
     ]
 
 

@@ -21,7 +21,7 @@ from consultation.mail import OutboxMessage, forget_written_emails
 from consultation.organisations.models import Organisation
 from consultation.organisations.services import IN_DIRECTORY, delete_if_unused
 from consultation.privacy import ledger
-from consultation.registrations import services as registrations
+from consultation.registrations import notifications, seats
 from consultation.registrations.consents import consent_history
 from consultation.registrations.models import (
     Registration,
@@ -194,11 +194,9 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
     """Erases one participant at their request (through their link, ``actor`` None) or an
     organiser's: the registration is cancelled first, so its seat goes to the waiting list,
     then anonymised at once."""
-    registrations.check_not_erased(registration)
+    notifications.check_not_erased(registration)
     if registration.is_active:
-        registrations.change_status(
-            registration, RegistrationStatus.CANCELLED, actor=None, notify=False
-        )
+        seats.change_status(registration, RegistrationStatus.CANCELLED, actor=None, notify=False)
     address = registration.email
     ledger.note("registration", registration.id, address, event_id=registration.event_id)
     anonymise(Registration.id == registration.id)

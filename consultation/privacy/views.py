@@ -12,7 +12,7 @@ from consultation.events import services as events
 from consultation.forms import attach_error, render_form
 from consultation.privacy import accounts, services
 from consultation.privacy.forms import AccountDeletionForm, OwnAccountDeletionForm
-from consultation.registrations import link_access
+from consultation.registrations import link_access, organisers
 from consultation.registrations import services as registrations
 
 bp = Blueprint("privacy", __name__)
@@ -47,7 +47,7 @@ def erase_my_data(registration_id: int):
 @login_required
 def erase_registration(slug: str, registration_id: int):
     event = events.managed_event(slug, current_user)
-    registration = registrations.registration_in_event(event, registration_id)
+    registration = organisers.registration_in_event(event, registration_id)
     services.erase_registration(registration, actor=current_user)
     db.session.commit()
     scrub_free_space()

@@ -6,8 +6,8 @@ from datetime import timedelta
 from consultation.db import db
 from consultation.events import signals
 from consultation.events.models import Event
+from consultation.registrations.configuration import window
 from consultation.registrations.models import RegistrationSettings
-from consultation.registrations.services import window
 
 
 @signals.edition_copied.connect

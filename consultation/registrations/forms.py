@@ -29,6 +29,7 @@ from consultation.forms import (
 )
 from consultation.i18n import LANGUAGE_NAMES, country_choices
 from consultation.organisations.models import OrganisationLevel, OrganisationType
+from consultation.registrations.configuration import retention_days
 from consultation.registrations.exports import COLUMNS, DEFAULT_COLUMNS, FILE_FORMATS
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
@@ -37,7 +38,7 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
-from consultation.registrations.services import Answers, NewOrganisation, retention_days
+from consultation.registrations.services import Answers, NewOrganisation
 
 # The form fields behind each optional question.
 QUESTION_FIELDS = {

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from consultation.errors import NotAllowed, NotFound
-from consultation.registrations import services
+from consultation.registrations import links
 from consultation.registrations.models import Registration
 
 COOKIE = "registration_access"
@@ -58,7 +58,7 @@ def registration_from_cookie(registration_id: int, extend: bool = True) -> Regis
     if granted_id != registration_id:
         raise NotAllowed(ACCESS_ENDED)
     try:
-        registration = services.registration_by_digest(registration_id, digest)
+        registration = links.registration_by_digest(registration_id, digest)
     except NotFound as error:
         raise NotAllowed(ACCESS_ENDED) from error
     if extend:

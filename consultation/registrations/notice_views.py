@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from consultation.events import services as events
-from consultation.registrations import consents, services
+from consultation.registrations import configuration, consents
 
 bp = Blueprint("privacy_notices", __name__)
 
@@ -14,7 +14,7 @@ bp = Blueprint("privacy_notices", __name__)
 @bp.route("/events/<slug>/privacy-notice/<int:version>")
 def notice(slug: str, version: int | None = None):
     event = events.visible_event(slug, current_user)
-    settings = services.settings_for(event)
+    settings = configuration.settings_for(event)
     shown = consents.notice_version(event.id, version or settings.privacy_notice_version, settings)
     return render_template(
         "registrations/privacy_notice.html",

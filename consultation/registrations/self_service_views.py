@@ -10,7 +10,7 @@ from consultation.db import db
 from consultation.errors import ConsultationError
 from consultation.events import services as events
 from consultation.forms import attach_error, render_form
-from consultation.registrations import link_access, services
+from consultation.registrations import configuration, link_access, links, services
 from consultation.registrations.views import keep_personal_data_out_of_caches, registration_form
 
 bp = Blueprint("self_service", __name__)
@@ -21,7 +21,7 @@ bp.after_request(keep_personal_data_out_of_caches)
 def open_link(registration_id: int, token: str):
     # Opening the newest link emailed makes it the registration's link: a write.
     g.writes = True
-    registration = services.registration_by_token(registration_id, token)
+    registration = links.registration_by_token(registration_id, token)
     db.session.commit()
     response = redirect(url_for("self_service.manage", registration_id=registration.id), 303)
     return link_access.grant(response, registration)
@@ -31,7 +31,7 @@ def open_link(registration_id: int, token: str):
 def manage(registration_id: int):
     registration = link_access.registration_from_cookie(registration_id)
     event = events.event_by_slug(registration.event.slug, *events.EVENT_PAGE_OPTIONS)
-    settings = services.settings_for(event)
+    settings = configuration.settings_for(event)
     form = registration_form(
         event,
         settings,

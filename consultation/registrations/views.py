@@ -25,9 +25,14 @@ from consultation.multilingual import isolated
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import organisation_choices
 from consultation.registrations import (
+    configuration,
     consents,
     exports,
+    links,
+    notifications,
     organisation_review,
+    organisers,
+    seats,
     sensitive_access,
     services,
 )
@@ -67,9 +72,9 @@ def registration_form(event: Event, settings, registration=None, **kwargs) -> Re
 def register(slug: str):
     # The form offers the event's themes; the page shows nothing else of its relations.
     event = events.visible_event(slug, current_user, selectinload(Event.themes))
-    settings = services.settings_for(event)
-    window = services.window(settings)
-    if window is not services.Window.OPEN:
+    settings = configuration.settings_for(event)
+    window = configuration.window(settings)
+    if window is not configuration.Window.OPEN:
         if request.method == "POST":
             abort(403)
         return render_template(
@@ -135,7 +140,7 @@ def my_registrations():
 def open_mine(registration_id: int):
     """The owner, signed in, opens their registration: a fresh link replaces the emailed one."""
     registration = services.registration_of(current_user, registration_id)
-    token = services.new_management_token(registration)
+    token = links.new_management_token(registration)
     db.session.commit()
     return redirect(url_for("self_service.open_link", registration_id=registration.id, token=token))
 
@@ -147,11 +152,11 @@ def open_mine(registration_id: int):
 @login_required
 def settings(slug: str):
     event = events.managed_event(slug, current_user)
-    current = services.settings_for(event)
+    current = configuration.settings_for(event)
     form = RegistrationSettingsForm.from_settings(event, current)
     if form.validate_on_submit():
         try:
-            services.update_settings(
+            organisers.update_settings(
                 event,
                 form.opens_at.data,
                 form.closes_at.data,
@@ -172,21 +177,21 @@ def settings(slug: str):
     return render_form("registrations/manage/settings.html", form, event=event, current=current)
 
 
-def filters_from_request() -> services.RegistrationFilters:
+def filters_from_request() -> organisers.RegistrationFilters:
     args = request.args
 
     def member(enum_class, value):
         return enum_class(value) if value in set(enum_class) else None
 
     sort = args.get("sort", "registered")
-    return services.RegistrationFilters(
+    return organisers.RegistrationFilters(
         query=args.get("q", "").strip() or None,
         status=member(RegistrationStatus, args.get("status")),
         organisation_type=member(OrganisationType, args.get("type")),
         organisation_level=member(OrganisationLevel, args.get("level")),
         country=args.get("country") or None,
         theme_id=args.get("theme", type=query_int),
-        sort=sort if sort in services.SORTABLE else "registered",
+        sort=sort if sort in organisers.SORTABLE else "registered",
         descending=args.get("order") == "desc",
     )
 
@@ -196,21 +201,21 @@ def filters_from_request() -> services.RegistrationFilters:
 def registration_list(slug: str):
     event = events.managed_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
     filters = filters_from_request()
-    settings = services.settings_for(event)
+    settings = configuration.settings_for(event)
     return render_template(
         "registrations/manage/list.html",
         event=event,
         settings=settings,
-        bulk_statuses=services.organiser_statuses(settings),
+        bulk_statuses=seats.organiser_statuses(settings),
         filters=filters,
-        registrations=services.search_registrations(
+        registrations=organisers.search_registrations(
             event,
             filters,
             request.args.get("page", 1, type=query_int),
             current_app.config["REGISTRATIONS_PER_PAGE"],
         ),
-        counts=services.registration_counts(event),
-        failed_emails=services.failed_emails(event),
+        counts=organisers.registration_counts(event),
+        failed_emails=notifications.failed_emails(event),
         organisations_to_review=organisation_review.waiting_for_review(event),
         sensitive_accesses=sensitive_access.recent_accesses(event),
         statuses=list(RegistrationStatus),
@@ -226,11 +231,11 @@ def bulk_change(slug: str):
     event = events.managed_event(slug, current_user)
     status = request.form.get("status")
     ids = query_ints(request.form.getlist("registration_id"))
-    allowed = services.organiser_statuses(services.settings_for(event))
+    allowed = seats.organiser_statuses(configuration.settings_for(event))
     if status not in set(allowed) or not ids:
         flash(_("Tick at least one registration and choose what to do with them."), "danger")
         return redirect(url_for("registrations.registration_list", slug=event.slug))
-    chosen = services.registrations_by_id(event, ids)
+    chosen = organisers.registrations_by_id(event, ids)
     if request.form.get("confirmed") != "yes":
         return render_template(
             "registrations/manage/bulk_confirm.html",
@@ -238,7 +243,7 @@ def bulk_change(slug: str):
             registrations=chosen,
             status=RegistrationStatus(status),
         )
-    refused = services.change_many(
+    refused = seats.change_many(
         chosen, RegistrationStatus(status), current_user, request.form.get("reason")
     )
     db.session.commit()
@@ -259,16 +264,16 @@ def bulk_change(slug: str):
 @login_required
 def registration_detail(slug: str, registration_id: int):
     event = events.managed_event(slug, current_user)
-    registration = services.registration_in_event(event, registration_id)
+    registration = organisers.registration_in_event(event, registration_id)
     notes_form = NotesForm(obj=registration)
     if notes_form.validate_on_submit():
-        services.save_notes(registration, notes_form.internal_notes.data)
+        organisers.save_notes(registration, notes_form.internal_notes.data)
         db.session.commit()
         flash(_("The notes are saved."), "success")
         return redirect(request.path)
     sees_sensitive = sensitive_access.sees_sensitive(event, current_user)
     if sees_sensitive:
-        services.record_sensitive_view(registration)
+        organisers.record_sensitive_view(registration)
     # Rendered before the commit, which expires what is loaded: the page would load the
     # event, the registration and its history a second time.
     page = render_template(
@@ -276,7 +281,7 @@ def registration_detail(slug: str, registration_id: int):
         event=event,
         registration=registration,
         notes_form=notes_form,
-        status_form=StatusChangeForm(services.next_statuses(registration), formdata=None),
+        status_form=StatusChangeForm(seats.next_statuses(registration), formdata=None),
         sees_sensitive=sees_sensitive,
         consent_history=consents.consent_history(registration.id),
         break_glass_form=BreakGlassForm(formdata=None),
@@ -289,15 +294,15 @@ def registration_detail(slug: str, registration_id: int):
 @login_required
 def change_status(slug: str, registration_id: int):
     event = events.managed_event(slug, current_user)
-    registration = services.registration_in_event(event, registration_id)
-    form = StatusChangeForm(services.next_statuses(registration))
+    registration = organisers.registration_in_event(event, registration_id)
+    form = StatusChangeForm(seats.next_statuses(registration))
     if not form.validate_on_submit():
-        services.check_not_erased(registration)
+        notifications.check_not_erased(registration)
         for message in (*form.status.errors, *form.reason.errors):
             flash(str(message), "danger")
     else:
         try:
-            services.change_status(
+            seats.change_status(
                 registration, RegistrationStatus(form.status.data), current_user, form.reason.data
             )
         except ConsultationError as error:
@@ -323,7 +328,7 @@ def change_status(slug: str, registration_id: int):
 @login_required
 def resend_email(slug: str, message_id: int):
     event = events.managed_event(slug, current_user)
-    services.resend_failed_email(event, message_id)
+    notifications.resend_failed_email(event, message_id)
     db.session.commit()
     flash(_("The email is back in the outbox."), "success")
     return redirect(url_for("registrations.registration_list", slug=event.slug))

@@ -44,8 +44,8 @@ from consultation.outcomes.services import (
     outcome_sessions,
     session_outcomes,
 )
+from consultation.registrations.configuration import settings_for
 from consultation.registrations.models import Gender, Registration, RegistrationStatus
-from consultation.registrations.services import settings_for
 from consultation.reports import charts
 from consultation.reports.models import (
     JOB_DEADLINE,

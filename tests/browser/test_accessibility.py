@@ -23,8 +23,8 @@ from consultation.db import db, now_utc
 from consultation.demo import DEMO_EVENT_SLUG, seed_demo
 from consultation.events.models import Event
 from consultation.outcomes.models import ReviewStatus, SessionOutcome
+from consultation.registrations.links import management_url, new_management_token
 from consultation.registrations.models import Registration, RegistrationSettings
-from consultation.registrations.services import management_url, new_management_token
 from tests.helpers import PASSWORD
 
 AXE = PROJECT_ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
