@@ -48,7 +48,7 @@ from consultation.accounts.services import set_password
 from consultation.agenda.models import Session as AgendaSession
 from consultation.db import db, now_utc
 from consultation.events.models import Event, EventStatus, TeamRole
-from consultation.events.services import add_team_member
+from consultation.events.team import add_team_member
 from consultation.mail import OutboxMessage
 from consultation.registrations.models import Registration, RegistrationSettings, RegistrationStatus
 from consultation.registrations.organisers import registration_counts

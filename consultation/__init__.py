@@ -24,7 +24,7 @@ from consultation.audit_log.views import bp as audit_bp
 from consultation.cli import register_commands
 from consultation.config import build_config
 from consultation.errors import register_error_handlers
-from consultation.events import services as events
+from consultation.events import access
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from consultation.forms import LARGEST_ID
@@ -173,7 +173,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.extensions[PAGE_LANGUAGES] = events.working_languages
+    app.extensions[PAGE_LANGUAGES] = access.working_languages
     limiter.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         # Only then are X-Forwarded-For/-Proto/-Host believed: the client's address counts

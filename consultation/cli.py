@@ -19,7 +19,7 @@ from consultation.audit import services as audit
 from consultation.config import LANGUAGES
 from consultation.db import db, scrub_free_space
 from consultation.errors import ConsultationError
-from consultation.events.services import EVENT_PAGE_OPTIONS, event_by_slug
+from consultation.events.access import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.privacy import ledger, restore, retention
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind

@@ -35,6 +35,7 @@ from consultation.accounts.models import Role, User
 from consultation.agenda import services as agenda
 from consultation.agenda.models import Attribution, Session, SessionKind, SpeakerRole
 from consultation.db import db
+from consultation.events import access as event_access
 from consultation.events import services as events
 from consultation.events.models import Event, EventMember, EventStatus, PartnerRole, TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
@@ -754,7 +755,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
         db.session.flush()
         a, b = (
             db.session.get(
-                Event, event.id, options=events.EVENT_PAGE_OPTIONS, populate_existing=True
+                Event, event.id, options=event_access.EVENT_PAGE_OPTIONS, populate_existing=True
             )
             for event in (event_a, event_b)
         )

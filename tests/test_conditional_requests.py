@@ -15,7 +15,9 @@ from consultation.accounts.models import Role, User
 from consultation.agenda import services as agenda
 from consultation.agenda.models import Session, SessionKind, SpeakerRole
 from consultation.db import db, now_utc
+from consultation.events import access
 from consultation.events import services as events
+from consultation.events import team as event_team
 from consultation.events.http_cache import RenderedPages
 from consultation.events.models import Event, EventStatus, PartnerRole, TeamRole
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
@@ -162,7 +164,7 @@ def edit(app, change) -> None:
 
 def loaded_event(world) -> Event:
     return db.session.scalar(
-        sa.select(Event).where(Event.id == world.event.id).options(*events.EVENT_PAGE_OPTIONS)
+        sa.select(Event).where(Event.id == world.event.id).options(*access.EVENT_PAGE_OPTIONS)
     )
 
 
@@ -348,7 +350,7 @@ def register_with_a_new_organisation(world):
 
 
 def add_to_the_team(world):
-    events.add_team_member(loaded_event(world), world.registered.email, TeamRole.ORGANISER)
+    event_team.add_team_member(loaded_event(world), world.registered.email, TeamRole.ORGANISER)
 
 
 def speaker_signs_in(world):
@@ -624,7 +626,7 @@ def test_the_registration_form_is_rendered_again_when_what_it_offers_changes(
 def test_a_page_whose_data_changes_while_it_renders_is_not_kept(app, world, monkeypatch):
     """On PostgreSQL the page's queries see changes made after its version was read: kept
     under that version, the page would come back when the change is undone."""
-    load = events.visible_event
+    load = access.visible_event
 
     def load_after_a_place_is_taken(*args, **kwargs):
         monkeypatch.setattr(events, "visible_event", load)

@@ -59,12 +59,12 @@ def test_vendored_assets_match_their_manifest():
 
 
 def test_a_server_error_shows_the_application_error_page(app, client, monkeypatch):
-    from consultation.events import services
+    from consultation.events import lists
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "public_events", broken)
+    monkeypatch.setattr(lists, "public_events", broken)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     response = client.get("/")
     assert response.status_code == 500

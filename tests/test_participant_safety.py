@@ -19,8 +19,8 @@ from consultation.audit.models import AuditEvent
 from consultation.backup import backup_database
 from consultation.db import db, now_utc
 from consultation.events import services as events
+from consultation.events.access import EVENT_PAGE_OPTIONS
 from consultation.events.models import Event, EventStatus, Region, TeamRole
-from consultation.events.services import EVENT_PAGE_OPTIONS
 from consultation.privacy import retention
 from consultation.privacy import services as privacy
 from consultation.registrations.models import (

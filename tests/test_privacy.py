@@ -13,8 +13,8 @@ from consultation.agenda import services as agenda
 from consultation.agenda.models import Attribution, SessionKind, SessionSpeaker, SpeakerRole
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
+from consultation.events.access import EVENT_PAGE_OPTIONS
 from consultation.events.models import Event
-from consultation.events.services import EVENT_PAGE_OPTIONS
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.privacy import retention
 from consultation.privacy import services as privacy

@@ -11,8 +11,9 @@ from consultation.accounts.models import Role
 from consultation.agenda import services as agenda
 from consultation.agenda.models import Attribution, SessionKind, SessionSpeaker, SpeakerRole
 from consultation.db import db, now_utc
+from consultation.events.access import EVENT_PAGE_OPTIONS
 from consultation.events.models import Event, EventPartner, PartnerRole, TeamRole
-from consultation.events.services import EVENT_PAGE_OPTIONS, add_partner
+from consultation.events.services import add_partner
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,

@@ -28,6 +28,7 @@ from consultation.agenda.models import Attribution, SessionKind, SpeakerRole
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
+from consultation.events import access as event_access
 from consultation.events import services as events
 from consultation.events.models import (
     Event,
@@ -252,7 +253,7 @@ STATUSES = (
 def grow_once(world: SimpleNamespace, number: int) -> None:
     """One more of everything event A's pages list, and of everything the directories,
     administration pages and the participant's pages list."""
-    event = db.session.get(Event, world.event_id, options=events.EVENT_PAGE_OPTIONS)
+    event = db.session.get(Event, world.event_id, options=event_access.EVENT_PAGE_OPTIONS)
     organiser = db.session.get(User, world.users["organiser"])
     participant = db.session.get(User, world.users["participant"])
     settings = db.session.get(RegistrationSettings, event.id)

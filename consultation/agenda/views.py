@@ -10,8 +10,7 @@ from consultation.agenda.forms import SessionForm, SpeakerForm
 from consultation.agenda.models import Session, SpeakerRole
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.events import http_cache
-from consultation.events import services as events
+from consultation.events import access, http_cache
 from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
 from consultation.organisations.services import directory_organisation, organisation_choices
@@ -33,7 +32,7 @@ def ics_response(event: Event, sessions: list[Session], filename: str) -> Respon
 @bp.route("/events/<slug>/agenda")
 @http_cache.revalidated(page=True)
 def agenda(slug: str):
-    event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    event = access.visible_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     theme = request.args.get("theme") or None
     sessions = services.agenda_sessions(event, theme)
     return render_template(
@@ -46,7 +45,7 @@ def agenda(slug: str):
 
 @bp.route("/events/<slug>/sessions/<int:session_id>")
 def session_page(slug: str, session_id: int):
-    event = events.visible_event(slug, current_user)
+    event = access.visible_event(slug, current_user)
     return render_template(
         "agenda/session.html", event=event, session=services.public_session(event, session_id)
     )
@@ -55,14 +54,14 @@ def session_page(slug: str, session_id: int):
 @bp.route("/events/<slug>/agenda.ics")
 @http_cache.revalidated()
 def agenda_calendar(slug: str):
-    event = events.visible_event(slug, current_user)
+    event = access.visible_event(slug, current_user)
     return ics_response(event, services.agenda_sessions(event), event.slug)
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
 @http_cache.revalidated()
 def session_calendar(slug: str, session_id: int):
-    event = events.visible_event(slug, current_user)
+    event = access.visible_event(slug, current_user)
     session = services.public_session(event, session_id)
     return ics_response(event, [session], f"{event.slug}-session-{session.id}")
 
@@ -71,7 +70,7 @@ def session_calendar(slug: str, session_id: int):
 
 
 def managed_event_with_themes(slug: str) -> Event:
-    return events.managed_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    return access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
 
 
 @bp.route("/manage/events/<slug>/sessions/new", methods=["GET", "POST"])
@@ -130,7 +129,7 @@ def edit_session(slug: str, session_id: int):
 @bp.route("/manage/events/<slug>/sessions/<int:session_id>/delete", methods=["POST"])
 @login_required
 def delete_session(slug: str, session_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     services.delete_session(services.session_in_event(event, session_id))
     db.session.commit()
     flash(_("The session is deleted from the agenda."), "success")
@@ -176,7 +175,7 @@ def add_speaker(slug: str, session_id: int):
 )
 @login_required
 def remove_speaker(slug: str, session_id: int, speaker_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     session = services.session_in_event(event, session_id)
     services.remove_speaker(session, speaker_id)
     db.session.commit()

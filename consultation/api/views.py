@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_sessions
-from consultation.events import services as events
+from consultation.events import access, lists
 from consultation.events.models import Event
 from consultation.forms import query_int
 from consultation.mail import external_url
@@ -76,7 +76,7 @@ def session_record(session: Session) -> dict:
 
 @bp.route("/events")
 def event_list():
-    page = events.public_events(events.EventFilters(), request.args.get("page", 1, type=query_int))
+    page = lists.public_events(lists.EventFilters(), request.args.get("page", 1, type=query_int))
     return {
         "events": [event_summary(event) for event in page.items],
         "page": page.page,
@@ -87,7 +87,7 @@ def event_list():
 
 @bp.route("/events/<slug>")
 def event_detail(slug: str):
-    event = events.visible_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    event = access.visible_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     return {
         **event_summary(event),
         "summary": event.summary,

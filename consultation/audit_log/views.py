@@ -2,7 +2,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from consultation.audit_log import labels, services
-from consultation.events.services import managed_event
+from consultation.events.access import managed_event
 from consultation.forms import query_int
 
 bp = Blueprint("audit", __name__)

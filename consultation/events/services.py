@@ -1,23 +1,19 @@
-"""Events, their editions and teams: who may see and change what, and the rules of each change."""
+"""Events and their editions: made, changed, copied into a new edition, with their partners and themes."""
 
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
 import nh3
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from consultation.accounts.models import Permission, Role, User
-from consultation.accounts.services import find_user_by_email
-from consultation.db import db, now_utc
+from consultation.accounts.models import Role, User
+from consultation.db import db
 from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
 from consultation.events import signals
 from consultation.events.models import (
@@ -26,209 +22,13 @@ from consultation.events.models import (
     EventPartner,
     EventStatus,
     PartnerRole,
-    Region,
     TeamRole,
-    event_themes,
 )
-from consultation.multilingual import Translatable, isolated
+from consultation.multilingual import isolated
 from consultation.organisations.models import Organisation
 from consultation.taxonomy.models import Series, Theme
 
 # Access --------------------------------------------------------------------------------------
-
-
-def team_role(event: Event, user: User) -> TeamRole | None:
-    if not user.is_authenticated:
-        return None
-    return db.session.scalar(
-        sa.select(EventMember.role).where(
-            EventMember.event_id == event.id, EventMember.user_id == user.id
-        )
-    )
-
-
-# The global permission a team role needs, so that a participant can never be put in charge
-# of an event, and an organiser demoted by an administrator loses their events at once.
-TEAM_ROLE_PERMISSION = {
-    TeamRole.ORGANISER: Permission.MANAGE_EVENTS,
-    TeamRole.RAPPORTEUR: Permission.RECORD_OUTCOMES,
-    TeamRole.POLICY: Permission.REVIEW_OUTCOMES,
-}
-
-
-def can_manage(event: Event, user: User) -> bool:
-    """Administrators manage every event; organisers only those whose team they are on."""
-    if not user.is_authenticated or not user.can(Permission.MANAGE_EVENTS):
-        return False
-    return user.role is Role.ADMIN or team_role(event, user) is TeamRole.ORGANISER
-
-
-def can_see(event: Event, user: User) -> bool:
-    if event.is_public:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.role is Role.ADMIN:
-        return True
-    # Like managing it, seeing a draft takes the global permission of one's team role.
-    role = team_role(event, user)
-    return role is not None and user.can(TEAM_ROLE_PERMISSION[role])
-
-
-# What the event pages show besides the event itself, loaded with it.
-EVENT_PAGE_OPTIONS = (
-    joinedload(Event.series),
-    selectinload(Event.themes),
-    selectinload(Event.partners).joinedload(EventPartner.organisation),
-)
-
-
-def event_by_slug(slug: str, *options) -> Event:
-    event = db.session.scalar(
-        sa.select(Event)
-        .where(Event.slug == slug)
-        .options(*(options or (joinedload(Event.series),)))
-    )
-    if event is None:
-        raise NotFound(_l("There is no event at this address."))
-    return event
-
-
-def working_languages(slug: str) -> list[str] | None:
-    """The event's working languages, for choosing the interface language of its pages."""
-    return db.session.scalar(sa.select(Event.working_languages).where(Event.slug == slug))
-
-
-def visible_event(slug: str, user: User, *options) -> Event:
-    """The event, if this visitor may see it; a draft is a 404 for everyone outside its team."""
-    event = event_by_slug(slug, *options)
-    if not can_see(event, user):
-        raise NotFound(_l("There is no event at this address."))
-    return event
-
-
-def managed_event(slug: str, user: User, *options) -> Event:
-    """The event, if this user may change it: 403 for organisers of other events."""
-    event = event_by_slug(slug, *options)
-    if not can_manage(event, user):
-        raise NotAllowed(_l("You are not an organiser of this event."))
-    return event
-
-
-# Public lists -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventFilters:
-    region: Region | None = None
-    theme: str | None = None
-    year: int | None = None
-    when: str | None = None  # "upcoming", "past" or None for both
-
-    @property
-    def active(self) -> bool:
-        return any((self.region, self.theme, self.year, self.when))
-
-    def as_query(self) -> dict[str, str]:
-        values = {
-            "region": self.region.value if self.region else None,
-            "theme": self.theme,
-            "year": str(self.year) if self.year else None,
-            "when": self.when,
-        }
-        return {name: value for name, value in values.items() if value}
-
-
-def public_events(filters: EventFilters, page: int) -> Pagination:
-    """Published and archived events: coming ones soonest first, then past ones, newest first."""
-    today = now_utc().date()
-    is_over = sa.case((Event.end_date < today, 1), else_=0)
-    statement = (
-        sa.select(Event)
-        .where(Event.status != EventStatus.DRAFT)
-        .options(selectinload(Event.themes), joinedload(Event.series))
-        .order_by(is_over, sa.case((is_over == 0, Event.start_date)), Event.start_date.desc())
-        .order_by(Event.id)
-    )
-    if filters.region:
-        statement = statement.where(Event.region == filters.region)
-    if filters.year:
-        statement = statement.where(Event.edition_year == filters.year)
-    if filters.when == "upcoming":
-        statement = statement.where(Event.end_date >= today)
-    elif filters.when == "past":
-        statement = statement.where(Event.end_date < today)
-    if filters.theme:
-        statement = statement.where(
-            Event.id.in_(
-                sa.select(event_themes.c.event_id)
-                .join(Theme, Theme.id == event_themes.c.theme_id)
-                .where(Theme.slug == filters.theme)
-            )
-        )
-    return db.paginate(
-        statement, page=page, per_page=current_app.config["EVENTS_PER_PAGE"], error_out=False
-    )
-
-
-def edition_years() -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Event.edition_year)
-            .where(Event.status != EventStatus.DRAFT)
-            .distinct()
-            .order_by(Event.edition_year.desc())
-        )
-    )
-
-
-# Organiser dashboard ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ManagedEvent:
-    event: Event
-    session_count: int
-    # None for administrators, who are on no team but manage every event.
-    role: TeamRole | None
-
-    @property
-    def organised(self) -> bool:
-        return self.role in (None, TeamRole.ORGANISER)
-
-
-def managed_events(user: User) -> list[ManagedEvent]:
-    if user.role is Role.ADMIN:
-        role = sa.null()
-    else:
-        role = (
-            sa.select(EventMember.role)
-            .where(EventMember.event_id == Event.id, EventMember.user_id == user.id)
-            .correlate(Event)
-            .scalar_subquery()
-        )
-    statement = (
-        sa.select(Event, role)
-        .options(joinedload(Event.series))
-        .order_by(Event.start_date.desc(), Event.id)
-    )
-    if user.role is not Role.ADMIN:
-        statement = statement.where(
-            Event.id.in_(sa.select(EventMember.event_id).where(EventMember.user_id == user.id))
-        )
-    rows = db.session.execute(statement).all()
-    counts = signals.collected(signals.events_counted, [event for event, _ in rows])
-    return [
-        ManagedEvent(
-            event,
-            counts.get("session_count", {}).get(event.id, 0),
-            TeamRole(role) if role else None,
-        )
-        for event, role in rows
-    ]
-
-
-# Creating and changing events ---------------------------------------------------------------
 
 
 def title_text(title: str) -> str:
@@ -248,6 +48,8 @@ def slugify(text: str) -> str:
 
 
 SHORT_CODE_LENGTH = 12
+
+
 # Lower-case words this short ("and", "of", "de", "la") give no initial, but at the start.
 SMALL_WORD = 3
 
@@ -404,9 +206,6 @@ def copy_event(
     return copy
 
 
-# Partners, themes and team -------------------------------------------------------------------
-
-
 def add_partner(event: Event, organisation: Organisation, role: PartnerRole) -> EventPartner:
     position = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(EventPartner.position) + 1, 0)).where(
@@ -443,116 +242,6 @@ def set_event_themes(event: Event, theme_ids: list[int]) -> None:
         sa.select(Event).where(Event.id == event.id).options(selectinload(Event.themes))
     )
     event.themes = list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(theme_ids))))
-
-
-# Translations ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TranslationProgress:
-    language: str
-    translated: int
-    total: int
-
-    @property
-    def complete(self) -> bool:
-        return self.translated == self.total
-
-
-def translatable_texts(event: Event) -> list[Translatable]:
-    """The event and the records of its that can be translated (``signals.translatable_texts``:
-    its sessions, in agenda order)."""
-    return [event, *signals.collected(signals.translatable_texts, event).get("texts", [])]
-
-
-def translation_progress(subjects: list[Translatable]) -> list[TranslationProgress]:
-    """For each of the event's other working languages, how many of its texts are translated."""
-    event = subjects[0]
-    texts = [
-        (subject, field)
-        for subject in subjects
-        for field in subject.TRANSLATED_FIELDS
-        if getattr(subject, field)
-    ]
-    return [
-        TranslationProgress(
-            language,
-            sum(1 for subject, field in texts if subject.translation(language, field)),
-            len(texts),
-        )
-        for language in event.other_working_languages
-    ]
-
-
-def check_translation_language(event: Event, language: str) -> None:
-    if language not in event.other_working_languages:
-        raise NotFound(_l("This language is not one of the event's other working languages."))
-
-
-def translate(subjects: list[Translatable], language: str, texts) -> None:
-    """Stores each subject's translation into ``language``; ``texts(subject)`` gives its
-    translated fields, an empty one meaning "not translated"."""
-    check_translation_language(subjects[0], language)
-    for subject in subjects:
-        subject.set_translations(language, texts(subject))
-
-
-def event_team(event: Event) -> list[EventMember]:
-    return list(
-        db.session.scalars(
-            sa.select(EventMember)
-            .where(EventMember.event_id == event.id)
-            .join(User)
-            # From the join the order needs, rather than from a second one of its own.
-            .options(contains_eager(EventMember.user))
-            .order_by(EventMember.role, User.display_name)
-        )
-    )
-
-
-def add_team_member(event: Event, email: str, role: TeamRole) -> EventMember:
-    user = find_user_by_email(email)
-    if user is None or not user.active or not user.can(TEAM_ROLE_PERMISSION[role]):
-        # One answer for no account, a deactivated one and one whose role does not allow
-        # it: the form must not tell who has an account here (participants do), nor its role.
-        raise ConsultationError(
-            _l(
-                "No staff account that can take this role uses this address. An "
-                "administrator can invite the person (Users, then Invite a staff member) or "
-                "change their account's role; then add them here."
-            ),
-            field="email",
-        )
-    member = EventMember(event_id=event.id, user_id=user.id, role=role)
-    try:
-        with db.session.begin_nested():
-            db.session.add(member)
-    except IntegrityError as error:
-        raise Conflict(
-            # gettext, not _l: a lazy string counts as safe markup (it has __html__), so
-            # the user's name it holds reached the page unescaped.
-            gettext("%(name)s is already on the team.", name=isolated(user.display_name)),
-            field="email",
-        ) from error
-    return member
-
-
-def remove_team_member(event: Event, member_id: int, acting_user: User) -> None:
-    member = db.session.get(EventMember, member_id)
-    if member is None or member.event_id != event.id:
-        raise NotFound(_l("This person is not on the team."))
-    if member.role is TeamRole.ORGANISER and acting_user.role is not Role.ADMIN:
-        organisers = db.session.scalar(
-            sa.select(sa.func.count(EventMember.id)).where(
-                EventMember.event_id == event.id, EventMember.role == TeamRole.ORGANISER
-            )
-        )
-        if organisers <= 1:
-            raise Conflict(_l("An event keeps at least one organiser on its team."))
-    db.session.delete(member)
-
-
-# Series --------------------------------------------------------------------------------------
 
 
 def _check_series(series_id: int | None, edition_year: int, user: User | None, event=None):

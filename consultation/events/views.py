@@ -15,7 +15,9 @@ from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.events import http_cache, services, signals
+from consultation.events import access, http_cache, lists, services, signals
+from consultation.events import team as event_team
+from consultation.events import translations as event_translations
 from consultation.events.forms import (
     CopyEventForm,
     EventForm,
@@ -36,11 +38,11 @@ bp = Blueprint("events", __name__)
 # Public pages -------------------------------------------------------------------------------
 
 
-def filters_from_request() -> services.EventFilters:
+def filters_from_request() -> lists.EventFilters:
     region = request.args.get("region")
     year = request.args.get("year", type=query_int)
     when = request.args.get("when")
-    return services.EventFilters(
+    return lists.EventFilters(
         region=Region(region) if region in set(Region) else None,
         theme=request.args.get("theme") or None,
         year=year,
@@ -54,22 +56,22 @@ def home():
     filters = filters_from_request()
     return render_template(
         "events/list.html",
-        events=services.public_events(filters, request.args.get("page", 1, type=query_int)),
+        events=lists.public_events(filters, request.args.get("page", 1, type=query_int)),
         filters=filters,
         regions=list(Region),
         themes=taxonomy.all_themes(),
-        years=services.edition_years(),
+        years=lists.edition_years(),
     )
 
 
 @bp.route("/events/<slug>")
 @http_cache.revalidated(page=True)
 def event_page(slug: str):
-    event = services.visible_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
+    event = access.visible_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     return render_template(
         "events/event.html",
         event=event,
-        can_manage=services.can_manage(event, current_user),
+        can_manage=access.can_manage(event, current_user),
         **signals.collected(signals.event_page_shown, event),
     )
 
@@ -90,7 +92,7 @@ def dashboard():
     if not current_user.is_staff:
         abort(403)
     return render_template(
-        "events/manage/dashboard.html", events=services.managed_events(current_user)
+        "events/manage/dashboard.html", events=lists.managed_events(current_user)
     )
 
 
@@ -118,11 +120,11 @@ def create_event():
 @bp.route("/manage/events/<slug>")
 @login_required
 def manage_event(slug: str):
-    event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
+    event = access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     return render_template(
         "events/manage/event.html",
         event=event,
-        team=services.event_team(event),
+        team=event_team.event_team(event),
         statuses=EventStatus,
         **signals.collected(signals.event_overview_shown, event),
     )
@@ -131,7 +133,7 @@ def manage_event(slug: str):
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_event(slug: str):
-    event = services.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     form = EventForm(series_choices(event.series), obj=event, series_id=event.series_id or 0)
     if form.validate_on_submit():
         try:
@@ -151,7 +153,7 @@ def edit_event(slug: str):
 @bp.route("/manage/events/<slug>/copy", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_EVENTS)
 def copy_event(slug: str):
-    source = services.managed_event(slug, current_user)
+    source = access.managed_event(slug, current_user)
     form = CopyEventForm()
     if form.validate_on_submit():
         try:
@@ -180,7 +182,7 @@ def copy_event(slug: str):
 @bp.route("/manage/events/<slug>/status", methods=["POST"])
 @login_required
 def change_status(slug: str):
-    event = services.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     status = request.form.get("status")
     if status not in set(EventStatus):
         abort(400)
@@ -200,7 +202,7 @@ def change_status(slug: str):
 @bp.route("/manage/events/<slug>/partners", methods=["GET", "POST"])
 @login_required
 def partners(slug: str):
-    event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
+    event = access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     form = PartnerForm(organisation_choices())
     if form.validate_on_submit():
         try:
@@ -221,7 +223,7 @@ def partners(slug: str):
 @bp.route("/manage/events/<slug>/partners/<int:partner_id>/delete", methods=["POST"])
 @login_required
 def remove_partner(slug: str, partner_id: int):
-    event = services.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     services.remove_partner(event, partner_id)
     db.session.commit()
     flash(_("The partner is removed from this event."), "success")
@@ -231,7 +233,7 @@ def remove_partner(slug: str, partner_id: int):
 @bp.route("/manage/events/<slug>/themes", methods=["GET", "POST"])
 @login_required
 def event_themes(slug: str):
-    event = services.managed_event(slug, current_user, *services.EVENT_PAGE_OPTIONS)
+    event = access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     form = EventThemesForm(
         [SelectChoice(theme.id, theme.name) for theme in taxonomy.all_themes()],
         themes=[theme.id for theme in event.themes],
@@ -247,11 +249,13 @@ def event_themes(slug: str):
 @bp.route("/manage/events/<slug>/translations")
 @login_required
 def translations(slug: str):
-    event = services.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     return render_template(
         "events/manage/translations.html",
         event=event,
-        progress=services.translation_progress(services.translatable_texts(event)),
+        progress=event_translations.translation_progress(
+            event_translations.translatable_texts(event)
+        ),
     )
 
 
@@ -261,12 +265,12 @@ def translations(slug: str):
 )
 @login_required
 def translate(slug: str, language: str):
-    event = services.managed_event(slug, current_user)
-    services.check_translation_language(event, language)
-    subjects = services.translatable_texts(event)
+    event = access.managed_event(slug, current_user)
+    event_translations.check_translation_language(event, language)
+    subjects = event_translations.translatable_texts(event)
     form = translation_form(language, subjects)
     if form.validate_on_submit():
-        services.translate(subjects, language, form.texts)
+        event_translations.translate(subjects, language, form.texts)
         db.session.commit()
         flash(_("The translation is saved."), "success")
         return redirect(url_for("events.translations", slug=event.slug))
@@ -276,11 +280,11 @@ def translate(slug: str, language: str):
 @bp.route("/manage/events/<slug>/team", methods=["GET", "POST"])
 @login_required
 def team(slug: str):
-    event = services.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     form = TeamMemberForm()
     if form.validate_on_submit():
         try:
-            services.add_team_member(event, form.email.data, TeamRole(form.role.data))
+            event_team.add_team_member(event, form.email.data, TeamRole(form.role.data))
         except ConsultationError as error:
             attach_error(form, error)
         else:
@@ -288,15 +292,15 @@ def team(slug: str):
             flash(_("The team member is added."), "success")
             return redirect(url_for("events.team", slug=event.slug))
     return render_form(
-        "events/manage/team.html", form, event=event, team=services.event_team(event)
+        "events/manage/team.html", form, event=event, team=event_team.event_team(event)
     )
 
 
 @bp.route("/manage/events/<slug>/team/<int:member_id>/delete", methods=["POST"])
 @login_required
 def remove_team_member(slug: str, member_id: int):
-    event = services.managed_event(slug, current_user)
-    services.remove_team_member(event, member_id, current_user)
+    event = access.managed_event(slug, current_user)
+    event_team.remove_team_member(event, member_id, current_user)
     db.session.commit()
     flash(_("The person is removed from the team."), "success")
     return redirect(url_for("events.team", slug=event.slug))

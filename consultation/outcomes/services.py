@@ -15,13 +15,9 @@ from consultation.accounts.models import Role, User
 from consultation.agenda.models import Session, SessionKind, SessionSpeaker, session_themes
 from consultation.db import db, now_utc
 from consultation.errors import Conflict, ConsultationError, NotAllowed, NotFound
+from consultation.events.access import TEAM_ROLE_PERMISSION, event_by_slug, team_role
 from consultation.events.models import Event, TeamRole
-from consultation.events.services import (
-    TEAM_ROLE_PERMISSION,
-    event_by_slug,
-    short_code_for,
-    team_role,
-)
+from consultation.events.services import short_code_for
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Addressee,

@@ -8,7 +8,7 @@ from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission, User
 from consultation.db import db, scrub_free_space
 from consultation.errors import ConsultationError
-from consultation.events import services as events
+from consultation.events import access
 from consultation.forms import attach_error, render_form
 from consultation.privacy import accounts, services
 from consultation.privacy.forms import AccountDeletionForm, OwnAccountDeletionForm
@@ -46,7 +46,7 @@ def erase_my_data(registration_id: int):
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>/erase", methods=["POST"])
 @login_required
 def erase_registration(slug: str, registration_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     registration = organisers.registration_in_event(event, registration_id)
     services.erase_registration(registration, actor=current_user)
     db.session.commit()

@@ -4,7 +4,7 @@ what someone agreed to stays readable after the notice changes."""
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from consultation.events import services as events
+from consultation.events import access
 from consultation.registrations import configuration, consents
 
 bp = Blueprint("privacy_notices", __name__)
@@ -13,7 +13,7 @@ bp = Blueprint("privacy_notices", __name__)
 @bp.route("/events/<slug>/privacy-notice")
 @bp.route("/events/<slug>/privacy-notice/<int:version>")
 def notice(slug: str, version: int | None = None):
-    event = events.visible_event(slug, current_user)
+    event = access.visible_event(slug, current_user)
     settings = configuration.settings_for(event)
     shown = consents.notice_version(event.id, version or settings.privacy_notice_version, settings)
     return render_template(

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consultation.db import db
-from consultation.events import services as events
+from consultation.events import access
 from consultation.forms import query_int
 from consultation.multilingual import isolated
 from consultation.organisations import services as organisations
@@ -27,7 +27,7 @@ def keep_personal_data_out_of_caches(response: Response) -> Response:
 @bp.route("/")
 @login_required
 def queue(slug: str):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     kept_private = request.args.get("kept") == "1"
     status = OrganisationStatus.PRIVATE if kept_private else OrganisationStatus.PROPOSED
     return render_template(
@@ -49,7 +49,7 @@ def _back(event, organisation=None):
 
 
 def _decide(slug: str, organisation_id: int, decide, message: str):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     organisation = review.private_organisation(event, organisation_id)
     decide(organisation)
     db.session.commit()
@@ -82,7 +82,7 @@ def keep_private(slug: str, organisation_id: int):
 @bp.route("/<int:organisation_id>/merge", methods=["GET", "POST"])
 @login_required
 def merge(slug: str, organisation_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     duplicate = review.private_organisation(event, organisation_id)
     return merge_page(
         duplicate,

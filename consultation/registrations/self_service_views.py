@@ -8,7 +8,7 @@ from consultation.agenda.calendar import calendar_for
 from consultation.agenda.services import agenda_sessions
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.events import services as events
+from consultation.events import access
 from consultation.forms import attach_error, render_form
 from consultation.registrations import configuration, link_access, links, services
 from consultation.registrations.views import keep_personal_data_out_of_caches, registration_form
@@ -30,7 +30,7 @@ def open_link(registration_id: int, token: str):
 @bp.route("/registrations/<int:registration_id>", methods=["GET", "POST"])
 def manage(registration_id: int):
     registration = link_access.registration_from_cookie(registration_id)
-    event = events.event_by_slug(registration.event.slug, *events.EVENT_PAGE_OPTIONS)
+    event = access.event_by_slug(registration.event.slug, *access.EVENT_PAGE_OPTIONS)
     settings = configuration.settings_for(event)
     form = registration_form(
         event,

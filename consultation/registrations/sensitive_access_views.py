@@ -9,7 +9,7 @@ from consultation.accounts.access import permission_required, safe_next_url
 from consultation.accounts.models import Permission
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.events import services as events
+from consultation.events import access
 from consultation.registrations import sensitive_access
 from consultation.registrations.forms import BreakGlassForm
 
@@ -19,7 +19,7 @@ bp = Blueprint("sensitive_access", __name__)
 @bp.route("/manage/events/<slug>/sensitive-answers", methods=["POST"])
 @permission_required(Permission.MANAGE_USERS)
 def break_glass(slug: str):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     form = BreakGlassForm()
     target = request.form.get("next")
     back = (

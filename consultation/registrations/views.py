@@ -17,8 +17,7 @@ from sqlalchemy.orm import selectinload
 from consultation import jobs, throttles
 from consultation.db import db
 from consultation.errors import ConsultationError
-from consultation.events import http_cache
-from consultation.events import services as events
+from consultation.events import access, http_cache
 from consultation.events.models import Event
 from consultation.forms import attach_error, query_int, query_ints, render_form
 from consultation.multilingual import isolated
@@ -71,7 +70,7 @@ def registration_form(event: Event, settings, registration=None, **kwargs) -> Re
 @http_cache.revalidated(page=True)
 def register(slug: str):
     # The form offers the event's themes; the page shows nothing else of its relations.
-    event = events.visible_event(slug, current_user, selectinload(Event.themes))
+    event = access.visible_event(slug, current_user, selectinload(Event.themes))
     settings = configuration.settings_for(event)
     window = configuration.window(settings)
     if window is not configuration.Window.OPEN:
@@ -114,7 +113,7 @@ def register(slug: str):
 @bp.route("/events/<slug>/register/link", methods=["POST"])
 @throttles.mail_sending
 def resend_link(slug: str):
-    event = events.visible_event(slug, current_user)
+    event = access.visible_event(slug, current_user)
     form = ResendLinkForm()
     if not form.validate_on_submit():
         flash(_("Enter the email address you registered with."), "danger")
@@ -151,7 +150,7 @@ def open_mine(registration_id: int):
 @bp.route("/manage/events/<slug>/registration", methods=["GET", "POST"])
 @login_required
 def settings(slug: str):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     current = configuration.settings_for(event)
     form = RegistrationSettingsForm.from_settings(event, current)
     if form.validate_on_submit():
@@ -199,7 +198,7 @@ def filters_from_request() -> organisers.RegistrationFilters:
 @bp.route("/manage/events/<slug>/registrations")
 @login_required
 def registration_list(slug: str):
-    event = events.managed_event(slug, current_user, *events.EVENT_PAGE_OPTIONS)
+    event = access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     filters = filters_from_request()
     settings = configuration.settings_for(event)
     return render_template(
@@ -228,7 +227,7 @@ def registration_list(slug: str):
 @login_required
 def bulk_change(slug: str):
     """First POST: show what will change and ask to confirm; second POST (confirmed): do it."""
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     status = request.form.get("status")
     ids = query_ints(request.form.getlist("registration_id"))
     allowed = seats.organiser_statuses(configuration.settings_for(event))
@@ -263,7 +262,7 @@ def bulk_change(slug: str):
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
 @login_required
 def registration_detail(slug: str, registration_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     registration = organisers.registration_in_event(event, registration_id)
     notes_form = NotesForm(obj=registration)
     if notes_form.validate_on_submit():
@@ -293,7 +292,7 @@ def registration_detail(slug: str, registration_id: int):
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>/status", methods=["POST"])
 @login_required
 def change_status(slug: str, registration_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     registration = organisers.registration_in_event(event, registration_id)
     form = StatusChangeForm(seats.next_statuses(registration))
     if not form.validate_on_submit():
@@ -327,7 +326,7 @@ def change_status(slug: str, registration_id: int):
 @bp.route("/manage/events/<slug>/emails/<int:message_id>/resend", methods=["POST"])
 @login_required
 def resend_email(slug: str, message_id: int):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     notifications.resend_failed_email(event, message_id)
     db.session.commit()
     flash(_("The email is back in the outbox."), "success")
@@ -337,7 +336,7 @@ def resend_email(slug: str, message_id: int):
 @bp.route("/manage/events/<slug>/registrations/export", methods=["GET", "POST"])
 @login_required
 def export(slug: str):
-    event = events.managed_event(slug, current_user)
+    event = access.managed_event(slug, current_user)
     form = ExportForm()
     if form.validate_on_submit():
         try:

@@ -26,8 +26,8 @@ from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound, Unavailable
+from consultation.events.access import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
 from consultation.events.models import Event
-from consultation.events.services import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
 from consultation.i18n import country_name
 from consultation.multilingual import text_direction
 from consultation.organisations.models import Organisation

@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 from consultation import throttles
 from consultation.db import db
 from consultation.errors import ConsultationError
+from consultation.events.access import can_manage
 from consultation.events.models import Event
-from consultation.events.services import can_manage
 from consultation.forms import attach_error, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES, interface_language
 from consultation.reports import services
