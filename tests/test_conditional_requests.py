@@ -629,11 +629,11 @@ def test_a_page_whose_data_changes_while_it_renders_is_not_kept(app, world, monk
     load = access.visible_event
 
     def load_after_a_place_is_taken(*args, **kwargs):
-        monkeypatch.setattr(events, "visible_event", load)
+        monkeypatch.setattr(access, "visible_event", load)
         edit(app, lambda: take_a_place(world))
         return load(*args, **kwargs)
 
-    monkeypatch.setattr(events, "visible_event", load_after_a_place_is_taken)
+    monkeypatch.setattr(access, "visible_event", load_after_a_place_is_taken)
     # PostgreSQL shows the place taken; SQLite reads the whole request from one snapshot.
     app.test_client().get(world.urls.page)
     edit(app, lambda: seats.free_seat(world.event.id))
