@@ -31,6 +31,7 @@ from consultation.events import models as events
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes import models as outcomes
 from consultation.registrations.models import Gender, Registration, RegistrationStatus
+from consultation.reports import rendering
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
 from consultation.reports.pdf import render_pdf
@@ -198,11 +199,11 @@ def export(app, kind: ReportKind, audience: Audience):
         started = time.perf_counter()
         try:
             event = reports.event_by_slug("benchmark", *reports.EVENT_PAGE_OPTIONS)
-            html = reports.report_html(event, kind, audience, "en")
+            html = rendering.report_html(event, kind, audience, "en")
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
         html_seconds = time.perf_counter() - started
-        rendered = reports.render_report(event, kind, audience, "en", html)
+        rendered = rendering.render_report(event, kind, audience, "en", html)
         return time.perf_counter() - started, html_seconds, html, rendered, len(statements)
 
 

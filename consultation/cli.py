@@ -22,6 +22,7 @@ from consultation.errors import ConsultationError
 from consultation.events.access import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.privacy import ledger, restore, retention
 from consultation.reports import services as reports
+from consultation.reports import store
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.taxonomy.seed import seed_themes
 
@@ -130,7 +131,7 @@ def render_report_command(
     if reports.produce(export_id) is not ExportState.READY:
         raise click.ClickException("The report could not be made; the log says why.")
     export = db.session.get(ReportExport, export_id)
-    shutil.copyfile(reports.stored_pdf(export), output)
+    shutil.copyfile(store.stored_pdf(export), output)
     click.echo(f"{output}: {export.page_count} page(s), SHA-256 {export.sha256}")
 
 

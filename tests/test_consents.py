@@ -17,7 +17,7 @@ from consultation.privacy import retention
 from consultation.registrations.consents import Consent, ConsentRecord
 from consultation.registrations.models import Moderation, Registration, RegistrationSettings
 from consultation.registrations.sensitive_access import SENSITIVE_COLUMNS
-from consultation.reports import services as reports
+from consultation.reports import gather
 from tests.helpers import link_in, open_link
 from tests.test_registrations import configure, form, registrations
 
@@ -166,7 +166,7 @@ def test_gender_answers_are_cleared_with_the_sensitive_ones_and_the_counts_kept(
         }
         bars = {
             bar.label: bar.value
-            for breakdown in reports.participation(db.session.merge(ended)).breakdowns
+            for breakdown in gather.participation(db.session.merge(ended)).breakdowns
             if breakdown.title == "By gender"
             for bar in breakdown.bars
         }

@@ -30,7 +30,7 @@ from consultation.registrations.models import (
     registration_theme_interests,
 )
 from consultation.reports.models import Audience, ReportKind
-from consultation.reports.services import report_store
+from consultation.reports.store import report_store
 from tests.conftest import Client, app_config
 from tests.helpers import CSRF_INPUT, link_in, open_link
 from tests.test_registrations import configure, form

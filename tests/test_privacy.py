@@ -21,7 +21,7 @@ from consultation.privacy import services as privacy
 from consultation.registrations import organisers as registration_organisers
 from consultation.registrations import seats
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
-from consultation.reports import services as reports
+from consultation.reports import store as report_store
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from tests.helpers import link_in, open_link, unchanged_form
 from tests.test_registrations import configure, form, registrations
@@ -268,7 +268,7 @@ def stored_report(app, event, kind: ReportKind, days_ago: int = 0) -> str:
         )
         db.session.add(export)
         db.session.commit()
-        path = reports.report_store() / f"{export.sha256}.pdf"
+        path = report_store.report_store() / f"{export.sha256}.pdf"
         path.write_bytes(b"%PDF-1.7 names")
         made = (now_utc() - timedelta(days=days_ago)).timestamp()
         os.utime(path, (made, made))
@@ -277,7 +277,7 @@ def stored_report(app, event, kind: ReportKind, days_ago: int = 0) -> str:
 
 def is_stored(app, digest: str) -> bool:
     with app.app_context():
-        return (reports.report_store() / f"{digest}.pdf").is_file()
+        return (report_store.report_store() / f"{digest}.pdf").is_file()
 
 
 def test_the_retention_job_deletes_stored_reports_that_may_name_anonymised_participants(
@@ -319,7 +319,7 @@ def test_stored_reports_nobody_asked_for_lately_are_pruned(app, make_event, monk
     fresh = stored_report(app, event, ReportKind.SUMMARY, days_ago=29)
     with app.app_context():
         # A file no export names yet, being finished: kept while it is new.
-        finishing = reports.report_store() / f"{'f' * 64}.pdf"
+        finishing = report_store.report_store() / f"{'f' * 64}.pdf"
         finishing.write_bytes(b"%PDF-1.7")
         assert retention.run_retention().report_files_deleted == 1
     assert not is_stored(app, stale)

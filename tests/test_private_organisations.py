@@ -23,7 +23,7 @@ from consultation.organisations.models import (
 from consultation.privacy import retention
 from consultation.registrations import services as registrations
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
-from consultation.reports import services as reports
+from consultation.reports import gather
 from consultation.reports.models import Audience, ReportKind
 from tests.helpers import link_in, open_link
 from tests.test_registrations import configure, form
@@ -294,7 +294,7 @@ def test_anonymisation_on_schedule_deletes_private_organisations(app, make_event
         assert result.anonymised == 1
         assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
         # The statistics still count the participant.
-        assert reports.participation(db.session.merge(ended)).total == 1
+        assert gather.participation(db.session.merge(ended)).total == 1
 
 
 # Removing and merging in the directory ----------------------------------------------------
@@ -421,9 +421,9 @@ def test_a_public_report_counts_only_the_organisations_it_names(app, two_events,
     register(app, first, "hidden@ngo.example", new_organisation_name="Hidden Helpers")
     with app.app_context():
         event = db.session.merge(first)
-        public = reports.gather(event, ReportKind.OUTCOME, Audience.PUBLIC, "en")
-        internal = reports.gather(event, ReportKind.OUTCOME, Audience.INTERNAL, "en")
-        summary = reports.gather(event, ReportKind.SUMMARY, Audience.PUBLIC, "en")
+        public = gather.gather(event, ReportKind.OUTCOME, Audience.PUBLIC, "en")
+        internal = gather.gather(event, ReportKind.OUTCOME, Audience.INTERNAL, "en")
+        summary = gather.gather(event, ReportKind.SUMMARY, Audience.PUBLIC, "en")
     assert [organisation.name for organisation in public.organisations] == ["Amel Association"]
     assert public.participation.organisations == 1
     assert summary.participation.organisations == 1

@@ -11,6 +11,7 @@ from consultation.accounts.models import Role
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db
 from consultation.events.models import TeamRole
+from consultation.reports import rendering
 from consultation.reports import services as reports
 from consultation.reports.models import ExportState, ReportExport
 
@@ -33,10 +34,10 @@ def test_a_hundred_agenda_downloads_make_one_pdf_and_no_rows_for_the_organisers(
 ):
     event = make_event()
     renders = []
-    render_pdf = reports.render_pdf
+    render_pdf = rendering.render_pdf
     monkeypatch.setitem(app.config, "ANONYMOUS_DOWNLOAD_LIMIT", "1000 per minute")
     monkeypatch.setattr(
-        reports, "render_pdf", lambda *a, **k: renders.append(1) or render_pdf(*a, **k)
+        rendering, "render_pdf", lambda *a, **k: renders.append(1) or render_pdf(*a, **k)
     )
     url = f"/events/{event.slug}/agenda.pdf"
     bodies = {client.get(url).data for _ in range(100)}

@@ -34,6 +34,7 @@ from consultation.outcomes.models import (
     ReviewStatus,
 )
 from consultation.registrations.models import Registration, RegistrationStatus
+from consultation.reports import rendering
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.reports.pdf import render_pdf
@@ -171,8 +172,8 @@ def consultation(app, make_event, make_user, add_to_team):
 def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC, language="en") -> bytes:
     with app.test_request_context():
         event = reports.event_by_slug(event.slug, *reports.EVENT_PAGE_OPTIONS)
-        html = reports.report_html(event, kind, audience, language)
-        return reports.render_report(event, kind, audience, language, html).content
+        html = rendering.report_html(event, kind, audience, language)
+        return rendering.render_report(event, kind, audience, language, html).content
 
 
 def test_the_public_outcome_report_holds_every_section_and_only_reviewed_content(app, consultation):
@@ -418,7 +419,7 @@ def test_gathering_a_report_takes_the_same_queries_whatever_its_size(
     def build():
         with app.test_request_context():
             event = reports.event_by_slug(consultation.slug, *reports.EVENT_PAGE_OPTIONS)
-            reports.report_html(event, ReportKind.OUTCOME, Audience.INTERNAL, "en")
+            rendering.report_html(event, ReportKind.OUTCOME, Audience.INTERNAL, "en")
 
     before = count_queries(build)
     with app.app_context():
@@ -541,7 +542,7 @@ def test_a_failed_or_abandoned_export_says_so(app, consultation, team_client, mo
     def broken_renderer(*args, **kwargs):
         raise RuntimeError("the renderer broke")
 
-    monkeypatch.setattr(reports, "render_pdf", broken_renderer)
+    monkeypatch.setattr(rendering, "render_pdf", broken_renderer)
     response = client.submit(
         f"/manage/events/{consultation.slug}/reports",
         {"kind": "agenda", "audience": "public", "language": "en"},

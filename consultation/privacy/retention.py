@@ -23,7 +23,7 @@ from consultation.registrations.models import (
     RegistrationStatus,
     SensitiveAccess,
 )
-from consultation.reports import services as reports
+from consultation.reports import store
 
 
 def _past_retention(today: date) -> list[int]:
@@ -111,7 +111,7 @@ def purge(today: date | None = None) -> PurgeResult:
         .execution_options(synchronize_session=False)
     )
     # Stored reports of those events may still name their participants.
-    report_files = reports.forget_report_files(ended_long_ago) + reports.prune_report_store()
+    report_files = store.forget_report_files(ended_long_ago) + store.prune_report_store()
     # Backups older than the longest retention hold what has been erased since.
     backups = prune_backups(
         current_app.config["BACKUP_DIR"],

@@ -29,8 +29,7 @@ from consultation.registrations.models import (
     RegistrationStatus,
     registration_theme_interests,
 )
-from consultation.reports import charts
-from consultation.reports import services as reports
+from consultation.reports import charts, store
 
 
 class Sensitivity(StrEnum):
@@ -210,7 +209,7 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
         .execution_options(synchronize_session=False)
     )
     # The event's participant lists and reports made before may name them.
-    reports.forget_report_files([registration.event_id])
+    store.forget_report_files([registration.event_id])
     audit.record(
         AuditAction.REGISTRATION_ERASED,
         event_id=registration.event_id,

@@ -8,7 +8,8 @@ from consultation.events.access import can_manage
 from consultation.events.models import Event
 from consultation.forms import attach_error, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES, interface_language
-from consultation.reports import services
+from consultation.reports import rendering, services
+from consultation.reports import store as report_store
 from consultation.reports.forms import ReportForm
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 
@@ -33,7 +34,7 @@ def report_form(event: Event, **kwargs) -> ReportForm:
 
 def _pdf_response(export: ReportExport):
     response = send_file(
-        services.stored_pdf(export),
+        report_store.stored_pdf(export),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=services.pdf_filename(export),
@@ -92,7 +93,7 @@ def preview(slug: str):
     form = report_form(event, formdata=request.args, meta={"csrf": False})
     if not form.validate():
         return _list_page(event, form)
-    return services.report_html(
+    return rendering.report_html(
         event,
         ReportKind(form.kind.data),
         Audience(form.audience.data),
