@@ -41,6 +41,9 @@ from consultation.events.models import Event, EventMember, EventStatus, PartnerR
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
+from consultation.outcomes import access as outcome_access
+from consultation.outcomes import reading
+from consultation.outcomes import review as outcome_review
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import (
     Addressee,
@@ -690,7 +693,7 @@ def _register(event: Event, name: str, email: str, organisation: Organisation | 
 
 def _items(event: Event, session: Session, actor: User, organisation: Organisation) -> dict:
     """A key point, a recommendation and a commitment (and a spare one of each) on a session."""
-    _, outcome = outcomes.outcome_for_session(event, session.id)
+    _, outcome = reading.outcome_for_session(event, session.id)
     outcomes.save_session_summary(outcome, "Access is shrinking.")
     found = {}
     for variant in ("main", "spare"):
@@ -815,10 +818,10 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
 
         items = _items(a, session, organiser, host)
         b_items = _items(b, b_session, other_organiser, host)
-        _, in_review = outcomes.outcome_for_session(a, review_session.id)
+        _, in_review = reading.outcome_for_session(a, review_session.id)
         outcomes.add_key_point(in_review, "To approve")
-        outcomes.take_review_step(
-            in_review, "submit", outcomes.OutcomeAccess(True, False), organiser
+        outcome_review.take_review_step(
+            in_review, "submit", outcome_access.OutcomeAccess(True, False), organiser
         )
 
         export = reports.record_export(a, ReportKind.OUTCOME, Audience.INTERNAL, "en", organiser)

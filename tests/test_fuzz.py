@@ -36,6 +36,7 @@ from consultation.agenda.models import Session
 from consultation.db import db
 from consultation.events.models import Event
 from consultation.mail import OutboxMessage
+from consultation.outcomes import reading
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import ReviewStatus
 from consultation.registrations.models import Moderation
@@ -664,7 +665,7 @@ def test_markup_in_outcomes_and_sessions_is_text_in_pdfs(app, consultation, clie
             sa.select(Session).where(Session.title == "Opening on the record")
         )
         session.title = "Opening <img src=x> on the record"
-        _, outcome = outcomes.outcome_for_session(event, session.id)
+        _, outcome = reading.outcome_for_session(event, session.id)
         outcome.review_status = ReviewStatus.DRAFT
         outcomes.add_recommendation(event, outcome, recommendation(hostile))
         outcomes.save_session_summary(outcome, "Summary <script>alert(1)</script> <img src=x>")

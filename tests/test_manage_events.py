@@ -18,6 +18,7 @@ from consultation.events.models import (
     PartnerRole,
     TeamRole,
 )
+from consultation.outcomes import reading
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import Addressee, Priority, Recommendation
 from consultation.taxonomy.models import Series
@@ -620,7 +621,7 @@ def record_recommendation(app, event_id: int) -> str:
             db.session.add(session)
             db.session.flush()
             session_id = session.id
-        _, outcome = outcomes.outcome_for_session(event, session_id)
+        _, outcome = reading.outcome_for_session(event, session_id)
         details = outcomes.RecommendationDetails(
             "Open access.", [Addressee.IOM], None, Priority.MEDIUM, []
         )

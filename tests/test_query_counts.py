@@ -42,6 +42,9 @@ from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations import services as organisations
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
+from consultation.outcomes import access as outcome_access
+from consultation.outcomes import reading
+from consultation.outcomes import review as outcome_review
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import Addressee, CommitmentStatus, Priority
 from consultation.registrations import exports, seats
@@ -350,15 +353,17 @@ def _grow_agenda(world, event, number, rapporteur, organisation, theme) -> None:
         main, SpeakerRole.PANELLIST, name=f"Panellist {number}", organisation=organisation
     )
     main.themes = [*main.themes, theme]
-    _, outcome = outcomes.outcome_for_session(event, session.id)
+    _, outcome = reading.outcome_for_session(event, session.id)
     outcomes.add_key_point(outcome, f"Key point of working group {number}")
     # Approved: public reports show it.
     for step in ("submit", "approve"):
-        outcomes.take_review_step(outcome, step, outcomes.OutcomeAccess(True, True), rapporteur)
+        outcome_review.take_review_step(
+            outcome, step, outcome_access.OutcomeAccess(True, True), rapporteur
+        )
 
 
 def _grow_outcomes(world, event, number, rapporteur, organisation, theme) -> None:
-    _, outcome = outcomes.outcome_for_session(event, world.session_id)
+    _, outcome = reading.outcome_for_session(event, world.session_id)
     outcomes.add_key_point(outcome, f"Key point {number}")
     outcomes.add_recommendation(
         event,

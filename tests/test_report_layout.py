@@ -20,6 +20,8 @@ from consultation.agenda.models import (
 )
 from consultation.db import db
 from consultation.events.models import Event, EventPartner, PartnerRole
+from consultation.outcomes import access as outcome_access
+from consultation.outcomes import reading, review
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import Addressee, Priority
 from consultation.registrations.models import Registration
@@ -101,7 +103,7 @@ def crowded(app, make_event, make_user):
         )
         db.session.add(session)
         db.session.flush()
-        _, outcome = outcomes.outcome_for_session(stored, session.id)
+        _, outcome = reading.outcome_for_session(stored, session.id)
         outcomes.add_key_point(outcome, "A key point.")
         outcomes.add_recommendation(
             stored,
@@ -119,9 +121,9 @@ def crowded(app, make_event, make_user):
             outcomes.CommitmentDetails(token("PLEDGE"), owner.id, date(2027, 6, 30)),
             actor,
         )
-        access = outcomes.OutcomeAccess(True, True)
+        access = outcome_access.OutcomeAccess(True, True)
         for step in ("submit", "approve", "publish"):
-            outcomes.take_review_step(outcome, step, access, actor)
+            review.take_review_step(outcome, step, access, actor)
         member = organisation_with_acronym(token("MEMBERORG"), token("ACRONYM"))
         make_registration(stored, 1, member, consent=True)
         db.session.flush()

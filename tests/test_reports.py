@@ -25,6 +25,8 @@ from consultation.db import db, now_utc
 from consultation.events.models import Event, EventStatus, TeamRole
 from consultation.jobs import background_pool
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
+from consultation.outcomes import access as outcome_access
+from consultation.outcomes import reading, review
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import (
     Addressee,
@@ -105,19 +107,19 @@ def add_session(event, title, attribution, hour, speaker=None, organisation=None
 
 
 def record(event, session, user, texts, status: ReviewStatus, priority=Priority.MEDIUM):
-    _, outcome = outcomes.outcome_for_session(event, session.id)
+    _, outcome = reading.outcome_for_session(event, session.id)
     outcomes.save_session_summary(outcome, f"Summary of {session.title}.")
     outcomes.add_key_point(outcome, f"Key point of {session.title}")
     for text in texts:
         outcomes.add_recommendation(event, outcome, recommendation(text, priority))
-    access = outcomes.OutcomeAccess(True, True)
+    access = outcome_access.OutcomeAccess(True, True)
     for step in {
         ReviewStatus.DRAFT: [],
         ReviewStatus.IN_REVIEW: ["submit"],
         ReviewStatus.APPROVED: ["submit", "approve"],
         ReviewStatus.PUBLISHED: ["submit", "approve", "publish"],
     }[status]:
-        outcomes.take_review_step(outcome, step, access, user)
+        review.take_review_step(outcome, step, access, user)
     return outcome
 
 
@@ -312,7 +314,7 @@ def test_chatham_house_commitments_are_listed_without_their_owner(app, consultat
             ("Opening on the record", "Publish the access map"),
         ):
             session = db.session.scalar(sa.select(Session).where(Session.title == title))
-            _, outcome = outcomes.outcome_for_session(event, session.id)
+            _, outcome = reading.outcome_for_session(event, session.id)
             status, outcome.review_status = outcome.review_status, ReviewStatus.DRAFT
             outcomes.add_commitment(
                 event, outcome, outcomes.CommitmentDetails(text, owner.id, None), None
@@ -381,7 +383,7 @@ def test_html_in_user_text_reaches_the_pdf_only_as_text(app, consultation, liste
         session = db.session.scalar(
             sa.select(Session).where(Session.title == "Opening on the record")
         )
-        _, outcome = outcomes.outcome_for_session(event, session.id)
+        _, outcome = reading.outcome_for_session(event, session.id)
         outcome.summary = HOSTILE.format(url=url)
         db.session.commit()
     content = render(app, consultation)
@@ -395,7 +397,7 @@ def test_the_summary_never_exceeds_two_pages(app, consultation):
         session = db.session.scalar(
             sa.select(Session).where(Session.title == "Opening on the record")
         )
-        _, outcome = outcomes.outcome_for_session(event, session.id)
+        _, outcome = reading.outcome_for_session(event, session.id)
         outcome.review_status = ReviewStatus.DRAFT
         for number in range(60):
             priority = Priority.HIGH if number < 3 else Priority.LOW
@@ -433,7 +435,7 @@ def test_gathering_a_report_takes_the_same_queries_whatever_its_size(
         for number in range(100, 130):
             make_registration(event, number, extra, consent=True)
         # Beyond 500 items, where loading by lists of ids would take a second query.
-        _, outcome = outcomes.outcome_for_session(event, session.id)
+        _, outcome = reading.outcome_for_session(event, session.id)
         outcome.review_status = ReviewStatus.DRAFT
         theme = db.session.merge(themes[0])
         for number in range(520):
@@ -698,7 +700,7 @@ def test_every_font_in_a_report_is_one_the_application_ships(app, consultation, 
         for model in (KeyPoint, Recommendation):
             for item in db.session.scalars(sa.select(model)):
                 item.text = f"{item.text} {EMOJI}"
-        outcome = outcomes.event_outcome(event)
+        outcome = reading.event_outcome(event)
         outcome.executive_summary = f"We agreed {EMOJI}"
         # A group of fewer than five: the other groups are shown rounded, "≈5".
         lone = make_organisation("Tiny Local Group", OrganisationType.LOCAL_NGO)
@@ -753,7 +755,7 @@ def rename_people(app, event, person: str, speaker: str, organisation: str, job_
         session = db.session.scalar(
             sa.select(Session).where(Session.title == "Opening on the record")
         )
-        _, outcome = outcomes.outcome_for_session(stored, session.id)
+        _, outcome = reading.outcome_for_session(stored, session.id)
         status, outcome.review_status = outcome.review_status, ReviewStatus.DRAFT
         outcomes.add_commitment(
             stored, outcome, outcomes.CommitmentDetails("Map access.", relief.id, None), None

@@ -17,6 +17,7 @@ from consultation.accounts.models import User
 from consultation.db import db
 from consultation.events.models import Event
 from consultation.organisations.models import Organisation
+from consultation.outcomes.access import outcome_access
 from consultation.outcomes.models import (
     Addressee,
     CommitmentStatus,
@@ -24,20 +25,17 @@ from consultation.outcomes.models import (
     Priority,
     SessionOutcome,
 )
+from consultation.outcomes.reading import outcome_for_session, outcome_sessions
+from consultation.outcomes.review import review_event_outcome, take_review_step
 from consultation.outcomes.services import (
     CommitmentDetails,
     RecommendationDetails,
     add_commitment,
     add_key_point,
     add_recommendation,
-    outcome_access,
-    outcome_for_session,
-    outcome_sessions,
-    review_event_outcome,
     save_conclusions,
     save_session_summary,
     set_commitment_status,
-    take_review_step,
 )
 
 IOM = Addressee.IOM

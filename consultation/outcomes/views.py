@@ -10,7 +10,10 @@ from consultation.errors import ConsultationError, NotAllowed
 from consultation.events.models import Event
 from consultation.forms import UNPROCESSABLE, attach_error, render_form
 from consultation.organisations.services import organisation_choices
-from consultation.outcomes import services
+from consultation.outcomes import access as outcome_access
+from consultation.outcomes import reading, services
+from consultation.outcomes import review as outcome_review
+from consultation.outcomes.access import OutcomeAccess
 from consultation.outcomes.forms import (
     CommitmentForm,
     CommitmentStatusForm,
@@ -21,7 +24,6 @@ from consultation.outcomes.forms import (
     SummaryForm,
 )
 from consultation.outcomes.models import CommitmentStatus, SessionOutcome
-from consultation.outcomes.services import OutcomeAccess
 
 bp = Blueprint("outcomes", __name__, url_prefix="/manage/events/<slug>/outcomes")
 
@@ -75,7 +77,7 @@ def _update(collection: str, outcome: SessionOutcome, item, form: FlaskForm) -> 
 
 
 def _event_with_themes(slug: str) -> tuple[Event, OutcomeAccess]:
-    return services.outcomes_event(slug, current_user, selectinload(Event.themes))
+    return outcome_access.outcomes_event(slug, current_user, selectinload(Event.themes))
 
 
 def _session_page(
@@ -109,7 +111,7 @@ def _session_page(
             add_forms=add_forms,
             status_forms=status_forms,
             review_form=forms.get("review") or ReviewForm(formdata=None),
-            review_steps=services.review_steps(outcome.review_status, access),
+            review_steps=outcome_review.review_steps(outcome.review_status, access),
         ),
         status,
     )
@@ -118,21 +120,21 @@ def _session_page(
 @bp.route("/")
 @login_required
 def overview(slug: str):
-    event, access = services.outcomes_event(slug, current_user)
+    event, access = outcome_access.outcomes_event(slug, current_user)
     return render_template(
         "outcomes/overview.html",
         event=event,
         access=access,
-        conclusions=services.event_outcome(event),
-        sessions=services.outcomes_overview(event),
+        conclusions=reading.event_outcome(event),
+        sessions=reading.outcomes_overview(event),
     )
 
 
 @bp.route("/conclusions", methods=["GET", "POST"])
 @login_required
 def conclusions(slug: str):
-    event, access = services.outcomes_event(slug, current_user)
-    outcome = services.event_outcome(event)
+    event, access = outcome_access.outcomes_event(slug, current_user)
+    outcome = reading.event_outcome(event)
     if request.method == "POST":
         _require(access.can_record)
         services.check_editable(outcome.review_status)
@@ -162,17 +164,17 @@ def conclusions(slug: str):
         access=access,
         outcome=outcome,
         review_form=ReviewForm(formdata=None),
-        review_steps=services.review_steps(outcome.review_status, access),
+        review_steps=outcome_review.review_steps(outcome.review_status, access),
     )
 
 
 @bp.route("/conclusions/review", methods=["POST"])
 @login_required
 def review_conclusions(slug: str):
-    event, access = services.outcomes_event(slug, current_user)
+    event, access = outcome_access.outcomes_event(slug, current_user)
     form = ReviewForm()
     if form.validate():
-        status = services.review_event_outcome(
+        status = outcome_review.review_event_outcome(
             event, request.form.get("step", ""), access, current_user, form.note.data
         )
         db.session.commit()
@@ -186,7 +188,7 @@ def review_conclusions(slug: str):
 @login_required
 def session_outcome(slug: str, session_id: int):
     event, access = _event_with_themes(slug)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     return _session_page(event, access, session, outcome)
 
 
@@ -202,7 +204,7 @@ def _back_to_session(event: Event, session: Session, anchor: str | None = None):
 def save_summary(slug: str, session_id: int):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     services.check_editable(outcome.review_status)
     form = SummaryForm()
     if form.validate():
@@ -223,7 +225,7 @@ def save_summary(slug: str, session_id: int):
 def add_item(slug: str, session_id: int, collection: str):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     services.check_editable(outcome.review_status)
     form = item_form(collection, event)
     if form.validate():
@@ -232,7 +234,7 @@ def add_item(slug: str, session_id: int, collection: str):
         except ConsultationError as error:
             db.session.rollback()
             attach_error(form, error)
-            session, outcome = services.outcome_for_session(event, session_id)
+            session, outcome = reading.outcome_for_session(event, session_id)
         else:
             db.session.commit()
             flash(_("Added."), "success")
@@ -245,7 +247,7 @@ def add_item(slug: str, session_id: int, collection: str):
 def edit_item(slug: str, session_id: int, collection: str, item_id: int):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     item = services.outcome_item(outcome, collection, item_id)
     services.check_editable(outcome.review_status)
     form = item_form(collection, event, item if request.method == "GET" else None)
@@ -267,7 +269,7 @@ def edit_item(slug: str, session_id: int, collection: str, item_id: int):
 def delete_item(slug: str, session_id: int, collection: str, item_id: int):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     services.delete_item(outcome, collection, item_id)
     db.session.commit()
     flash(_("Deleted."), "success")
@@ -279,7 +281,7 @@ def delete_item(slug: str, session_id: int, collection: str, item_id: int):
 def move_item(slug: str, session_id: int, collection: str, item_id: int):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction"))
     if step is None:
         abort(400)
@@ -293,7 +295,7 @@ def move_item(slug: str, session_id: int, collection: str, item_id: int):
 def commitment_status(slug: str, session_id: int, item_id: int):
     event, access = _event_with_themes(slug)
     _require(access.can_record)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     commitment = services.outcome_item(outcome, "commitments", item_id)
     form = CommitmentStatusForm(prefix=f"commitment-{commitment.id}")
     if form.validate():
@@ -324,11 +326,11 @@ def commitment_status(slug: str, session_id: int, item_id: int):
 @login_required
 def review_session(slug: str, session_id: int):
     event, access = _event_with_themes(slug)
-    session, outcome = services.outcome_for_session(event, session_id)
+    session, outcome = reading.outcome_for_session(event, session_id)
     form = ReviewForm()
     if not form.validate():
         return _session_page(event, access, session, outcome, UNPROCESSABLE, review=form)
-    status = services.take_review_step(
+    status = outcome_review.take_review_step(
         outcome, request.form.get("step", ""), access, current_user, form.note.data
     )
     db.session.commit()

@@ -22,11 +22,7 @@ from consultation.outcomes.models import (
     Recommendation,
     SessionOutcome,
 )
-from consultation.outcomes.services import (
-    event_outcome,
-    outcome_sessions,
-    session_outcomes,
-)
+from consultation.outcomes.reading import event_outcome, outcome_sessions, session_outcomes
 from consultation.registrations.configuration import settings_for
 from consultation.registrations.models import Gender, Registration, RegistrationStatus
 from consultation.reports import charts

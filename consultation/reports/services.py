@@ -18,9 +18,7 @@ from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound, Unavailable
 from consultation.events.access import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
 from consultation.events.models import Event
-from consultation.outcomes.services import (
-    outcome_access,
-)
+from consultation.outcomes.access import outcome_access
 from consultation.reports.gather import report_size
 from consultation.reports.models import (
     JOB_DEADLINE,
