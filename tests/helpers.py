@@ -1,5 +1,6 @@
 """Values and small functions shared by the tests (fixtures live in conftest.py)."""
 
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -10,7 +11,14 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import psycopg
+import pypdf
+from babel.messages.pofile import read_po
 from sqlalchemy.engine import make_url
+
+from consultation import PROJECT_ROOT
+from consultation.reports import rendering
+from consultation.reports import services as reports
+from consultation.reports.models import Audience, ReportKind
 
 PASSWORD = "correct horse battery staple"
 # The CSRF token a page hands its forms.
@@ -193,3 +201,29 @@ def shown(html: str) -> str:
     """What a reader sees of a page's text: no tags, and no isolate characters around the
     user text that messages carry."""
     return re.sub(r"<[^>]+>|[\u2066-\u2069]", "", html)
+
+
+def pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC, language="en") -> bytes:
+    with app.test_request_context():
+        event = reports.event_by_slug(event.slug, *reports.EVENT_PAGE_OPTIONS)
+        html = rendering.report_html(event, kind, audience, language)
+        return rendering.render_report(event, kind, audience, language, html).content
+
+
+def translated(language: str, english: str) -> str:
+    text = catalogue(language)[english].string
+    assert text and text != english
+    return text
+
+
+TRANSLATIONS = PROJECT_ROOT / "consultation" / "translations"
+
+
+def catalogue(language: str):
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        return read_po(file, locale=language)

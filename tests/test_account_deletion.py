@@ -10,8 +10,8 @@ from consultation.db import db
 from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage
 from consultation.registrations.models import Moderation, Registration
+from tests.factories import configure, form
 from tests.helpers import PASSWORD, link_in, open_link
-from tests.test_registrations import configure, form
 
 ADDRESS = "leila@ngo.example"
 

@@ -26,8 +26,8 @@ from consultation.registrations.models import (
     RegistrationStatus,
 )
 from tests.conftest import IN_CI, TEST_DATABASE_URL
+from tests.factories import configure
 from tests.helpers import fresh_postgres_database
-from tests.test_registrations import configure
 
 OUTPUT = re.compile(r"^(?P<path>/\S+): (?P<size>[\d,]+) bytes, SHA-256 (?P<sha256>[0-9a-f]{64})$")
 

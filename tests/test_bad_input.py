@@ -2,7 +2,7 @@
 
 from consultation.accounts.models import Role
 from consultation.registrations.models import Moderation
-from tests.test_registrations import configure, form
+from tests.factories import configure, form
 
 
 def test_nul_characters_are_refused_everywhere(app, client, make_event, make_user):

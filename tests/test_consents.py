@@ -18,8 +18,8 @@ from consultation.registrations.consents import Consent, ConsentRecord
 from consultation.registrations.models import Moderation, Registration, RegistrationSettings
 from consultation.registrations.sensitive_access import SENSITIVE_COLUMNS
 from consultation.reports import gather
+from tests.factories import configure, form, registrations
 from tests.helpers import link_in, open_link
-from tests.test_registrations import configure, form, registrations
 
 SETTINGS = {
     "opens_at": "2026-01-01T09:00",

@@ -17,8 +17,7 @@ from consultation.privacy import retention
 from consultation.registrations.models import Moderation, Registration
 from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportExport, ReportKind
-from tests.test_manage_registrations import register
-from tests.test_registrations import configure, registrations
+from tests.factories import configure, register, registrations
 
 # What the French and Arabic catalogues say for labels the pages must show.
 TRANSLATED = {

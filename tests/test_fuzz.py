@@ -42,7 +42,8 @@ from consultation.outcomes.models import ReviewStatus
 from consultation.registrations.models import Moderation
 from consultation.taxonomy.models import Theme
 from tests import test_access_matrix, test_reports
-from tests.helpers import Page, baseline, link_in, open_link
+from tests.factories import configure, form, recommendation
+from tests.helpers import Page, baseline, link_in, open_link, pdf_text, render
 from tests.test_access_matrix import (
     ARGUMENTS,
     COLLECTION,
@@ -60,8 +61,6 @@ from tests.test_access_matrix import (
     signed_in_client,
     urls,
 )
-from tests.test_registrations import configure, form
-from tests.test_reports import pdf_text, recommendation, render
 
 # Fixtures of other modules: the access matrix's world (event A with its team and objects,
 # the draft event B) and the reports' consultation (sessions with reviewed outcomes).

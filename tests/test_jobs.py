@@ -24,9 +24,9 @@ from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.privacy.retention import RETENTION_JOB_ID
 from consultation.registrations.models import Registration
 from tests.conftest import IN_CI, Client, app_config
+from tests.factories import outbox_rows, queue_email
 from tests.mail_server import running_mail_server
 from tests.registering import REGISTRATION_FORM, take_registrations
-from tests.test_outbox import outbox_rows, queue_email
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -19,9 +19,9 @@ from consultation.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
+from tests.factories import configure, register, registrations
 from tests.helpers import link_in, open_link, unchanged_form
 from tests.mail_server import running_mail_server
-from tests.test_registrations import configure, form, registrations
 
 
 @pytest.fixture
@@ -38,15 +38,6 @@ def organiser(client, make_user, add_to_team, event):
     add_to_team(event, user)
     client.login(user.email)
     return user
-
-
-def register(app, event, *emails, **changes):
-    visitor = app.test_client()
-    for email in emails:
-        assert (
-            visitor.submit(f"/events/{event.slug}/register", form(email, **changes)).status_code
-            == 200
-        )
 
 
 def test_the_table_searches_filters_and_sorts(app, client, event, organiser):

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from consultation.agenda.models import Session, SessionKind
 from consultation.db import db
 from consultation.events.models import Event, TeamRole
-from tests.test_registrations import configure, form
-from tests.test_translations import translated
+from tests.factories import configure, form
+from tests.helpers import translated
 
 ARABIC = {"Accept-Language": "ar"}
 FRENCH = {"Accept-Language": "fr"}

@@ -8,32 +8,8 @@ import sqlalchemy as sa
 from consultation import mail
 from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage, OutboxStatus, TemporaryFailure, deliver_due_messages
+from tests.factories import Recipient, outbox_rows, queue_email
 from tests.mail_server import running_mail_server
-
-
-class Recipient:
-    display_name = "Hana Yousef"
-    language = "en"
-
-
-def queue_email(app, recipient="hana@example.org"):
-    with app.test_request_context():
-        mail.send_email(
-            recipient,
-            "Choose your password",
-            "accounts/activation",
-            "en",
-            user=Recipient(),
-            invited_by=None,
-            activation_url="http://consultation.test/activate/abc",
-            max_age_days=7,
-        )
-        db.session.commit()
-
-
-def outbox_rows(app):
-    with app.app_context():
-        return db.session.scalars(sa.select(OutboxMessage)).all()
 
 
 def make_due(app):

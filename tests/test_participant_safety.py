@@ -32,9 +32,8 @@ from consultation.registrations.models import (
 from consultation.reports.models import Audience, ReportKind
 from consultation.reports.store import report_store
 from tests.conftest import Client, app_config
-from tests.helpers import CSRF_INPUT, link_in, open_link
-from tests.test_registrations import configure, form
-from tests.test_reports import pdf_text, render
+from tests.factories import configure, form
+from tests.helpers import CSRF_INPUT, link_in, open_link, pdf_text, render
 
 # Registering someone else's address ---------------------------------------------------------
 

@@ -23,8 +23,8 @@ from consultation.registrations import seats
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import store as report_store
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from tests.factories import configure, form, registrations
 from tests.helpers import link_in, open_link, unchanged_form
-from tests.test_registrations import configure, form, registrations
 
 TODAY = now_utc().date()
 

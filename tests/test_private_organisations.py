@@ -25,8 +25,8 @@ from consultation.registrations import services as registrations
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import gather
 from consultation.reports.models import Audience, ReportKind
+from tests.factories import configure, form
 from tests.helpers import link_in, open_link
-from tests.test_registrations import configure, form
 
 TYPED = "Tripoli Community Aid"
 

@@ -12,9 +12,9 @@ from consultation.registrations.models import (
     Moderation,
     Registration,
     RegistrationChange,
-    RegistrationSettings,
     RegistrationStatus,
 )
+from tests.factories import configure, form, registrations
 from tests.helpers import CSRF_INPUT, link_in, open_link
 
 
@@ -25,51 +25,6 @@ def open_event(app, make_event, make_organisation):
     make_organisation("Amel Association", "AMEL")
     configure(app, event, capacity=2, moderation=Moderation.AUTOMATIC)
     return event
-
-
-def configure(app, event, **values):
-    with app.app_context():
-        settings = db.session.get(RegistrationSettings, event.id) or RegistrationSettings(
-            event_id=event.id, confirmed_count=0
-        )
-        defaults = {
-            "opens_at": now_utc() - timedelta(days=1),
-            "closes_at": now_utc() + timedelta(days=30),
-            "waitlist_enabled": True,
-            "questions": ["gender", "accessibility_needs", "visa_letter"],
-            "privacy_notice": "IOM and ICVA control your data; it is deleted 90 days after the event.",
-        }
-        for name, value in {**defaults, **values}.items():
-            setattr(settings, name, value)
-        db.session.add(settings)
-        db.session.commit()
-
-
-def form(email: str, **changes) -> dict:
-    return {
-        "full_name": "Leila Mansour",
-        "email": email,
-        "organisation_id": "0",
-        "new_organisation_name": "Tripoli Community Aid",
-        "new_organisation_type": "local_ngo",
-        "new_organisation_level": "local",
-        "new_organisation_country": "LB",
-        "job_title": "Protection officer",
-        "country_of_work": "LB",
-        "gender": "woman",
-        "accessibility_needs": "Step-free access",
-        "consent": "y",
-        **changes,
-    }
-
-
-def registrations(app, event):
-    with app.app_context():
-        return db.session.scalars(
-            sa.select(Registration)
-            .where(Registration.event_id == event.id)
-            .order_by(Registration.id)
-        ).all()
 
 
 def test_a_participant_registers_and_is_confirmed_by_email(app, client, open_event, outbox):

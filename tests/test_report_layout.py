@@ -27,7 +27,8 @@ from consultation.outcomes.models import Addressee, Priority
 from consultation.registrations.models import Registration
 from consultation.reports.models import Audience, ReportKind
 from consultation.taxonomy.models import Theme
-from tests.test_reports import make_organisation, make_registration, render
+from tests.factories import add_organisation, add_registration
+from tests.helpers import render
 
 MILLIMETRE = 72 / 25.4
 # The page margins of report.css, left and right.
@@ -58,7 +59,7 @@ SHOWN = {
 
 
 def organisation_with_acronym(name: str, acronym: str):
-    organisation = make_organisation(name)
+    organisation = add_organisation(name)
     organisation.acronym, organisation.acronym_key = acronym, acronym.casefold()
     return organisation
 
@@ -82,7 +83,7 @@ def crowded(app, make_event, make_user):
         )
         stored.themes = [theme]
         stored.partners = [
-            EventPartner(organisation=make_organisation(token("PARTNER")), role=PartnerRole.HOST)
+            EventPartner(organisation=add_organisation(token("PARTNER")), role=PartnerRole.HOST)
         ]
         session = Session(
             event_id=stored.id,
@@ -125,7 +126,7 @@ def crowded(app, make_event, make_user):
         for step in ("submit", "approve", "publish"):
             review.take_review_step(outcome, step, access, actor)
         member = organisation_with_acronym(token("MEMBERORG"), token("ACRONYM"))
-        make_registration(stored, 1, member, consent=True)
+        add_registration(stored, 1, member, consent=True)
         db.session.flush()
         registration = db.session.scalar(sa.select(Registration))
         registration.full_name = token("DELEGATE")

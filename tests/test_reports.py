@@ -29,7 +29,6 @@ from consultation.outcomes import access as outcome_access
 from consultation.outcomes import reading, review
 from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import (
-    Addressee,
     KeyPoint,
     Priority,
     Recommendation,
@@ -41,51 +40,16 @@ from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.reports.pdf import render_pdf
 from consultation.taxonomy.models import Series
+from tests.factories import add_organisation, add_registration, recommendation
+from tests.helpers import pdf_text, render
 
 SPEAKER = "Rania Haddad"
 SPEAKER_ORGANISATION = "Basmeh and Zeitooneh"
 ON_RECORD_SPEAKER = "Omar Farouk"
 
 
-def recommendation(text: str, priority: Priority = Priority.MEDIUM):
-    return outcomes.RecommendationDetails(text, [Addressee.IOM], None, priority, [])
-
-
-def pdf_text(content: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
 def page_texts(content: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
-
-
-def make_organisation(name, kind=OrganisationType.NATIONAL_NGO, level=OrganisationLevel.NATIONAL):
-    organisation = Organisation(
-        name=name, name_key=name.casefold(), type=kind, level=level, country="JO"
-    )
-    db.session.add(organisation)
-    return organisation
-
-
-def make_registration(event, number, organisation, consent, country="JO"):
-    db.session.add(
-        Registration(
-            event_id=event.id,
-            status=RegistrationStatus.CONFIRMED,
-            full_name=f"Participant {number:03d}",
-            email=f"participant{number}@ngo.example",
-            email_key=f"participant{number}@ngo.example",
-            organisation=organisation,
-            country_of_work=country,
-            consented_at=now_utc(),
-            privacy_notice_version=1,
-            listed_to_participants=consent,
-            named_in_report=consent,
-            accessibility_needs="Wheelchair access" if number == 1 else None,
-            management_token_hash=f"{number:064d}",
-        )
-    )
 
 
 def add_session(event, title, attribution, hour, speaker=None, organisation=None):
@@ -134,8 +98,8 @@ def consultation(app, make_event, make_user, add_to_team):
         stored = db.session.get(Event, event.id)
         stored.series = Series(name="IOM–NGO Humanitarian Consultations", code="MENA")
         user = db.session.merge(organiser)
-        speaker_organisation = make_organisation(SPEAKER_ORGANISATION)
-        international = make_organisation(
+        speaker_organisation = add_organisation(SPEAKER_ORGANISATION)
+        international = add_organisation(
             "Global Relief", OrganisationType.INTERNATIONAL_NGO, OrganisationLevel.INTERNATIONAL
         )
         open_session = add_session(
@@ -164,18 +128,9 @@ def consultation(app, make_event, make_user, add_to_team):
         record(stored, draft, user, ["Unreviewed diversion idea."], ReviewStatus.DRAFT)
         for number in range(1, 13):
             organisation = international if number <= 7 else speaker_organisation
-            make_registration(
-                stored, number, organisation, consent=number % 2 == 0 and number <= 10
-            )
+            add_registration(stored, number, organisation, consent=number % 2 == 0 and number <= 10)
         db.session.commit()
     return event
-
-
-def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC, language="en") -> bytes:
-    with app.test_request_context():
-        event = reports.event_by_slug(event.slug, *reports.EVENT_PAGE_OPTIONS)
-        html = rendering.report_html(event, kind, audience, language)
-        return rendering.render_report(event, kind, audience, language, html).content
 
 
 def test_the_public_outcome_report_holds_every_section_and_only_reviewed_content(app, consultation):
@@ -245,10 +200,10 @@ def test_statistics_equal_the_database_and_hide_small_groups(app, consultation):
 def test_small_groups_are_shown_as_fewer_than_five(app, consultation):
     with app.app_context():
         event = db.session.get(Event, consultation.id)
-        lone = make_organisation(
+        lone = add_organisation(
             "Tiny Local Group", OrganisationType.LOCAL_NGO, OrganisationLevel.LOCAL
         )
-        make_registration(event, 50, lone, consent=False, country="LB")
+        add_registration(event, 50, lone, consent=False, country="LB")
         db.session.commit()
     text = pdf_text(render(app, consultation))
     assert re.search(r"Local NGO / community-based\s+organisation\s*<5", text)
@@ -431,9 +386,9 @@ def test_gathering_a_report_takes_the_same_queries_whatever_its_size(
                 event, f"Extra {hour}", Attribution.ON_RECORD, hour, "Extra Speaker"
             )
             record(event, session, None, ["One", "Two"], ReviewStatus.PUBLISHED)
-        extra = make_organisation("Another NGO")
+        extra = add_organisation("Another NGO")
         for number in range(100, 130):
-            make_registration(event, number, extra, consent=True)
+            add_registration(event, number, extra, consent=True)
         # Beyond 500 items, where loading by lists of ids would take a second query.
         _, outcome = reading.outcome_for_session(event, session.id)
         outcome.review_status = ReviewStatus.DRAFT
@@ -703,8 +658,8 @@ def test_every_font_in_a_report_is_one_the_application_ships(app, consultation, 
         outcome = reading.event_outcome(event)
         outcome.executive_summary = f"We agreed {EMOJI}"
         # A group of fewer than five: the other groups are shown rounded, "≈5".
-        lone = make_organisation("Tiny Local Group", OrganisationType.LOCAL_NGO)
-        make_registration(event, 50, lone, consent=False, country="LB")
+        lone = add_organisation("Tiny Local Group", OrganisationType.LOCAL_NGO)
+        add_registration(event, 50, lone, consent=False, country="LB")
         db.session.commit()
     content = render(app, consultation, kind, Audience.INTERNAL, language)
     if kind is ReportKind.OUTCOME:

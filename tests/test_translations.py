@@ -9,16 +9,11 @@ import pytest
 from babel.messages.pofile import read_po
 
 from consultation import PROJECT_ROOT
-from tests.test_registrations import configure, form
+from tests.factories import configure, form
+from tests.helpers import catalogue, translated
 
-TRANSLATIONS = PROJECT_ROOT / "consultation" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 LANGUAGES = ("fr", "ar")
-
-
-def catalogue(language: str):
-    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
-        return read_po(file, locale=language)
 
 
 def messages(language: str):
@@ -84,12 +79,6 @@ def test_the_catalogues_hold_every_message_of_the_code(tmp_path: Path):
     for language in LANGUAGES:
         known = {message.id for message in messages(language)}
         assert wanted - known == set(), f"run `make translations` and translate ({language})"
-
-
-def translated(language: str, english: str) -> str:
-    text = catalogue(language)[english].string
-    assert text and text != english
-    return text
 
 
 def test_pages_speak_the_visitors_language(client):

@@ -14,8 +14,8 @@ import consultation
 from consultation.accounts.models import Role
 from consultation.forms import Form
 from consultation.registrations.models import Moderation
+from tests.factories import configure, form, registrations
 from tests.helpers import PASSWORD, open_link
-from tests.test_registrations import configure, form, registrations
 
 RIGHT_TO_LEFT_OVERRIDE, POP = "\u202e", "\u202c"
 

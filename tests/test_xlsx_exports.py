@@ -8,8 +8,7 @@ import pytest
 
 from consultation.accounts.models import Role
 from consultation.registrations.models import Moderation
-from tests.test_manage_registrations import register
-from tests.test_registrations import configure
+from tests.factories import configure, register
 
 FORMULA = '=HYPERLINK("https://evil.example","Click")'
 LONG_NEEDS = ", ".join(["Step-free access to every room"] * 10)

@@ -27,6 +27,9 @@ from consultation.registrations.links import management_url, new_management_toke
 from consultation.registrations.models import Registration, RegistrationSettings
 from tests.helpers import PASSWORD
 
+# Slow (a browser each): `make test` and CI run them; `pytest -m "not browser"` skips them.
+pytestmark = pytest.mark.browser
+
 AXE = PROJECT_ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 REPORTED_IMPACTS = {"serious", "critical"}

@@ -1,22 +1,15 @@
 """An organiser sets up a whole edition in the browser; a visitor finds it and its agenda."""
 
 import icalendar
+import pytest
 from playwright.sync_api import Page, expect
 
 from consultation.accounts.models import Role
 from consultation.events.models import EventStatus
-from tests.helpers import PASSWORD
+from tests.browser.helpers import choose, sign_in
 
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).select_option(label=option)
+# Slow (a browser each): `make test` and CI run them; `pytest -m "not browser"` skips them.
+pytestmark = pytest.mark.browser
 
 
 def test_an_organiser_builds_and_publishes_an_edition(page: Page, make_user, themes):

@@ -4,13 +4,17 @@ and the outcome report downloads as a PDF that holds them."""
 from datetime import UTC, datetime
 
 import pypdf
+import pytest
 from playwright.sync_api import Page, expect
 
 from consultation.accounts.models import Role
 from consultation.agenda.models import Attribution, Session, SessionKind
 from consultation.db import db
 from consultation.events.models import TeamRole
-from tests.browser.test_organiser_journey import choose, sign_in
+from tests.browser.helpers import choose, sign_in
+
+# Slow (a browser each): `make test` and CI run them; `pytest -m "not browser"` skips them.
+pytestmark = pytest.mark.browser
 
 
 def test_record_review_and_download_the_outcome_report(

@@ -15,9 +15,12 @@ from playwright.sync_api import Page, expect
 from consultation.accounts.models import Role
 from consultation.i18n import LANGUAGE_NAMES
 from consultation.registrations.models import Moderation
-from tests.browser.test_organiser_journey import choose, sign_in
+from tests.browser.helpers import choose, sign_in
+from tests.factories import configure
 from tests.helpers import link_in, shown
-from tests.test_registrations import configure
+
+# Slow (a browser each): `make test` and CI run them; `pytest -m "not browser"` skips them.
+pytestmark = pytest.mark.browser
 
 
 def t(app: Flask, language: str, message: str, **variables) -> str:
