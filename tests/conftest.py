@@ -305,3 +305,13 @@ def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
         return len(statements)
 
     return count_queries
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    else:
+        require_postgres()
+        with fresh_postgres_database(TEST_POSTGRES_URL) as url:
+            yield url

@@ -227,3 +227,12 @@ TRANSLATIONS = PROJECT_ROOT / "consultation" / "translations"
 def catalogue(language: str):
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
         return read_po(file, locale=language)
+
+
+PRODUCTION = {
+    "CONSULTATION_ENV": "production",
+    "SECRET_KEY": "s" * 40,
+    "BASE_URL": "https://consultation.example.org",
+    "MAIL_FROM": "Consultation <consultation@example.org>",
+    "AUDIT_KEY": "a" * 40,
+}

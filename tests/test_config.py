@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from consultation import create_app
 from consultation.config import ConfigurationError, build_config, database_url
+from tests.helpers import PRODUCTION
 
 
 def test_factory_applies_the_test_configuration(app):
@@ -20,15 +21,6 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         create_app()
-
-
-PRODUCTION = {
-    "CONSULTATION_ENV": "production",
-    "SECRET_KEY": "s" * 40,
-    "BASE_URL": "https://consultation.example.org",
-    "MAIL_FROM": "Consultation <consultation@example.org>",
-    "AUDIT_KEY": "a" * 40,
-}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ field is wrong; user text is always escaped, on the page answered, on the page a
 leads to, in emails (which never gain a header through a name or a title) and in PDFs.
 
 The routes, the role that may use each one and the objects their URLs name come from
-``tests/test_access_matrix.py``: its ``world`` is built once per test function, so one
+``tests/routes.py``: its ``world`` is built once per test function, so one
 example's accepted input is the next one's stored data; each example compares the database
 before and after itself. ``derandomize=True`` makes every run try the same inputs.
 """
@@ -41,10 +41,10 @@ from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import ReviewStatus
 from consultation.registrations.models import Moderation
 from consultation.taxonomy.models import Theme
-from tests import test_access_matrix, test_reports
+from tests import routes, test_reports
 from tests.factories import configure, form, recommendation
 from tests.helpers import Page, baseline, link_in, open_link, pdf_text, render
-from tests.test_access_matrix import (
+from tests.routes import (
     ARGUMENTS,
     COLLECTION,
     ITEM,
@@ -64,7 +64,7 @@ from tests.test_access_matrix import (
 
 # Fixtures of other modules: the access matrix's world (event A with its team and objects,
 # the draft event B) and the reports' consultation (sessions with reviewed outcomes).
-world = test_access_matrix.world
+world = routes.world
 consultation = test_reports.consultation
 
 # Hostile text ----------------------------------------------------------------------------

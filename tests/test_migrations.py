@@ -2,7 +2,6 @@
 
 import hashlib
 import importlib.util
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,18 +12,7 @@ import sqlalchemy as sa
 from consultation import create_app
 from consultation.audit import services as audit
 from consultation.db import db
-from tests.conftest import TEST_POSTGRES_URL, app_config, require_postgres
-from tests.helpers import fresh_postgres_database
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_database(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    else:
-        require_postgres()
-        with fresh_postgres_database(TEST_POSTGRES_URL) as url:
-            yield url
+from tests.conftest import app_config
 
 
 @pytest.fixture

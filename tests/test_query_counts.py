@@ -62,8 +62,8 @@ from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
 from consultation.taxonomy import services as taxonomy
 from consultation.taxonomy.models import Theme
-from tests import test_access_matrix
-from tests.test_access_matrix import (
+from tests import routes
+from tests.routes import (
     ITEM,
     MATRIX,
     OUT,
@@ -79,7 +79,7 @@ from tests.test_access_matrix import (
 )
 
 # A fixture of the access matrix: event A with its team and objects, the draft event B.
-world = test_access_matrix.world
+world = routes.world
 
 # Small pages, so that a few more objects spill past the first one. Each is above what the
 # world holds once grown by one round (12 users, 5 organisations, 11 registrations of event A,
@@ -101,7 +101,7 @@ ADMIN = ("admin",)
 
 # (method, rule) -> who requests it; every one gets a 200 according to MATRIX, or the 303 of
 # an emailed link that leads to its page. The participant's client has opened their
-# registration's link (see test_access_matrix.LINKS_OPENED); a password link is opened, in
+# registration's link (see routes.LINKS_OPENED); a password link is opened, in
 # the order of this table, before its page.
 PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/"): PUBLIC,

@@ -10,8 +10,7 @@ from consultation import create_app
 from consultation.accounts.models import Role
 from consultation.config import build_config
 from tests.conftest import app_config
-from tests.helpers import PASSWORD
-from tests.test_config import PRODUCTION
+from tests.helpers import PASSWORD, PRODUCTION
 
 
 def fail_login(client, email: str, address: str = "192.0.2.1"):

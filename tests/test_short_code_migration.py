@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from consultation import create_app
 from consultation.db import db, now_utc
 from tests.conftest import app_config
-from tests.test_migrations import empty_database  # noqa: F401 (a fixture, used by name)
 
 
 def upgrade(app, revision: str) -> None:
@@ -15,7 +14,7 @@ def upgrade(app, revision: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_events_in_no_series_get_their_title_initials(empty_database):  # noqa: F811
+def test_events_in_no_series_get_their_title_initials(empty_database):
     app = create_app(app_config(empty_database))
     upgrade(app, "0009")
     with app.app_context():

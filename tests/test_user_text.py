@@ -135,7 +135,7 @@ def mixed_world(app, make_user, make_event, add_to_team):
     from consultation.db import db
     from consultation.events import services as events
     from consultation.events.models import Event, PartnerRole
-    from tests.test_access_matrix import _open_registration, _organisation, _register, _session
+    from tests.routes import _open_registration, _organisation, _register, _session
 
     event = make_event(title="Access now.", working_languages=["en", "ar"], venue="Hall A.")
     organisers = {}
