@@ -5,14 +5,8 @@ import sqlalchemy as sa
 from consultation.accounts.models import Role, User
 from consultation.agenda.models import Attribution, Session, SessionKind
 from consultation.db import db
-from consultation.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_AGENDA,
-    DEMO_EVENT_SLUG,
-    DEMO_EVENT_TRANSLATIONS,
-    DEMO_ORGANISATIONS,
-    DEMO_SESSION_TRANSLATIONS,
-)
+from consultation.demo import DEMO_EVENT_SLUG
+from consultation.demo.data import load
 from consultation.events.models import Event
 from consultation.organisations.models import Organisation, OrganisationLevel
 from consultation.outcomes.models import (
@@ -25,7 +19,6 @@ from consultation.outcomes.models import (
     ReviewStatus,
     SessionOutcome,
 )
-from consultation.registrations.demo import DEMO_NGOS
 from consultation.registrations.models import Registration, RegistrationStatus
 
 
@@ -173,10 +166,15 @@ def test_the_demo_has_reviewed_outcomes_for_every_session(app):
 
 def test_chatham_house_outcomes_name_no_person_and_no_organisation(app):
     app.test_cli_runner().invoke(args=["demo", "seed"])
-    names = {name for _, name, _ in DEMO_ACCOUNTS}
-    names |= {person[0] for *_, people in DEMO_AGENDA for person in people}
-    names |= {name for name, acronym, *_ in (*DEMO_ORGANISATIONS, *DEMO_NGOS)}
-    acronyms = {acronym for _, acronym, *_ in (*DEMO_ORGANISATIONS, *DEMO_NGOS)}
+    organisations = [*load("organisations")["organisations"], *load("registrations")["ngos"]]
+    names = {account["name"] for account in load("accounts")["accounts"]}
+    names |= {
+        person["name"]
+        for session in load("agenda")["sessions"]
+        for person in session.get("people", ())
+    }
+    names |= {organisation["name"] for organisation in organisations}
+    acronyms = {organisation["acronym"] for organisation in organisations}
     with app.app_context():
         rule = sa.select(Session.id).where(Session.attribution == Attribution.CHATHAM_HOUSE)
         texts = [
@@ -215,13 +213,15 @@ def test_the_demo_event_and_every_session_are_translated_into_arabic_and_french(
             for field in Event.TRANSLATED_FIELDS:
                 assert event.translation(language, field), (language, field)
         sessions = db.session.scalars(sa.select(Session).where(Session.event_id == event.id)).all()
-        assert len(sessions) == len(DEMO_AGENDA)
+        assert len(sessions) == len(load("agenda")["sessions"])
         for session in sessions:
             assert session.translation("ar", "title"), session.title
             assert session.translation("fr", "title"), session.title
         arabic_title = event.translation("ar", "title")
-        french_session_title = DEMO_SESSION_TRANSLATIONS["Humanitarian access in the region today"][
-            "fr"
+        [french_session_title] = [
+            session["translations"]["fr"]
+            for session in load("agenda")["sessions"]
+            if session["title"] == "Humanitarian access in the region today"
         ]
 
     event_page = client.get(f"/events/{DEMO_EVENT_SLUG}", headers={"Accept-Language": "ar"})
@@ -232,12 +232,13 @@ def test_the_demo_event_and_every_session_are_translated_into_arabic_and_french(
 
 
 def test_the_demo_translations_match_the_agenda_and_keep_the_markdown_structure(app):
-    assert set(DEMO_SESSION_TRANSLATIONS) == {title for _, _, _, _, title, *_ in DEMO_AGENDA}
-    assert all(set(titles) == {"ar", "fr"} for titles in DEMO_SESSION_TRANSLATIONS.values())
+    assert all(
+        set(session["translations"]) == {"ar", "fr"} for session in load("agenda")["sessions"]
+    )
     app.test_cli_runner().invoke(args=["demo", "seed"])
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG))
-        for language, texts in DEMO_EVENT_TRANSLATIONS.items():
+        for language, texts in load("event")["translations"].items():
             assert set(texts) == set(Event.TRANSLATED_FIELDS)
             for field in ("summary", "description"):
                 original, translated = getattr(event, field), texts[field]
