@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.db import db
-from consultation.demo.accounts import CreatedAccount, demo_email, seed_accounts
 from consultation.demo.event import (
     DEMO_EVENT_SLUG,
     create_demo_event,
@@ -17,6 +16,7 @@ from consultation.demo.event import (
 )
 from consultation.demo.outcomes import seed_outcomes
 from consultation.demo.registrations import seed_registrations
+from consultation.demo.users import CreatedAccount, demo_email, seed_accounts
 from consultation.events.models import Event
 from consultation.taxonomy.seed import seed_themes
 

@@ -10,8 +10,8 @@ from consultation.accounts.models import Role
 from consultation.agenda.models import Attribution, SessionKind, SpeakerRole
 from consultation.agenda.services import SessionDetails, add_speaker, save_session
 from consultation.db import db
-from consultation.demo.accounts import demo_email
 from consultation.demo.data import load
+from consultation.demo.users import demo_email
 from consultation.events.models import (
     Event,
     EventMember,
