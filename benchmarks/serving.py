@@ -6,7 +6,7 @@ ratio to hello world's requests per second, and the workers' CPU time per reques
 /proc); then a burst of 1,000 registrations sent by 32 clients for 300 seats; then the RSS of
 each worker of a fresh server over 10,000 mixed requests.
 
-    .venv/bin/flask --app consultation demo scale          # once, on the database below
+    .venv/bin/python benchmarks/scale_data.py --database-url sqlite:////tmp/scale.sqlite3  # once
     .venv/bin/python benchmarks/serving.py --database-url sqlite:////tmp/scale.sqlite3
     .venv/bin/python benchmarks/serving.py \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/scale

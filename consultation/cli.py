@@ -2,9 +2,7 @@
 
 import getpass
 import os
-import secrets
 import shutil
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from consultation import backup, demo, jobs, mail, scale_demo
+from consultation import backup, demo, jobs, mail
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role
 from consultation.audit import services as audit
@@ -168,40 +166,6 @@ def seed_command(if_empty: bool) -> None:
     click.echo("Demo accounts (also saved to instance/demo-accounts.txt):")
     for line in lines:
         click.echo(f"  {line}")
-
-
-@demo_cli.command("scale")
-@click.option("--events", default=300, show_default=True, type=click.IntRange(min=1))
-@click.option("--registrations", default=100_000, show_default=True, type=click.IntRange(min=0))
-@click.option("--sessions", default=6000, show_default=True, type=click.IntRange(min=0))
-@click.option(
-    "--seed",
-    default=1,
-    show_default=True,
-    help="The same seed gives the same data (on the same day).",
-)
-def scale_command(events: int, registrations: int, sessions: int, seed: int) -> None:
-    """Add synthetic consultations in bulk, for load tests and benchmarks.
-
-    Adds to whatever the database holds and changes none of it: each run's events get
-    the slugs scale-<run>-..., the next free run number, with their own series and
-    organiser accounts (scale-<run>-organiser-<n>@example.org, sharing the password
-    printed at the end); the pool of 300 made-up organisations is shared by every run.
-    Events span 2015–2027, so most are past: run `privacy purge` afterwards to anonymise
-    their registrations as the retention job would have.
-    """
-    if current_app.config["CONSULTATION_ENV"] == "production":
-        raise click.ClickException("Synthetic data is not added to a production installation.")
-    started = time.perf_counter()
-    password = secrets.token_urlsafe(12)
-    counts = scale_demo.fill_scale_data(events, registrations, sessions, seed, password)
-    db.session.commit()
-    elapsed = time.perf_counter() - started
-    run = counts.pop("run")
-    click.echo(f"Run {run} added in {elapsed:.1f} s; its events' slugs start with scale-{run}-.")
-    for name, count in counts.items():
-        click.echo(f"  {name.replace('_', ' ')}: {count:,}")
-    click.echo(f"Organiser accounts: scale-{run}-organiser-<n>@example.org, password {password}")
 
 
 @accounts_cli.command("invite")

@@ -468,7 +468,7 @@ def test_a_bulk_action_never_promotes_the_people_it_moves(app, client, event, or
 
 def demo_time_zones() -> list[str]:
     """Every zone the demo consultation and the scale demo hold events in."""
-    from consultation.scale_demo import REGIONS
+    from benchmarks.scale_data import REGIONS
 
     cities = (
         city for _weight, _code, hosts, _countries, _languages in REGIONS.values() for city in hosts

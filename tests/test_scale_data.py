@@ -1,14 +1,16 @@
-"""`flask demo scale`: synthetic consultations in bulk, held to the rules the application
+"""benchmarks/scale_data.py: synthetic consultations in bulk, held to the rules the application
 relies on (seats counted, one address per event, a rooms timetable without clashes...)."""
 
 import re
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+import click
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from benchmarks.scale_data import add_scale_data
 from consultation.accounts.models import User
 from consultation.agenda.models import Session, SessionKind
 from consultation.db import db
@@ -22,13 +24,11 @@ from consultation.registrations.models import (
     RegistrationStatus,
 )
 
-SMALL = ("--events", "3", "--registrations", "200", "--sessions", "30")
+SMALL = {"events": 3, "registrations": 200, "sessions": 30, "seed": 1}
 
 
-def scale(app, *args: str) -> str:
-    result = app.test_cli_runner().invoke(args=["demo", "scale", *SMALL, *args])
-    assert result.exit_code == 0, result.output
-    return result.output
+def scale(app, **changes: int) -> str:
+    return add_scale_data(app, **{**SMALL, **changes})
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_a_second_run_adds_the_same_events_beside_the_first(app, output):
 
 
 def test_another_seed_gives_other_events(app, output):
-    scale(app, "--seed", "2")
+    scale(app, seed=2)
     with app.app_context():
         by_run = [
             rows(
@@ -247,7 +247,7 @@ def test_another_seed_gives_other_events(app, output):
 
 
 def test_a_larger_run_spreads_registrations_unevenly_among_returning_people(app):
-    scale(app, "--events", "40", "--registrations", "2000", "--sessions", "400")
+    scale(app, events=40, registrations=2000, sessions=400)
     with app.app_context():
         per_event = db.session.scalars(
             sa.select(sa.func.count()).select_from(Registration).group_by(Registration.event_id)
@@ -274,8 +274,7 @@ def test_a_larger_run_spreads_registrations_unevenly_among_returning_people(app)
 
 def test_it_refuses_a_production_installation(app, monkeypatch):
     monkeypatch.setitem(app.config, "CONSULTATION_ENV", "production")
-    result = app.test_cli_runner().invoke(args=["demo", "scale", *SMALL])
-    assert result.exit_code == 1
-    assert "production" in result.output
+    with pytest.raises(click.ClickException, match="production"):
+        scale(app)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0

@@ -1,4 +1,15 @@
-"""Synthetic consultations at scale, for load tests and benchmarks (``flask demo scale``).
+"""Synthetic consultations at scale, for load tests and the benchmarks beside this file.
+
+    .venv/bin/python benchmarks/scale_data.py --database-url sqlite:////tmp/scale.sqlite3 \\
+        [--events 300] [--registrations 100000] [--sessions 6000] [--seed 1]
+
+Adds to whatever the database holds and changes none of it: each run's events get the slugs
+scale-<run>-..., the next free run number, with their own series and organiser accounts
+(scale-<run>-organiser-<n>@example.org, sharing the password printed at the end); the pool
+of 300 made-up organisations is shared by every run. Events span 2015–2027, so most are past:
+run `flask --app consultation privacy purge` afterwards to anonymise their registrations as
+the retention job would have. Never on a production installation.
+
 
 Rows go in with bulk INSERT statements, a few thousand at a time, never as ORM objects one
 by one: 100,000 registrations take well under a minute instead of an hour. Each table receives what the
@@ -14,18 +25,22 @@ pool of organisations is shared by the runs. Names are made up and look it ("Par
 import hashlib
 import itertools
 import math
+import os
 import random
 import re
 import secrets
+import time as clock
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import click
 import sqlalchemy as sa
+from flask import Flask
 from flask_babel import force_locale
 
-from consultation import content_version
+from consultation import content_version, create_app
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User, new_session_token
 from consultation.agenda.models import (
@@ -771,7 +786,7 @@ def _add_events(
                     + "".join(
                         f"- **{theme.name_en}**: {theme.description_en}\n" for theme in plan.themes
                     )
-                    + "\n_Synthetic event made by `flask demo scale` for load tests._",
+                    + "\n_Synthetic event made by `benchmarks/scale_data.py` for load tests._",
                     "contact_email": f"consultations.{REGIONS[plan.region][1].lower()}@example.org",
                     "status": plan.status,
                     "translations": {},
@@ -1457,3 +1472,50 @@ def _commitment_history(
             }
         )
     return history
+
+
+# Running ------------------------------------------------------------------------------------
+
+
+def add_scale_data(app: Flask, events: int, registrations: int, sessions: int, seed: int) -> str:
+    """One run, committed; what it added, as the command prints it."""
+    if app.config["CONSULTATION_ENV"] == "production":
+        raise click.ClickException("Synthetic data is not added to a production installation.")
+    started = clock.perf_counter()
+    password = secrets.token_urlsafe(12)
+    with app.app_context():
+        counts = fill_scale_data(events, registrations, sessions, seed, password)
+        db.session.commit()
+    elapsed = clock.perf_counter() - started
+    run = counts.pop("run")
+    lines = [f"Run {run} added in {elapsed:.1f} s; its events' slugs start with scale-{run}-."]
+    lines += [f"  {name.replace('_', ' ')}: {count:,}" for name, count in counts.items()]
+    lines.append(f"Organiser accounts: scale-{run}-organiser-<n>@example.org, password {password}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option(
+    "--database-url",
+    default=lambda: os.environ.get("DATABASE_URL"),
+    help="The database to add to (default: DATABASE_URL); its schema must be migrated.",
+)
+@click.option("--events", default=300, show_default=True, type=click.IntRange(min=1))
+@click.option("--registrations", default=100_000, show_default=True, type=click.IntRange(min=0))
+@click.option("--sessions", default=6000, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    help="The same seed gives the same data (on the same day).",
+)
+def main(database_url: str | None, events: int, registrations: int, sessions: int, seed: int):
+    """Add synthetic consultations in bulk, for load tests and benchmarks."""
+    if not database_url:
+        raise click.UsageError("Give --database-url, or set DATABASE_URL.")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    click.echo(add_scale_data(app, events, registrations, sessions, seed))
+
+
+if __name__ == "__main__":
+    main()
