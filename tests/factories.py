@@ -1,11 +1,13 @@
 """Builders of domain objects and of what users send, shared by the tests: registration settings
 and forms, registrations, reports and queued emails."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
 from consultation import mail
+from consultation.agenda import services as agenda
+from consultation.agenda.models import Session, SessionKind
 from consultation.db import db, now_utc
 from consultation.mail import OutboxMessage
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
@@ -130,3 +132,20 @@ def outbox_rows(app):
 class Recipient:
     display_name = "Hana Yousef"
     language = "en"
+
+
+def add_session(event, title: str, start: int, hours: int = 1, day=None, **details) -> Session:
+    """A session of the event from ``start`` o'clock (a panel on its first day unless told
+    otherwise), saved through the agenda's rules; call in an app context."""
+    return agenda.save_session(
+        event,
+        None,
+        agenda.SessionDetails(
+            title=title,
+            kind=details.pop("kind", SessionKind.PANEL),
+            day=day or event.start_date,
+            start=time(start),
+            end=time(start + hours),
+            **details,
+        ),
+    )

@@ -3,7 +3,7 @@ the world the route tests run in: shared by the access matrix, the query counts 
 each of which takes the ``world`` fixture as ``world = routes.world``."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.agenda import services as agenda
-from consultation.agenda.models import Attribution, Session, SessionKind, SpeakerRole
+from consultation.agenda.models import Attribution, Session, SpeakerRole
 from consultation.db import db
 from consultation.events import access as event_access
 from consultation.events import services as events
@@ -40,6 +40,7 @@ from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
 from consultation.taxonomy.models import Series
 from consultation.taxonomy.seed import seed_themes
+from tests.factories import add_session
 from tests.helpers import open_link
 
 ROLES = (
@@ -637,18 +638,8 @@ def _organisation(name: str, acronym: str | None = None) -> Organisation:
 
 
 def _session(event: Event, title: str, day: date, start: int, room: str) -> Session:
-    return agenda.save_session(
-        event,
-        None,
-        agenda.SessionDetails(
-            title=title,
-            kind=SessionKind.PANEL,
-            day=day,
-            start=time(start),
-            end=time(start + 1),
-            room=room,
-            attribution=Attribution.CHATHAM_HOUSE,
-        ),
+    return add_session(
+        event, title, start, day=day, room=room, attribution=Attribution.CHATHAM_HOUSE
     )
 
 

@@ -26,6 +26,7 @@ from consultation.registrations import seats
 from consultation.registrations import services as registrations
 from consultation.registrations.models import Registration, RegistrationSettings
 from consultation.taxonomy.models import Theme
+from tests.factories import add_session
 from tests.helpers import CSRF_INPUT
 
 AN_HOUR_AGO = now_utc().replace(microsecond=0) - timedelta(hours=1)
@@ -44,17 +45,8 @@ def world(app, make_event, make_user, make_organisation, themes):
         events.add_partner(stored, db.session.get(Organisation, host.id), PartnerRole.HOST)
         session_ids = []
         for hour in (9, 11):
-            session = agenda.save_session(
-                stored,
-                None,
-                agenda.SessionDetails(
-                    title=f"Session at {hour}",
-                    kind=SessionKind.PANEL,
-                    day=event.start_date,
-                    start=time(hour),
-                    end=time(hour + 1),
-                    theme_ids=[stored.themes[0].id],
-                ),
+            session = add_session(
+                stored, f"Session at {hour}", hour, theme_ids=[stored.themes[0].id]
             )
             session_ids.append(session.id)
         first = db.session.get(Session, session_ids[0], options=[selectinload(Session.speakers)])
@@ -197,7 +189,7 @@ def translate_event(world):
     loaded_event(world).set_translations("ar", {"title": "مشاورة إقليمية"})
 
 
-def add_session(world):
+def add_closing_session(world):
     event = loaded_event(world)
     closing = agenda.SessionDetails(
         "Closing", SessionKind.CLOSING, event.start_date, time(15), time(16)
@@ -292,7 +284,7 @@ CHANGES = {
     "agenda": [
         retitle_event,
         translate_event,
-        add_session,
+        add_closing_session,
         retitle_session,
         translate_session,
         delete_session,
@@ -306,7 +298,7 @@ CHANGES = {
     "calendar": [
         retitle_event,
         translate_event,
-        add_session,
+        add_closing_session,
         retitle_session,
         translate_session,
         delete_session,
@@ -520,7 +512,7 @@ def test_a_page_is_rendered_once_per_version_and_each_visitor_gets_their_own_tok
     [
         ("page", retitle_event, "A new title"),
         ("agenda", retitle_session, "Renamed"),
-        ("agenda", add_session, "Closing"),
+        ("agenda", add_closing_session, "Closing"),
     ],
     ids=lambda value: getattr(value, "__name__", value),
 )

@@ -2,7 +2,7 @@
 content version (or the site's) in the same transaction, whatever field a template shows,
 and nothing private moves one."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,13 +12,14 @@ from sqlalchemy.orm import selectinload
 from consultation import content_version
 from consultation.accounts.models import Role, User
 from consultation.agenda import services as agenda
-from consultation.agenda.models import Session, SessionKind, SessionSpeaker, SpeakerRole
+from consultation.agenda.models import Session, SessionSpeaker, SpeakerRole
 from consultation.db import db, now_utc
 from consultation.events import services as events
 from consultation.events.models import Event, EventPartner, PartnerRole
 from consultation.organisations.models import Organisation
 from consultation.registrations.models import RegistrationSettings
 from consultation.taxonomy.models import Series, Theme
+from tests.factories import add_session
 
 
 @pytest.fixture
@@ -35,17 +36,8 @@ def shown(app, make_event, make_user, make_organisation, themes):
         stored.series = Series(name="Regional consultations", code="RHC")
         stored.themes = list(db.session.scalars(sa.select(Theme).order_by(Theme.id).limit(2)))
         events.add_partner(stored, db.session.get(Organisation, host.id), PartnerRole.HOST)
-        session = agenda.save_session(
-            stored,
-            None,
-            agenda.SessionDetails(
-                title="Humanitarian access",
-                kind=SessionKind.PANEL,
-                day=event.start_date,
-                start=time(9),
-                end=time(11),
-                theme_ids=[stored.themes[0].id],
-            ),
+        session = add_session(
+            stored, "Humanitarian access", 9, hours=2, theme_ids=[stored.themes[0].id]
         )
         session = db.session.get(Session, session.id, options=[selectinload(Session.speakers)])
         agenda.add_speaker(session, SpeakerRole.MODERATOR, user=db.session.get(User, staff.id))

@@ -3,14 +3,14 @@ erasable by the participant, erasable by an organiser on request."""
 
 import json
 import os
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from consultation.accounts.models import Role
 from consultation.agenda import services as agenda
-from consultation.agenda.models import Attribution, SessionKind, SessionSpeaker, SpeakerRole
+from consultation.agenda.models import Attribution, SessionSpeaker, SpeakerRole
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
 from consultation.events.access import EVENT_PAGE_OPTIONS
@@ -23,7 +23,7 @@ from consultation.registrations import seats
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import store as report_store
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
-from tests.factories import configure, form, registrations
+from tests.factories import add_session, configure, form, registrations
 from tests.helpers import link_in, open_link, unchanged_form
 
 TODAY = now_utc().date()
@@ -355,17 +355,8 @@ def test_account_emails_and_speakers_names_have_a_retention_too(app, make_event)
     with app.app_context():
         for speaker_name, stored in made.items():
             event = db.session.get(Event, stored.id, options=EVENT_PAGE_OPTIONS)
-            session = agenda.save_session(
-                event,
-                None,
-                agenda.SessionDetails(
-                    title="Humanitarian access",
-                    kind=SessionKind.PANEL,
-                    day=event.start_date,
-                    start=time(9),
-                    end=time(10),
-                    attribution=Attribution.ON_RECORD,
-                ),
+            session = add_session(
+                event, "Humanitarian access", 9, attribution=Attribution.ON_RECORD
             )
             agenda.add_speaker(session, SpeakerRole.SPEAKER, name=speaker_name, title="Director")
         for days, status in (

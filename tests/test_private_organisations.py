@@ -2,14 +2,14 @@
 public form, picker, directory or count shows it until an organiser of the event approves
 it; erasure deletes it; the directory's removals and merges say what really stops them."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from consultation.accounts.models import Role
 from consultation.agenda import services as agenda
-from consultation.agenda.models import Attribution, SessionKind, SessionSpeaker, SpeakerRole
+from consultation.agenda.models import Attribution, SessionSpeaker, SpeakerRole
 from consultation.db import db, now_utc
 from consultation.events.access import EVENT_PAGE_OPTIONS
 from consultation.events.models import Event, EventPartner, PartnerRole, TeamRole
@@ -25,7 +25,7 @@ from consultation.registrations import services as registrations
 from consultation.registrations.models import Moderation, Registration, RegistrationStatus
 from consultation.reports import gather
 from consultation.reports.models import Audience, ReportKind
-from tests.factories import configure, form
+from tests.factories import add_session, configure, form
 from tests.helpers import link_in, open_link
 
 TYPED = "Tripoli Community Aid"
@@ -332,18 +332,8 @@ def test_merging_duplicates_moves_partners_speakers_commitments_and_registration
         add_partner(a, db.session.merge(kept), PartnerRole.SPONSOR)
         add_partner(a, db.session.merge(duplicate), PartnerRole.CO_ORGANISER)
         add_partner(b, db.session.merge(duplicate), PartnerRole.HOST)
-        session = agenda.save_session(
-            a,
-            None,
-            agenda.SessionDetails(
-                title="Humanitarian access",
-                kind=SessionKind.PANEL,
-                day=a.start_date,
-                start=time(9),
-                end=time(10),
-                room="Hall A",
-                attribution=Attribution.ON_RECORD,
-            ),
+        session = add_session(
+            a, "Humanitarian access", 9, room="Hall A", attribution=Attribution.ON_RECORD
         )
         agenda.add_speaker(
             session,
