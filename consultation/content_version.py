@@ -225,6 +225,12 @@ def _bump_versions(session: orm.Session, flush_context) -> None:
                 session.expire(record, ["content_version", "content_moments"])
 
 
+@sa.event.listens_for(orm.Session, "after_soft_rollback")
+def _forget_bumps(session: orm.Session, previous_transaction) -> None:
+    # Deletions noted before a flush that failed: their rows are still there.
+    session.info.pop("content_bumps", None)
+
+
 def _execute(connection: sa.Connection, bumps: _Bumps) -> None:
     events = _events.__table__
     kept = {"content_version": events.c.content_version + 1}
