@@ -761,7 +761,7 @@ def _add_events(
     with force_locale("en"):
         for plan in plans:
             region_name = str(plan.region.label)
-            focus = _mid_sentence(plan.themes[0].name_en)
+            focus = _mid_sentence(plan.themes[0].name)
             created = plan.created_at(now)
             rows.append(
                 {
@@ -780,12 +780,10 @@ def _add_events(
                     "working_languages": REGIONS[plan.region][4],
                     "summary": (
                         f"IOM and NGOs working in {region_name} meet in {plan.city.name} to "
-                        f"discuss {', '.join(_mid_sentence(theme.name_en) for theme in plan.themes)}."
+                        f"discuss {', '.join(_mid_sentence(theme.name) for theme in plan.themes)}."
                     ),
                     "description": "The consultation covers:\n\n"
-                    + "".join(
-                        f"- **{theme.name_en}**: {theme.description_en}\n" for theme in plan.themes
-                    )
+                    + "".join(f"- **{theme.name}**: {theme.description}\n" for theme in plan.themes)
                     + "\n_Synthetic event made by `benchmarks/scale_data.py` for load tests._",
                     "contact_email": f"consultations.{REGIONS[plan.region][1].lower()}@example.org",
                     "status": plan.status,
@@ -913,7 +911,7 @@ def _plan_agenda(rng: random.Random, plan: PlannedEvent, count: int) -> None:
                 other.id for other in rng.sample(others, rng.choice((0, 0, 1)))
             ]
             session.room = _room_name(room)
-            session.description = theme.description_en if rng.random() < 0.3 else None
+            session.description = theme.description if rng.random() < 0.3 else None
             session.attribution = rng.choices(
                 (Attribution.CHATHAM_HOUSE, Attribution.ON_RECORD, Attribution.CLOSED), (75, 15, 10)
             )[0]
@@ -1390,7 +1388,7 @@ def _add_outcomes(
                 "event_id": plan.id,
                 "executive_summary": (
                     f"IOM and NGOs met in {plan.city.name} for {len(content)} sessions on "
-                    f"{', '.join(_mid_sentence(theme.name_en) for theme in plan.themes)}. They made "
+                    f"{', '.join(_mid_sentence(theme.name) for theme in plan.themes)}. They made "
                     f"{len(adopted)} recommendations and took on {commitments} commitments."
                 ),
                 "conclusions": "".join(

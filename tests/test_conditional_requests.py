@@ -233,7 +233,7 @@ def rename_speaker_account(world):
 
 
 def rename_theme(world):
-    db.session.get(Theme, world.theme.id).name_en = "Renamed theme"
+    db.session.get(Theme, world.theme.id).name = "Renamed theme"
 
 
 def drop_event_theme(world):

@@ -77,9 +77,8 @@ def crowded(app, make_event, make_user):
             slug="long-theme",
             colour="#0b5394",
             position=99,
-            name_en=token("THEME"),
-            name_fr=token("THEME"),
-            name_ar=token("THEME"),
+            name=token("THEME"),
+            translations={"fr": {"name": token("THEME")}, "ar": {"name": token("THEME")}},
         )
         stored.themes = [theme]
         stored.partners = [

@@ -59,7 +59,7 @@ class SessionForm(Form):
         self.day.choices = [
             SelectChoice(day.isoformat(), format_date(day, "full")) for day in event.days
         ]
-        self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in event.themes]
+        self.themes.choices = [SelectChoice(theme.id, theme.label) for theme in event.themes]
 
     @classmethod
     def from_session(cls, event: Event, session: Session, **kwargs) -> "SessionForm":

@@ -235,7 +235,7 @@ def remove_partner(slug: str, partner_id: int):
 def event_themes(slug: str):
     event = access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     form = EventThemesForm(
-        [SelectChoice(theme.id, theme.name) for theme in taxonomy.all_themes()],
+        [SelectChoice(theme.id, theme.label) for theme in taxonomy.all_themes()],
         themes=[theme.id for theme in event.themes],
     )
     if form.validate_on_submit():

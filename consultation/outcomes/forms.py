@@ -69,7 +69,7 @@ class RecommendationForm(Form):
 
     def __init__(self, themes, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in themes]
+        self.themes.choices = [SelectChoice(theme.id, theme.label) for theme in themes]
 
     @classmethod
     def of(cls, item: Recommendation, themes, **kwargs) -> "RecommendationForm":

@@ -78,7 +78,7 @@ COLUMNS: dict[str, tuple[str, Callable[[Registration], object]]] = {
     "registered_at": (_l("Registered"), lambda r: r.created_at.strftime("%Y-%m-%d %H:%M UTC")),
     "theme_interests": (
         _l("Themes of interest"),
-        lambda r: ", ".join(t.name for t in r.theme_interests),
+        lambda r: ", ".join(t.label for t in r.theme_interests),
     ),
     "interpretation_languages": (
         _l("Interpretation into"),

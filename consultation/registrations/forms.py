@@ -145,7 +145,7 @@ class RegistrationForm(Form):
             *organisations,
         ]
         self.theme_interests.choices = [
-            SelectChoice(theme.id, theme.name) for theme in event.themes
+            SelectChoice(theme.id, theme.label) for theme in event.themes
         ]
         self.consent.label.text = _l(
             "I agree to the processing of my data as described in the privacy notice (version %(version)d).",

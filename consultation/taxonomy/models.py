@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from consultation import content_version
 from consultation.db import db, now_utc
-from consultation.multilingual import interface_language
+from consultation.multilingual import INTERFACE_LANGUAGES, LocalizedText, Translatable
 
 
 class Series(db.Model):
@@ -32,30 +32,56 @@ class Series(db.Model):
         return f"<Series {self.code}>"
 
 
-class Theme(db.Model):
-    """A topic of the global taxonomy, named and described in every interface language."""
+class Theme(Translatable, db.Model):
+    """A topic of the global taxonomy, named and described in English and translated into
+    every other interface language."""
 
     __tablename__ = "themes"
+    TRANSLATED_FIELDS = ("name", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     # #RRGGBB, chosen dark enough for white text
     colour: Mapped[str] = mapped_column(sa.String(7))
     position: Mapped[int] = mapped_column(default=0)
-    name_en: Mapped[str] = mapped_column(sa.String(120))
-    name_fr: Mapped[str] = mapped_column(sa.String(120))
-    name_ar: Mapped[str] = mapped_column(sa.String(120))
-    description_en: Mapped[str | None] = mapped_column(sa.Text)
-    description_fr: Mapped[str | None] = mapped_column(sa.Text)
-    description_ar: Mapped[str | None] = mapped_column(sa.Text)
+    # In English; the other languages are in ``translations``.
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str | None] = mapped_column(sa.Text)
 
     @property
-    def name(self) -> str:
-        return getattr(self, f"name_{interface_language()}")
+    def content_language(self) -> str:
+        return "en"
 
     @property
-    def description(self) -> str | None:
-        return getattr(self, f"description_{interface_language()}") or self.description_en
+    def label(self) -> str:
+        """The name in the interface language."""
+        return self.text("name").text
+
+    @property
+    def explanation(self) -> LocalizedText | None:
+        """The description in the interface language, or else in English; None without one."""
+        return self.text("description")
+
+    def texts(self) -> dict[str, str | None]:
+        """The names and descriptions by language (``name_fr``...), as the theme form edits
+        them."""
+        texts: dict[str, str | None] = {"name_en": self.name, "description_en": self.description}
+        for language in INTERFACE_LANGUAGES:
+            if language != self.content_language:
+                for field in self.TRANSLATED_FIELDS:
+                    texts[f"{field}_{language}"] = self.translation(language, field) or None
+        return texts
+
+    def set_texts(self, texts: dict[str, str | None]) -> None:
+        """Takes ``texts`` as ``texts()`` gives them; an empty one is dropped."""
+        self.name = (texts["name_en"] or "").strip()
+        self.description = (texts.get("description_en") or "").strip() or None
+        for language in INTERFACE_LANGUAGES:
+            if language != self.content_language:
+                self.set_translations(
+                    language,
+                    {field: texts.get(f"{field}_{language}") for field in self.TRANSLATED_FIELDS},
+                )
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"

@@ -113,11 +113,12 @@ SEED_THEMES = (
 def seed_themes() -> list[Theme]:
     """Add the seed themes that are missing; existing ones, maybe edited, are left alone."""
     existing = set(db.session.scalars(sa.select(Theme.slug)))
-    added = [
-        Theme(position=position, **values)
-        for position, values in enumerate(SEED_THEMES)
-        if values["slug"] not in existing
-    ]
+    added = []
+    for position, values in enumerate(SEED_THEMES):
+        if values["slug"] not in existing:
+            theme = Theme(position=position, slug=values["slug"], colour=values["colour"])
+            theme.set_texts(values)
+            added.append(theme)
     db.session.add_all(added)
     db.session.flush()
     return added

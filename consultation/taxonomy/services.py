@@ -71,8 +71,7 @@ def save_theme(theme: Theme | None, slug: str, colour: str, **texts: str | None)
             db.session.add(theme)
             theme.slug = slug
             theme.colour = colour
-            for name, value in texts.items():
-                setattr(theme, name, (value or "").strip() or None)
+            theme.set_texts(texts)
             db.session.flush()
     except IntegrityError as error:
         raise Conflict(_l("Another theme already uses this short name."), field="slug") from error

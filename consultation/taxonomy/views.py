@@ -68,7 +68,7 @@ def edit_theme(theme_id: int | None = None):
     if theme_id is not None and not current_user.can(Permission.MANAGE_USERS):
         abort(403)
     theme = services.theme_or_404(theme_id) if theme_id else None
-    form = ThemeForm(obj=theme)
+    form = ThemeForm(obj=theme, data=theme.texts() if theme else None)
     if form.validate_on_submit():
         try:
             services.save_theme(theme, form.slug.data, form.colour.data, **form.texts())
