@@ -2,6 +2,7 @@
 
 import hashlib
 import importlib.util
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from consultation import create_app
 from consultation.audit import services as audit
 from consultation.db import db
+from consultation.taxonomy.models import Theme
 from tests.conftest import app_config
 
 
@@ -244,4 +246,70 @@ def test_an_audit_log_changed_before_the_upgrade_stops_it(empty_database, tmp_pa
         subjects = db.session.execute(sa.text("SELECT subject FROM audit_events ORDER BY id"))
         assert list(subjects.scalars()) == ["event 0", "edited", "event 2"]
         db.session.remove()
+        db.engine.dispose()
+
+
+def test_themes_keep_their_names_descriptions_and_events_in_every_language(empty_database):
+    app = create_app(app_config(empty_database))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0018"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        event = insert_event(connection)
+        theme = connection.execute(
+            sa.text(
+                "INSERT INTO themes (slug, colour, position, name_en, name_fr, name_ar,"
+                " description_en, description_fr, description_ar) VALUES ('access', '#0b5394',"
+                " 0, 'Humanitarian access', 'Accès humanitaire', 'الوصول الإنساني',"
+                " 'Reaching people in need.', '', NULL) RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            sa.text("INSERT INTO event_themes (event_id, theme_id) VALUES (:event, :theme)"),
+            {"event": event, "theme": theme},
+        )
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        stored = db.session.get(Theme, theme)
+        assert (stored.name, stored.description) == (
+            "Humanitarian access",
+            "Reaching people in need.",
+        )
+        # An empty description is no translation: the English one is shown instead.
+        assert stored.translations == {
+            "fr": {"name": "Accès humanitaire"},
+            "ar": {"name": "الوصول الإنساني"},
+        }
+        # The table was copied without its foreign keys' cascades emptying the event's themes.
+        assert db.session.execute(sa.text("SELECT theme_id FROM event_themes")).scalars().all() == [
+            theme
+        ]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_registration_opening_and_closing_become_the_event_s_moments(empty_database):
+    app = create_app(app_config(empty_database))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0017"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        event = insert_event(connection)
+        connection.execute(
+            sa.text(
+                "INSERT INTO registration_settings (event_id, opens_at, closes_at, capacity,"
+                " confirmed_count, waitlist_enabled, moderation, questions, privacy_notice_version,"
+                " retention_days) VALUES (:event, '2027-01-10 08:00:00', NULL, NULL, 0, true,"
+                " 'approval', '[]', 1, 90)"
+            ),
+            {"event": event},
+        )
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        moments, version = db.session.execute(
+            sa.text("SELECT content_moments, content_version FROM events")
+        ).one()
+        # SQLite hands JSON back as text, PostgreSQL as a list.
+        assert (json.loads(moments) if isinstance(moments, str) else moments) == [
+            "2027-01-10T08:00:00+00:00"
+        ]
+        assert version == 1
         db.engine.dispose()
