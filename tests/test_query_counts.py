@@ -177,7 +177,7 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
 
 EXCLUDED: dict[tuple[str, str], str] = {
     # A PDF takes WeasyPrint a second or more to lay out; it is made from the HTML of
-    # reports.services.report_html, counted here through the report preview (every kind).
+    # reports.rendering.report_html, counted here through the report preview (every kind).
     ("GET", "/events/<slug>/agenda.pdf"): "a PDF, made from the counted report HTML",
     ("GET", "/manage/events/<slug>/reports/<int:export_id>.pdf"): (
         "a stored PDF sent from disk, after one query for its record"
