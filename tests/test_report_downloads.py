@@ -96,12 +96,14 @@ def test_the_same_report_asked_for_a_dozen_times_is_made_once(
 def test_background_renders_never_exceed_the_pool(app):
     """Twelve different long jobs at once: never more than BACKGROUND_WORKERS run together."""
     running, most, lock = [0], [0], threading.Lock()
-    release = threading.Event()
+    two_running, release = threading.Event(), threading.Event()
 
     def job():
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
+            if running[0] == 2:
+                two_running.set()
         release.wait(timeout=5)
         with lock:
             running[0] -= 1
@@ -109,6 +111,9 @@ def test_background_renders_never_exceed_the_pool(app):
     with app.test_request_context():
         for number in range(12):
             jobs.enqueue_background(job, key=f"job-{number}")
+    # The pool starts its second thread a moment after the first: the jobs are let go once two
+    # run together (or after 5 s if they never do), so that a quick first job hides nothing.
+    two_running.wait(timeout=5)
     release.set()
     jobs.background_pool(app).wait(timeout=60)
     assert most[0] == app.config["BACKGROUND_WORKERS"] == 2
