@@ -15,7 +15,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from consultation import access_log, jobs, mail, models, throttles
+from consultation import access_log, jobs, models, throttles, unit_of_work
 from consultation.accounts.views import bp as accounts_bp
 from consultation.agenda import editions as agenda_editions  # noqa: F401 (connects to events.signals)
 from consultation.agenda.views import bp as agenda_bp
@@ -87,9 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Before any blueprint adds its rules: every <int:...> in a URL is bounded.
     app.url_map.converters["int"] = BoundedInteger
+    unit_of_work.init_app(app)
     register_extensions(app)
     jobs.init_app(app)
-    mail.init_app(app)
     for blueprint in (
         taxonomy_bp,
         events_bp,

@@ -3,6 +3,8 @@
 import getpass
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from consultation.reports import services as reports
 from consultation.reports import store
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.taxonomy.seed import seed_themes
+from consultation.unit_of_work import transaction
 
 demo_cli = AppGroup("demo", help="The demo consultation.")
 accounts_cli = AppGroup("accounts", help="User accounts.")
@@ -31,6 +34,15 @@ themes_cli = AppGroup("themes", help="The global theme taxonomy.")
 reports_cli = AppGroup("reports", help="PDF reports.")
 audit_cli = AppGroup("audit", help="The audit log.")
 privacy_cli = AppGroup("privacy", help="Retention and erasure of personal data.")
+
+
+@contextmanager
+def command_errors() -> Iterator[None]:
+    """A rule the service refused ends the command with its message."""
+    try:
+        yield
+    except ConsultationError as error:
+        raise click.ClickException(str(error.message)) from error
 
 
 @privacy_cli.command("purge")
@@ -113,19 +125,15 @@ def render_report_command(
             raise click.ClickException(f"No account has the address {account_email}.")
         if not account.active:
             raise click.ClickException(f"The account {account_email} is deactivated.")
-    try:
+    with transaction(), command_errors():
         if account is None:
             event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
         else:
             # Made for an account: only a report that account may have from the site.
             event = reports.report_event(slug, account, ReportKind(kind))
-        export = reports.record_export(
+        export_id = reports.record_export(
             event, ReportKind(kind), Audience(audience), language, account, system_user()
-        )
-    except ConsultationError as error:
-        raise click.ClickException(str(error.message)) from error
-    export_id = export.id
-    db.session.commit()
+        ).id
     if reports.produce(export_id) is not ExportState.READY:
         raise click.ClickException("The report could not be made; the log says why.")
     export = db.session.get(ReportExport, export_id)
@@ -136,8 +144,8 @@ def render_report_command(
 @themes_cli.command("seed")
 def seed_themes_command() -> None:
     """Add the seed themes that are missing (humanitarian access, risk reduction, ...)."""
-    added = seed_themes()
-    db.session.commit()
+    with transaction():
+        added = seed_themes()
     click.echo(f"{len(added)} theme(s) added.")
 
 
@@ -152,8 +160,8 @@ def seed_command(if_empty: bool) -> None:
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has data; the demo was not loaded.")
         return
-    created = demo.seed_demo()
-    db.session.commit()
+    with transaction():
+        created = demo.seed_demo()
     click.echo("Demo consultation loaded.")
     if not created:
         return
@@ -178,11 +186,8 @@ def invite_command(
     email: str, display_name: str, role: str, organisation: str | None, language: str
 ) -> None:
     """Create an account and email its owner a link to choose a password."""
-    try:
+    with transaction(), command_errors():
         accounts.invite_user(email, display_name, organisation, Role(role), language, None)
-    except ConsultationError as error:
-        raise click.ClickException(str(error.message)) from error
-    db.session.commit()
     click.echo(f"Invitation sent to {email}.")
 
 
@@ -240,8 +245,8 @@ def restore_command(path: Path, yes: bool) -> None:
     click.echo(f"{database} restored from {path}.")
     # The backup may be older than erasures people asked for: they are made again.
     db.session.remove()
-    reapplied = restore.reapply_erasures()
-    db.session.commit()
+    with transaction():
+        reapplied = restore.reapply_erasures()
     scrub_free_space()
     click.echo(
         f"Erasures made again from {ledger.ledger_path()}: {reapplied.registrations} "

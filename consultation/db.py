@@ -3,6 +3,7 @@
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import Enum as PyEnum
 from enum import StrEnum
@@ -10,7 +11,6 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, registry
 from wtforms.fields.choices import SelectChoice
@@ -125,21 +125,32 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+#: Whether transactions begun now may write: on SQLite they then take the write lock as they
+#: begin. They may by default (commands, jobs); the unit of work says per request.
+may_write: ContextVar[bool] = ContextVar("may_write", default=True)
+
+
+@contextmanager
+def writing(writes: bool = True) -> Iterator[None]:
+    """Transactions begun inside the block may write (or, ``writes=False``, only read)."""
+    token = may_write.set(writes)
+    try:
+        yield
+    finally:
+        may_write.reset(token)
+
+
 @sa.event.listens_for(sa.Engine, "begin")
 def _begin_sqlite(connection: sa.Connection) -> None:
     """A transaction that may write takes SQLite's write lock as it starts. One that read first
     and tried to write later could fail at once with "database is locked" when another
-    writer got there in between; starting with the lock, writers queue instead. Reads (GET
-    requests, connections with the ``read_only`` execution option) do not take it, unless
-    the GET view set ``g.writes`` first (a download that is recorded). A connection asked
-    for autocommit (a migration switching foreign keys off) gets no transaction."""
+    writer got there in between; starting with the lock, writers queue instead. Reads
+    (``may_write`` false, or connections with the ``read_only`` execution option) do not
+    take it. A connection asked for autocommit (a migration switching foreign keys off)
+    gets no transaction."""
     autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
     if connection.dialect.name == "sqlite" and not autocommit:
-        reading_only = connection.get_execution_options().get("read_only") or (
-            has_request_context()
-            and request.method in ("GET", "HEAD", "OPTIONS")
-            and not g.get("writes")
-        )
+        reading_only = connection.get_execution_options().get("read_only") or not may_write.get()
         connection.exec_driver_sql("BEGIN" if reading_only else "BEGIN IMMEDIATE")
 
 

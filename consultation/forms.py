@@ -1,12 +1,16 @@
 """Form handling and fields shared by every feature's views."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import wtforms
-from flask import render_template
+from flask import flash, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consultation.db import db
 from consultation.errors import ConsultationError, InvalidInput
 
 # Invalid input re-renders the form with this status and the values the user typed.
@@ -101,6 +105,21 @@ def attach_error(form: FlaskForm, error: ConsultationError) -> None:
             field.errors = [*field.errors, *messages]
         else:
             form.form_errors.extend(messages)
+
+
+@contextmanager
+def domain_errors(form: FlaskForm | None = None) -> Iterator[None]:
+    """A rule the service refused (``ConsultationError``) is shown on its form field, or, for a
+    button with no form page of its own, flashed; and what the service had done is undone.
+    The view goes on after the block: it re-renders the form as typed, or redirects."""
+    try:
+        yield
+    except ConsultationError as error:
+        db.session.rollback()
+        if form is None:
+            flash(str(error.message), "danger")
+        else:
+            attach_error(form, error)
 
 
 def render_form(template: str, form: FlaskForm, **context):

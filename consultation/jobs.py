@@ -2,6 +2,9 @@
 otherwise.
 
 - ``enqueue``: short work (delivering the outbox), inline without Redis.
+- ``after_commit``: for work that reads what the current transaction writes: enqueues it
+  once the transaction has committed, at the end of the request, command or job; never if
+  it rolls back.
 - ``enqueue_after_response``: work that must not reveal by its duration what it found
   (whether an address has an account or a registration); without Redis it runs once the
   response has been sent, so the visitor's timing ends before it starts.
@@ -18,13 +21,15 @@ from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from flask import Flask, after_this_request, current_app
+import sqlalchemy as sa
+from flask import Flask, after_this_request, current_app, g, has_app_context
 from redis import Redis
 from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from consultation.db import db
+from consultation.unit_of_work import transaction
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,7 @@ def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     if url:
         app.extensions["job_queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(url))
+    app.teardown_appcontext(_enqueue_committed_work)
 
 
 def enqueue(function: Callable[..., Any], *args: Any) -> None:
@@ -46,6 +52,44 @@ def enqueue(function: Callable[..., Any], *args: Any) -> None:
         queue.enqueue(function, *args)
 
 
+# Work waiting for the session's transaction to commit, then for the end of the app context.
+AWAITING_COMMIT = "awaiting_commit"
+COMMITTED = "committed_work"
+
+
+def after_commit(enqueue_work: Callable[..., Any], *args: Any) -> None:
+    """Calls ``enqueue_work(*args)`` (``enqueue``, or a service that enqueues) once the
+    session's transaction has committed. Asked for twice, the same call is made once."""
+    awaiting = db.session.info.setdefault(AWAITING_COMMIT, [])
+    if (enqueue_work, args) not in awaiting:
+        awaiting.append((enqueue_work, args))
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _committed(session: sa.orm.Session) -> None:
+    awaiting = session.info.pop(AWAITING_COMMIT, [])
+    if awaiting and has_app_context():
+        committed_work = g.setdefault(COMMITTED, [])
+        committed_work.extend(work for work in awaiting if work not in committed_work)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _rolled_back(session: sa.orm.Session, previous_transaction: sa.orm.SessionTransaction) -> None:
+    # A savepoint rolled back leaves the transaction, and what waits for its commit, going.
+    if not session.in_transaction():
+        session.info.pop(AWAITING_COMMIT, None)
+
+
+def _enqueue_committed_work(exception: BaseException | None) -> None:
+    """Done as the app context ends rather than inside the commit, where the session still
+    holds its connection: inline work would need a second one."""
+    committed_work = g.pop(COMMITTED, [])
+    if committed_work:
+        db.session.remove()
+    for enqueue_work, args in committed_work:
+        enqueue_work(*args)
+
+
 def _run_in_context(app: Flask, function: Callable[..., Any], args: tuple) -> None:
     # An application context of its own, and so a database session of its own.
     with app.app_context():
@@ -53,9 +97,9 @@ def _run_in_context(app: Flask, function: Callable[..., Any], args: tuple) -> No
 
 
 def committed(function: Callable[..., Any], *args: Any) -> None:
-    """Runs a service and commits what it did: the job's unit of work."""
-    function(*args)
-    db.session.commit()
+    """Runs a service in a unit of work of its own."""
+    with transaction():
+        function(*args)
 
 
 def enqueue_after_response(function: Callable[..., Any], *args: Any) -> None:

@@ -30,14 +30,7 @@ from pathlib import Path
 from secrets import token_hex
 
 import sqlalchemy as sa
-from flask import (
-    current_app,
-    g,
-    has_app_context,
-    has_request_context,
-    render_template,
-    url_for,
-)
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
@@ -230,27 +223,8 @@ def send_email(
             kind=f"{template}:{variant}" if variant else template,
         )
     )
-    db.session.info["outbox_has_mail"] = True
+    jobs.after_commit(jobs.enqueue, deliver_due_messages)
     return message
-
-
-@sa.event.listens_for(sa.orm.Session, "after_commit")
-def _note_committed_mail(session: sa.orm.Session) -> None:
-    if session.info.pop("outbox_has_mail", False) and has_app_context():
-        g.outbox_has_mail = True
-
-
-def deliver_committed_mail(exception: BaseException | None) -> None:
-    """At the end of a request (or CLI command, or job), send what its commits put in the
-    outbox. Done there rather than inside the commit, where the session still holds its
-    connection and a second one would be needed."""
-    if g.pop("outbox_has_mail", False):
-        db.session.remove()
-        jobs.enqueue(deliver_due_messages)
-
-
-def init_app(app) -> None:
-    app.teardown_appcontext(deliver_committed_mail)
 
 
 def _is_temporary(error: Exception) -> bool:

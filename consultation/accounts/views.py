@@ -38,9 +38,8 @@ from consultation.accounts.forms import (
 )
 from consultation.accounts.models import Permission, Role, User
 from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.extensions import limiter
-from consultation.forms import UNPROCESSABLE, attach_error, query_int, render_form
+from consultation.forms import UNPROCESSABLE, attach_error, domain_errors, query_int, render_form
 from consultation.multilingual import isolated
 
 bp = Blueprint("accounts", __name__)
@@ -128,11 +127,11 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.LoginFailed as error:
-            # The failed attempt stays in the audit log.
+            # Committed although the answer is an error: the failed attempt stays in the
+            # audit log.
             db.session.commit()
             attach_error(form, error)
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             session["signed_in_at"] = session["seen_at"] = time.time()
             session["remembered"] = bool(form.remember.data)
@@ -146,7 +145,6 @@ def logout():
     if current_user.is_authenticated:
         # A copy of the session cookie taken before signing out is worth nothing after.
         services.sign_out(current_user)
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
@@ -203,7 +201,6 @@ def set_password(purpose: services.TokenPurpose):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user = services.set_password_from_token(link["token"], purpose, form.password.data)
-        db.session.commit()
         session.pop(PASSWORD_LINK, None)
         login_user(user)
         flash(_("Your new password is saved and you are signed in."), "success")
@@ -219,7 +216,6 @@ def profile():
         services.update_profile(
             current_user, form.display_name.data, form.organisation_name.data, form.language.data
         )
-        db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_form("accounts/profile.html", form)
@@ -230,12 +226,8 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             # The session token rotated with the password; sign this browser in again.
             login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices have been signed out."), "success")
@@ -251,7 +243,6 @@ def set_language():
     session["language"] = form.language.data
     if current_user.is_authenticated:
         current_user.language = form.language.data
-        db.session.commit()
     return redirect(safe_next_url(form.next.data))
 
 
@@ -279,7 +270,7 @@ def user_list():
 def invite_user():
     form = InviteUserForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             user = services.invite_user(
                 form.email.data,
                 form.display_name.data,
@@ -288,10 +279,6 @@ def invite_user():
                 form.language.data,
                 invited_by=current_user,
             )
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(
                 _(
                     "%(name)s is invited; they have been sent a link to choose a password.",
@@ -325,7 +312,6 @@ def change_role(user_id: int):
     form = ChangeRoleForm()
     if form.validate_on_submit():
         services.change_role(user, Role(form.role.data), acting_user=current_user)
-        db.session.commit()
         flash(
             _("%(name)s is now: %(role)s.", name=isolated(user.display_name), role=user.role.label),
             "success",
@@ -340,7 +326,6 @@ def change_role(user_id: int):
 def set_active(user_id: int, active: bool):
     user = user_or_404(user_id)
     services.set_active(user, active, acting_user=current_user)
-    db.session.commit()
     if active:
         flash(_("%(name)s can sign in again.", name=isolated(user.display_name)), "success")
     else:

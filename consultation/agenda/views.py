@@ -9,10 +9,9 @@ from consultation.agenda.calendar import calendar_for
 from consultation.agenda.forms import SessionForm, SpeakerForm
 from consultation.agenda.models import Session, SpeakerRole
 from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events import access, http_cache
 from consultation.events.models import Event
-from consultation.forms import attach_error, render_form
+from consultation.forms import domain_errors, render_form
 from consultation.organisations.services import directory_organisation, organisation_choices
 
 bp = Blueprint("agenda", __name__)
@@ -79,12 +78,8 @@ def create_session(slug: str):
     event = managed_event_with_themes(slug)
     form = SessionForm(event)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             session = services.save_session(event, None, form.details())
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The session is added to the agenda. You can now add its speakers."), "success")
             return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
     return render_form("agenda/manage/session_form.html", form, event=event, session=None)
@@ -108,13 +103,8 @@ def edit_session(slug: str, session_id: int):
     session = services.session_in_event(event, session_id)
     form = SessionForm.from_session(event, session)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.save_session(event, session, form.details())
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The session is saved."), "success")
             return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
     return render_form(
@@ -131,7 +121,6 @@ def edit_session(slug: str, session_id: int):
 def delete_session(slug: str, session_id: int):
     event = access.managed_event(slug, current_user)
     services.delete_session(services.session_in_event(event, session_id))
-    db.session.commit()
     flash(_("The session is deleted from the agenda."), "success")
     return redirect(url_for("events.manage_event", slug=event.slug))
 
@@ -143,7 +132,7 @@ def add_speaker(slug: str, session_id: int):
     session = services.session_in_event(event, session_id)
     form = speaker_form()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.add_speaker(
                 session,
                 SpeakerRole(form.role.data),
@@ -154,10 +143,6 @@ def add_speaker(slug: str, session_id: int):
                 if form.organisation_id.data
                 else None,
             )
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The person is added to the session."), "success")
             return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
     return render_template(
@@ -178,6 +163,5 @@ def remove_speaker(slug: str, session_id: int, speaker_id: int):
     event = access.managed_event(slug, current_user)
     session = services.session_in_event(event, session_id)
     services.remove_speaker(session, speaker_id)
-    db.session.commit()
     flash(_("The person is removed from the session."), "success")
     return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))

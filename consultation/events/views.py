@@ -13,8 +13,6 @@ from wtforms.fields.choices import SelectChoice
 
 from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission
-from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events import access, http_cache, lists, services, signals
 from consultation.events import team as event_team
 from consultation.events import translations as event_translations
@@ -27,7 +25,7 @@ from consultation.events.forms import (
     translation_form,
 )
 from consultation.events.models import EventStatus, PartnerRole, Region, TeamRole
-from consultation.forms import attach_error, query_int, render_form
+from consultation.forms import domain_errors, query_int, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES
 from consultation.organisations.services import directory_organisation, organisation_choices
 from consultation.taxonomy import services as taxonomy
@@ -101,12 +99,8 @@ def dashboard():
 def create_event():
     form = EventForm(series_choices())
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             event = services.create_event(current_user, slug=form.slug.data, **form.event_fields())
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(
                 _(
                     "The event is created as a draft. Add its partners, themes and agenda, then publish it."
@@ -136,15 +130,10 @@ def edit_event(slug: str):
     event = access.managed_event(slug, current_user)
     form = EventForm(series_choices(event.series), obj=event, series_id=event.series_id or 0)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.update_event(
                 event, slug=form.slug.data, editor=current_user, **form.event_fields()
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect(url_for("events.manage_event", slug=event.slug))
     return render_form("events/manage/event_form.html", form, event=event)
@@ -156,7 +145,7 @@ def copy_event(slug: str):
     source = access.managed_event(slug, current_user)
     form = CopyEventForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             copy = services.copy_event(
                 source,
                 current_user,
@@ -164,18 +153,13 @@ def copy_event(slug: str):
                 form.start_date.data,
                 slug=form.slug.data,
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return render_form("events/manage/copy.html", form, event=source)
-        db.session.commit()
-        flash(
-            _(
-                "The new edition is created as a draft, with the themes, partners and agenda of the previous one."
-            ),
-            "success",
-        )
-        return redirect(url_for("events.manage_event", slug=copy.slug))
+            flash(
+                _(
+                    "The new edition is created as a draft, with the themes, partners and agenda of the previous one."
+                ),
+                "success",
+            )
+            return redirect(url_for("events.manage_event", slug=copy.slug))
     return render_form("events/manage/copy.html", form, event=source)
 
 
@@ -187,7 +171,6 @@ def change_status(slug: str):
     if status not in set(EventStatus):
         abort(400)
     services.set_status(event, EventStatus(status))
-    db.session.commit()
     messages = {
         EventStatus.PUBLISHED: _("The event is published: everyone can see it and its agenda."),
         EventStatus.ARCHIVED: _(
@@ -205,16 +188,12 @@ def partners(slug: str):
     event = access.managed_event(slug, current_user, *access.EVENT_PAGE_OPTIONS)
     form = PartnerForm(organisation_choices())
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.add_partner(
                 event,
                 directory_organisation(form.organisation_id.data),
                 PartnerRole(form.role.data),
             )
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The partner is added."), "success")
             return redirect(url_for("events.partners", slug=event.slug))
     return render_form("events/manage/partners.html", form, event=event)
@@ -225,7 +204,6 @@ def partners(slug: str):
 def remove_partner(slug: str, partner_id: int):
     event = access.managed_event(slug, current_user)
     services.remove_partner(event, partner_id)
-    db.session.commit()
     flash(_("The partner is removed from this event."), "success")
     return redirect(url_for("events.partners", slug=event.slug))
 
@@ -240,7 +218,6 @@ def event_themes(slug: str):
     )
     if form.validate_on_submit():
         services.set_event_themes(event, form.themes.data)
-        db.session.commit()
         flash(_("The event's themes are saved."), "success")
         return redirect(url_for("events.manage_event", slug=event.slug))
     return render_form("events/manage/themes.html", form, event=event)
@@ -271,7 +248,6 @@ def translate(slug: str, language: str):
     form = translation_form(language, subjects)
     if form.validate_on_submit():
         event_translations.translate(subjects, language, form.texts)
-        db.session.commit()
         flash(_("The translation is saved."), "success")
         return redirect(url_for("events.translations", slug=event.slug))
     return render_form("events/manage/translate.html", form, event=event, language=language)
@@ -283,12 +259,8 @@ def team(slug: str):
     event = access.managed_event(slug, current_user)
     form = TeamMemberForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             event_team.add_team_member(event, form.email.data, TeamRole(form.role.data))
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The team member is added."), "success")
             return redirect(url_for("events.team", slug=event.slug))
     return render_form(
@@ -301,6 +273,5 @@ def team(slug: str):
 def remove_team_member(slug: str, member_id: int):
     event = access.managed_event(slug, current_user)
     event_team.remove_team_member(event, member_id, current_user)
-    db.session.commit()
     flash(_("The person is removed from the team."), "success")
     return redirect(url_for("events.team", slug=event.slug))

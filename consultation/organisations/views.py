@@ -4,9 +4,7 @@ from flask_login import current_user
 
 from consultation.accounts.access import permission_required, safe_next_url
 from consultation.accounts.models import Permission
-from consultation.db import db
-from consultation.errors import ConsultationError
-from consultation.forms import attach_error, query_int, render_form
+from consultation.forms import domain_errors, query_int, render_form
 from consultation.multilingual import isolated
 from consultation.organisations import services
 from consultation.organisations.forms import MergeForm, OrganisationForm
@@ -49,12 +47,8 @@ def edit_organisation(organisation_id: int | None = None):
     )
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             save(form, organisation)
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The organisation is saved."), "success")
             return redirect(
                 safe_next_url(request.args.get("next"), "organisations.organisation_list")
@@ -68,7 +62,6 @@ def edit_organisation(organisation_id: int | None = None):
 def delete_organisation(organisation_id: int):
     organisation = services.visible_organisation(organisation_id, current_user)
     services.delete_organisation(organisation)
-    db.session.commit()
     flash(_("%(name)s is removed from the directory.", name=isolated(organisation.name)), "success")
     return redirect(url_for("organisations.organisation_list"))
 
@@ -79,13 +72,9 @@ def merge_page(duplicate: Organisation, back_url: str, back_label: str | None = 
     query = request.args.get("q", "").strip()
     form = MergeForm(services.merge_candidates(duplicate, query))
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             kept = services.directory_organisation(form.into.data)
             services.merge_organisation(duplicate, kept)
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(
                 _(
                     "%(duplicate)s is merged into %(kept)s.",

@@ -5,10 +5,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from consultation.agenda.models import Session
-from consultation.db import db
-from consultation.errors import ConsultationError, NotAllowed
+from consultation.errors import NotAllowed
 from consultation.events.models import Event
-from consultation.forms import UNPROCESSABLE, attach_error, render_form
+from consultation.forms import UNPROCESSABLE, domain_errors, render_form
 from consultation.organisations.services import organisation_choices
 from consultation.outcomes import access as outcome_access
 from consultation.outcomes import reading, services
@@ -146,15 +145,10 @@ def conclusions(slug: str):
         }
     )
     if request.method == "POST" and form.validate():
-        try:
+        with domain_errors(form):
             services.save_conclusions(
                 event, form.executive_summary.data, form.conclusions.data, form.next_steps.data
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The conclusions are saved."), "success")
             return redirect(url_for("outcomes.conclusions", slug=event.slug))
     return render_form(
@@ -177,7 +171,6 @@ def review_conclusions(slug: str):
         status = outcome_review.review_event_outcome(
             event, request.form.get("step", ""), access, current_user, form.note.data
         )
-        db.session.commit()
         flash(_("The conclusions are now %(status)s.", status=status.label), "success")
     else:
         flash(" ".join(form.note.errors), "danger")
@@ -208,13 +201,8 @@ def save_summary(slug: str, session_id: int):
     services.check_editable(outcome.review_status)
     form = SummaryForm()
     if form.validate():
-        try:
+        with domain_errors(form):
             services.save_session_summary(outcome, form.summary.data)
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The summary is saved."), "success")
             return _back_to_session(event, session, "session-summary")
     return _session_page(event, access, session, outcome, UNPROCESSABLE, summary=form)
@@ -229,16 +217,11 @@ def add_item(slug: str, session_id: int, collection: str):
     services.check_editable(outcome.review_status)
     form = item_form(collection, event)
     if form.validate():
-        try:
+        with domain_errors(form):
             _add(collection, event, outcome, form)
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            session, outcome = reading.outcome_for_session(event, session_id)
-        else:
-            db.session.commit()
             flash(_("Added."), "success")
             return _back_to_session(event, session, collection)
+        session, outcome = reading.outcome_for_session(event, session_id)
     return _session_page(event, access, session, outcome, UNPROCESSABLE, **{collection: form})
 
 
@@ -252,13 +235,8 @@ def edit_item(slug: str, session_id: int, collection: str, item_id: int):
     services.check_editable(outcome.review_status)
     form = item_form(collection, event, item if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
-        try:
+        with domain_errors(form):
             _update(collection, outcome, item, form)
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return _back_to_session(event, session, collection)
     return render_form("outcomes/item_form.html", form, event=event, session=session, item=item)
@@ -271,7 +249,6 @@ def delete_item(slug: str, session_id: int, collection: str, item_id: int):
     _require(access.can_record)
     session, outcome = reading.outcome_for_session(event, session_id)
     services.delete_item(outcome, collection, item_id)
-    db.session.commit()
     flash(_("Deleted."), "success")
     return _back_to_session(event, session, collection)
 
@@ -286,7 +263,6 @@ def move_item(slug: str, session_id: int, collection: str, item_id: int):
     if step is None:
         abort(400)
     services.move_item(outcome, collection, item_id, step)
-    db.session.commit()
     return _back_to_session(event, session, collection)
 
 
@@ -299,14 +275,10 @@ def commitment_status(slug: str, session_id: int, item_id: int):
     commitment = services.outcome_item(outcome, "commitments", item_id)
     form = CommitmentStatusForm(prefix=f"commitment-{commitment.id}")
     if form.validate():
-        try:
+        with domain_errors():
             services.set_commitment_status(
                 commitment, CommitmentStatus(form.status.data), form.note.data, current_user
             )
-        except ConsultationError as error:
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
             flash(
                 _(
                     "%(reference)s is now %(status)s.",
@@ -333,6 +305,5 @@ def review_session(slug: str, session_id: int):
     status = outcome_review.take_review_step(
         outcome, request.form.get("step", ""), access, current_user, form.note.data
     )
-    db.session.commit()
     flash(_("The outcomes of this session are now %(status)s.", status=status.label), "success")
     return _back_to_session(event, session)

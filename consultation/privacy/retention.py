@@ -24,6 +24,7 @@ from consultation.registrations.models import (
     SensitiveAccess,
 )
 from consultation.reports import store
+from consultation.unit_of_work import transaction
 
 
 def _past_retention(today: date) -> list[int]:
@@ -166,10 +167,10 @@ RETENTION_JOB_ID = "privacy-retention"
 
 
 def run_retention() -> PurgeResult:
-    result = purge()
-    if any(asdict(result).values()):
-        audit.record(AuditAction.RETENTION_PURGE, **asdict(result))
-    db.session.commit()
+    with transaction():
+        result = purge()
+        if any(asdict(result).values()):
+            audit.record(AuditAction.RETENTION_PURGE, **asdict(result))
     scrub_free_space()
     return result
 

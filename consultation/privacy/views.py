@@ -4,12 +4,12 @@ from flask import Blueprint, Response, flash, make_response, redirect, render_te
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from consultation import jobs
 from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission, User
 from consultation.db import db, scrub_free_space
-from consultation.errors import ConsultationError
 from consultation.events import access
-from consultation.forms import attach_error, render_form
+from consultation.forms import domain_errors, render_form
 from consultation.privacy import accounts, services
 from consultation.privacy.forms import AccountDeletionForm, OwnAccountDeletionForm
 from consultation.registrations import link_access, organisers
@@ -36,8 +36,7 @@ def my_data(registration_id: int):
 def erase_my_data(registration_id: int):
     registration = link_access.registration_from_cookie(registration_id, extend=False)
     services.erase_registration(registration)
-    db.session.commit()
-    scrub_free_space()
+    jobs.after_commit(scrub_free_space)
     return link_access.revoke(
         make_response(render_template("privacy/erased.html")), registration_id
     )
@@ -49,8 +48,7 @@ def erase_registration(slug: str, registration_id: int):
     event = access.managed_event(slug, current_user)
     registration = organisers.registration_in_event(event, registration_id)
     services.erase_registration(registration, actor=current_user)
-    db.session.commit()
-    scrub_free_space()
+    jobs.after_commit(scrub_free_space)
     flash(
         _("The participant's personal data is erased; their seat went to the waiting list."),
         "success",
@@ -74,20 +72,15 @@ def _deleted_message(deletion: accounts.AccountDeletion) -> str:
 
 def _deletion_page(user: User, form: AccountDeletionForm, actor: User | None, done):
     """Confirming and deleting an account, by its owner (``actor`` None, who confirmed with
-    their password) or an administrator; ``done`` runs after the commit and answers."""
+    their password) or an administrator; ``done`` answers once the account is deleted."""
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             if actor is None:
                 accounts.confirm_with_password(user, form.password.data)
             deletion = accounts.delete_account(
                 user, accounts.RegistrationsChoice(form.registrations.data), actor=actor
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            scrub_free_space()
+            jobs.after_commit(scrub_free_space)
             flash(_deleted_message(deletion), "success")
             return done()
     return render_form(

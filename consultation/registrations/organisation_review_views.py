@@ -5,7 +5,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consultation.db import db
 from consultation.events import access
 from consultation.forms import query_int
 from consultation.multilingual import isolated
@@ -52,7 +51,6 @@ def _decide(slug: str, organisation_id: int, decide, message: str):
     event = access.managed_event(slug, current_user)
     organisation = review.private_organisation(event, organisation_id)
     decide(organisation)
-    db.session.commit()
     flash(message % {"name": isolated(organisation.name)}, "success")
     return _back(event)
 

@@ -1,28 +1,25 @@
 """A participant's own registration, reached through the link emailed to them: the link is
 exchanged for a cookie on first use (``link_access``), and the pages after it carry no token."""
 
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from consultation.agenda.calendar import calendar_for
 from consultation.agenda.services import agenda_sessions
-from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events import access
-from consultation.forms import attach_error, render_form
+from consultation.forms import domain_errors, render_form
 from consultation.registrations import configuration, link_access, links, services
 from consultation.registrations.views import keep_personal_data_out_of_caches, registration_form
+from consultation.unit_of_work import writes
 
 bp = Blueprint("self_service", __name__)
 bp.after_request(keep_personal_data_out_of_caches)
 
 
 @bp.route("/registrations/<int:registration_id>/<token>")
+@writes  # opening the newest link emailed makes it the registration's link
 def open_link(registration_id: int, token: str):
-    # Opening the newest link emailed makes it the registration's link: a write.
-    g.writes = True
     registration = links.registration_by_token(registration_id, token)
-    db.session.commit()
     response = redirect(url_for("self_service.manage", registration_id=registration.id), 303)
     return link_access.grant(response, registration)
 
@@ -41,13 +38,8 @@ def manage(registration_id: int):
         organisation_id=registration.organisation_id,
     )
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.update_answers(registration, form.answers())
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your registration is updated."), "success")
             return redirect(request.path)
     return render_form("registrations/manage.html", form, event=event, registration=registration)
@@ -57,7 +49,6 @@ def manage(registration_id: int):
 def cancel(registration_id: int):
     registration = link_access.registration_from_cookie(registration_id)
     services.cancel(registration)
-    db.session.commit()
     flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
     return redirect(url_for("self_service.manage", registration_id=registration.id))
 

@@ -7,9 +7,8 @@ from flask_login import current_user
 
 from consultation.accounts.access import permission_required, safe_next_url
 from consultation.accounts.models import Permission
-from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events import access
+from consultation.forms import domain_errors
 from consultation.registrations import sensitive_access
 from consultation.registrations.forms import BreakGlassForm
 
@@ -31,19 +30,14 @@ def break_glass(slug: str):
         for message in form.reason.errors:
             flash(str(message), "danger")
         return redirect(back)
-    try:
+    with domain_errors():
         sensitive_access.break_glass(event, current_user, form.reason.data)
-    except ConsultationError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(
-        _(
-            "You see this event's sensitive answers for %(minutes)d minutes. Its organisers "
-            "are shown your reason.",
-            minutes=current_app.config["BREAK_GLASS_MINUTES"],
-        ),
-        "warning",
-    )
+        flash(
+            _(
+                "You see this event's sensitive answers for %(minutes)d minutes. Its organisers "
+                "are shown your reason.",
+                minutes=current_app.config["BREAK_GLASS_MINUTES"],
+            ),
+            "warning",
+        )
     return redirect(back)

@@ -15,11 +15,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from consultation import jobs, throttles
-from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events import access, http_cache
 from consultation.events.models import Event
-from consultation.forms import attach_error, query_int, query_ints, render_form
+from consultation.forms import domain_errors, query_int, query_ints, render_form
 from consultation.multilingual import isolated
 from consultation.organisations.models import OrganisationLevel, OrganisationType
 from consultation.organisations.services import organisation_choices
@@ -45,6 +43,7 @@ from consultation.registrations.forms import (
     StatusChangeForm,
 )
 from consultation.registrations.models import Moderation, RegistrationStatus
+from consultation.unit_of_work import writes
 
 bp = Blueprint("registrations", __name__)
 
@@ -85,11 +84,8 @@ def register(slug: str):
     form = registration_form(event, settings, **prefill)
     if form.validate_on_submit():
         answers = form.answers()
-        try:
+        with domain_errors(form):
             services.check_answers(answers)
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
             # Whether the address is registered already is found after the answer, which is
             # the same either way (its owner is emailed their link), in time too.
             jobs.enqueue_after_response(
@@ -140,7 +136,6 @@ def open_mine(registration_id: int):
     """The owner, signed in, opens their registration: a fresh link replaces the emailed one."""
     registration = services.registration_of(current_user, registration_id)
     token = links.new_management_token(registration)
-    db.session.commit()
     return redirect(url_for("self_service.open_link", registration_id=registration.id, token=token))
 
 
@@ -154,7 +149,7 @@ def settings(slug: str):
     current = configuration.settings_for(event)
     form = RegistrationSettingsForm.from_settings(event, current)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             organisers.update_settings(
                 event,
                 form.opens_at.data,
@@ -166,11 +161,6 @@ def settings(slug: str):
                 form.privacy_notice.data,
                 form.retention_days.data,
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The registration settings are saved."), "success")
             return redirect(url_for("registrations.settings", slug=event.slug))
     return render_form("registrations/manage/settings.html", form, event=event, current=current)
@@ -245,7 +235,6 @@ def bulk_change(slug: str):
     refused = seats.change_many(
         chosen, RegistrationStatus(status), current_user, request.form.get("reason")
     )
-    db.session.commit()
     changed = len(chosen) - len(refused)
     flash(
         ngettext("%(num)d registration changed.", "%(num)d registrations changed.", changed),
@@ -260,6 +249,7 @@ def bulk_change(slug: str):
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
+@writes  # who saw sensitive answers is audited
 @login_required
 def registration_detail(slug: str, registration_id: int):
     event = access.managed_event(slug, current_user)
@@ -267,15 +257,12 @@ def registration_detail(slug: str, registration_id: int):
     notes_form = NotesForm(obj=registration)
     if notes_form.validate_on_submit():
         organisers.save_notes(registration, notes_form.internal_notes.data)
-        db.session.commit()
         flash(_("The notes are saved."), "success")
         return redirect(request.path)
     sees_sensitive = sensitive_access.sees_sensitive(event, current_user)
     if sees_sensitive:
         organisers.record_sensitive_view(registration)
-    # Rendered before the commit, which expires what is loaded: the page would load the
-    # event, the registration and its history a second time.
-    page = render_template(
+    return render_template(
         "registrations/manage/detail.html",
         event=event,
         registration=registration,
@@ -285,8 +272,6 @@ def registration_detail(slug: str, registration_id: int):
         consent_history=consents.consent_history(registration.id),
         break_glass_form=BreakGlassForm(formdata=None),
     )
-    db.session.commit()
-    return page
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>/status", methods=["POST"])
@@ -300,15 +285,10 @@ def change_status(slug: str, registration_id: int):
         for message in (*form.status.errors, *form.reason.errors):
             flash(str(message), "danger")
     else:
-        try:
+        with domain_errors():
             seats.change_status(
                 registration, RegistrationStatus(form.status.data), current_user, form.reason.data
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.session.commit()
             flash(
                 _(
                     "The registration is now: %(status)s. We have emailed the participant.",
@@ -328,7 +308,6 @@ def change_status(slug: str, registration_id: int):
 def resend_email(slug: str, message_id: int):
     event = access.managed_event(slug, current_user)
     notifications.resend_failed_email(event, message_id)
-    db.session.commit()
     flash(_("The email is back in the outbox."), "success")
     return redirect(url_for("registrations.registration_list", slug=event.slug))
 
@@ -339,16 +318,12 @@ def export(slug: str):
     event = access.managed_event(slug, current_user)
     form = ExportForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             sensitive_access.check_columns(event, current_user, form.columns.data)
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
             status = RegistrationStatus(form.status.data) if form.status.data else None
             content = exports.export_registrations(
                 event, current_user, form.columns.data, form.file_format.data, status
             )
-            db.session.commit()
             return Response(
                 content,
                 mimetype=EXPORT_MIMETYPES[form.file_format.data],

@@ -1,17 +1,17 @@
-from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from consultation import throttles
+from consultation import jobs, throttles
 from consultation.db import db
-from consultation.errors import ConsultationError
 from consultation.events.access import can_manage
 from consultation.events.models import Event
-from consultation.forms import attach_error, render_form
+from consultation.forms import domain_errors, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES, interface_language
 from consultation.reports import rendering, services
 from consultation.reports import store as report_store
 from consultation.reports.forms import ReportForm
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
+from consultation.unit_of_work import writes
 
 bp = Blueprint("reports", __name__)
 
@@ -54,23 +54,21 @@ def report_list(slug: str):
     form = report_form(event)
     if form.validate_on_submit():
         kind = ReportKind(form.kind.data)
-        try:
+        with domain_errors(form):
             export = services.record_export(
                 event, kind, Audience(form.audience.data), form.language.data, current_user
             )
-        except ConsultationError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
             export_id = export.id
-            background = services.runs_in_background(event, kind)
-            db.session.commit()
-            if background:
-                services.start_in_background(export_id)
-            elif services.produce(export_id) is ExportState.READY:
-                return redirect(
-                    url_for("reports.download", slug=event.slug, export_id=export_id), 303
-                )
+            if services.runs_in_background(event, kind):
+                jobs.after_commit(services.start_in_background, export_id)
+            else:
+                # Committed before the PDF is made, in transactions of its own: a render must
+                # not hold SQLite's write lock.
+                db.session.commit()
+                if services.produce(export_id) is ExportState.READY:
+                    return redirect(
+                        url_for("reports.download", slug=event.slug, export_id=export_id), 303
+                    )
             return redirect(url_for("reports.progress", slug=event.slug, export_id=export_id), 303)
     return _list_page(event, form)
 
@@ -116,27 +114,22 @@ def progress(slug: str, export_id: int):
 
 
 @bp.route("/manage/events/<slug>/reports/<int:export_id>.pdf")
+@writes  # who downloaded it is audited
 @login_required
 def download(slug: str, export_id: int):
     event = _team_event(slug)
     export = services.export_for(event, export_id, current_user)
     if export.state is not ExportState.READY:
         return redirect(url_for("reports.progress", slug=event.slug, export_id=export.id))
-    # Who downloaded it is audited: a write, though the request is a GET.
-    g.writes = True
     response = _pdf_response(export)
     services.record_download(export, current_user)
-    db.session.commit()
     return response
 
 
 @bp.route("/events/<slug>/agenda.pdf")
+@writes  # each download is counted
 @throttles.anonymous_download
 def agenda_pdf(slug: str):
-    # Each download is counted: a write, though the request is a GET.
-    g.writes = True
     event = services.report_event(slug, current_user, ReportKind.AGENDA)
     export = services.public_agenda(event, interface_language(), current_user)
-    response = _pdf_response(export)
-    db.session.commit()
-    return response
+    return _pdf_response(export)

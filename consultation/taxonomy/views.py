@@ -13,9 +13,7 @@ from flask_login import current_user
 
 from consultation.accounts.access import permission_required
 from consultation.accounts.models import Permission
-from consultation.db import db
-from consultation.errors import ConsultationError
-from consultation.forms import attach_error, render_form
+from consultation.forms import domain_errors, render_form
 from consultation.taxonomy import services
 from consultation.taxonomy.forms import SeriesForm, ThemeForm
 
@@ -38,14 +36,10 @@ def theme_stylesheet():
 def create_series():
     form = SeriesForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.create_series(
                 form.name.data, form.code.data, form.description.data, owner=current_user
             )
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(
                 _("The series is created: choose it when you create or edit an event."), "success"
             )
@@ -70,12 +64,8 @@ def edit_theme(theme_id: int | None = None):
     theme = services.theme_or_404(theme_id) if theme_id else None
     form = ThemeForm(obj=theme, data=theme.texts() if theme else None)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.save_theme(theme, form.slug.data, form.colour.data, **form.texts())
-        except ConsultationError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The theme is saved."), "success")
             return redirect(url_for("taxonomy.theme_list"))
     return render_form("taxonomy/manage/theme_form.html", form, theme=theme)
