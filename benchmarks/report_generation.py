@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._setup import benchmark_app, crowded_event
 from consultation.agenda import models as agenda
 from consultation.db import db, now_utc
+from consultation.events import access as event_access
 from consultation.events import models as events
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes import models as outcomes
 from consultation.registrations.models import Gender, Registration, RegistrationStatus
 from consultation.reports import rendering
-from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
 from consultation.reports.pdf import render_pdf
 from consultation.taxonomy.seed import seed_themes
@@ -198,7 +198,7 @@ def export(app, kind: ReportKind, audience: Audience):
         sa.event.listen(db.engine, "before_cursor_execute", count)
         started = time.perf_counter()
         try:
-            event = reports.event_by_slug("benchmark", *reports.EVENT_PAGE_OPTIONS)
+            event = event_access.event_by_slug("benchmark", *event_access.EVENT_PAGE_OPTIONS)
             html = rendering.report_html(event, kind, audience, "en")
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)

@@ -21,6 +21,7 @@ from consultation.db import db, scrub_free_space
 from consultation.errors import ConsultationError
 from consultation.events.access import EVENT_PAGE_OPTIONS, event_by_slug
 from consultation.privacy import ledger, restore, retention
+from consultation.reports import access as report_access
 from consultation.reports import services as reports
 from consultation.reports import store
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -130,7 +131,7 @@ def render_report_command(
             event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
         else:
             # Made for an account: only a report that account may have from the site.
-            event = reports.report_event(slug, account, ReportKind(kind))
+            event = report_access.report_event(slug, account, ReportKind(kind))
         export_id = reports.record_export(
             event, ReportKind(kind), Audience(audience), language, account, system_user()
         ).id

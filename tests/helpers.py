@@ -16,8 +16,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy.engine import make_url
 
 from consultation import PROJECT_ROOT
+from consultation.events import access as event_access
 from consultation.reports import rendering
-from consultation.reports import services as reports
 from consultation.reports.models import Audience, ReportKind
 
 PASSWORD = "correct horse battery staple"
@@ -210,7 +210,7 @@ def pdf_text(content: bytes) -> str:
 
 def render(app, event, kind=ReportKind.OUTCOME, audience=Audience.PUBLIC, language="en") -> bytes:
     with app.test_request_context():
-        event = reports.event_by_slug(event.slug, *reports.EVENT_PAGE_OPTIONS)
+        event = event_access.event_by_slug(event.slug, *event_access.EVENT_PAGE_OPTIONS)
         html = rendering.report_html(event, kind, audience, language)
         return rendering.render_report(event, kind, audience, language, html).content
 

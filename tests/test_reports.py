@@ -22,6 +22,7 @@ from consultation.agenda.models import (
     SpeakerRole,
 )
 from consultation.db import db, now_utc
+from consultation.events import access as event_access
 from consultation.events.models import Event, EventStatus, TeamRole
 from consultation.jobs import background_pool
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
@@ -36,7 +37,6 @@ from consultation.outcomes.models import (
 )
 from consultation.registrations.models import Registration, RegistrationStatus
 from consultation.reports import rendering
-from consultation.reports import services as reports
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
 from consultation.reports.pdf import render_pdf
 from consultation.taxonomy.models import Series
@@ -375,7 +375,7 @@ def test_gathering_a_report_takes_the_same_queries_whatever_its_size(
 ):
     def build():
         with app.test_request_context():
-            event = reports.event_by_slug(consultation.slug, *reports.EVENT_PAGE_OPTIONS)
+            event = event_access.event_by_slug(consultation.slug, *event_access.EVENT_PAGE_OPTIONS)
             rendering.report_html(event, ReportKind.OUTCOME, Audience.INTERNAL, "en")
 
     before = count_queries(build)

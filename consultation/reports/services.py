@@ -1,4 +1,4 @@
-"""Report exports: who may export what, each export recorded and made in the background when large, the same PDF kept once by the hash of its source, and downloads counted."""
+"""Report exports: each export recorded and made in the background when large, the same PDF kept once by the hash of its source, and downloads counted."""
 
 import hashlib
 import importlib.metadata
@@ -16,9 +16,9 @@ from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
 from consultation.db import db, now_utc
 from consultation.errors import ConsultationError, NotAllowed, NotFound, Unavailable
-from consultation.events.access import EVENT_PAGE_OPTIONS, can_manage, can_see, event_by_slug
+from consultation.events.access import EVENT_PAGE_OPTIONS
 from consultation.events.models import Event
-from consultation.outcomes.access import outcome_access
+from consultation.reports.access import can_export
 from consultation.reports.gather import report_size
 from consultation.reports.models import (
     JOB_DEADLINE,
@@ -32,25 +32,6 @@ from consultation.reports.rendering import render_report, report_html
 from consultation.reports.store import report_store
 
 logger = logging.getLogger(__name__)
-
-
-def can_export(event: Event, user: User, kind: ReportKind) -> bool:
-    """The agenda is public like the agenda page; lists of participants are for the event's
-    organisers; outcome reports for its whole team."""
-    if kind is ReportKind.AGENDA:
-        return can_see(event, user)
-    if kind is ReportKind.PARTICIPANTS:
-        return can_manage(event, user)
-    return outcome_access(event, user).can_read
-
-
-def report_event(slug: str, user: User, kind: ReportKind) -> Event:
-    event = event_by_slug(slug, *EVENT_PAGE_OPTIONS)
-    if not can_export(event, user, kind):
-        if kind is ReportKind.AGENDA:
-            raise NotFound(_l("There is no event at this address."))
-        raise NotAllowed(_l("This report is for the event's team."))
-    return event
 
 
 def _source_hash(html: str) -> str:

@@ -7,7 +7,7 @@ from consultation.events.access import can_manage
 from consultation.events.models import Event
 from consultation.forms import domain_errors, render_form
 from consultation.multilingual import INTERFACE_LANGUAGES, interface_language
-from consultation.reports import rendering, services
+from consultation.reports import access, rendering, services
 from consultation.reports import store as report_store
 from consultation.reports.forms import ReportForm
 from consultation.reports.models import Audience, ExportState, ReportExport, ReportKind
@@ -17,11 +17,11 @@ bp = Blueprint("reports", __name__)
 
 
 def _kinds_for(event: Event) -> list[ReportKind]:
-    return [kind for kind in ReportKind if services.can_export(event, current_user, kind)]
+    return [kind for kind in ReportKind if access.can_export(event, current_user, kind)]
 
 
 def _team_event(slug: str) -> Event:
-    return services.report_event(slug, current_user, ReportKind.OUTCOME)
+    return access.report_event(slug, current_user, ReportKind.OUTCOME)
 
 
 def report_form(event: Event, **kwargs) -> ReportForm:
@@ -130,6 +130,6 @@ def download(slug: str, export_id: int):
 @writes  # each download is counted
 @throttles.anonymous_download
 def agenda_pdf(slug: str):
-    event = services.report_event(slug, current_user, ReportKind.AGENDA)
+    event = access.report_event(slug, current_user, ReportKind.AGENDA)
     export = services.public_agenda(event, interface_language(), current_user)
     return _pdf_response(export)
