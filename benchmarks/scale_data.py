@@ -14,7 +14,7 @@ the retention job would have. Never on a production installation.
 Rows go in with bulk INSERT statements, a few thousand at a time, never as ORM objects one
 by one: 100,000 registrations take well under a minute instead of an hour. Each table receives what the
 services would have stored (registrations/services.py above all), so that every page works
-on the result: confirmed seats counted in the settings, waiting lists that are full events'
+on the result: seats counted as the seats service counts them, waiting lists that are full events'
 ones, one address per event, one token hash per registration, a history per registration.
 
 Each run adds a batch of events, "scale-<run>-...", beside whatever the database holds; the
@@ -81,6 +81,7 @@ from consultation.outcomes.models import (
     SessionOutcome,
     recommendation_themes,
 )
+from consultation.registrations import seats
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
     Gender,
@@ -1035,18 +1036,17 @@ def _add_registrations(
     ]
     people = People(rng, organisations)
     rows, changes, interests = [], [], []
-    # (capacity, confirmed seats) by event
-    seats = {}
+    capacities = {}
     for plan, count in zip(open_plans, _spread(total, weights), strict=True):
         statuses = _statuses(rng, plan, count, now)
         confirmed = statuses.count(RegistrationStatus.CONFIRMED)
         if RegistrationStatus.WAITLISTED in statuses:
             # Nobody waits while seats are free: the waiting list is a full event's.
-            seats[plan.id] = (confirmed, confirmed)
+            capacities[plan.id] = confirmed
         elif rng.random() < 0.25:
-            seats[plan.id] = (None, confirmed)
+            capacities[plan.id] = None
         else:
-            seats[plan.id] = (confirmed + rng.randint(0, max(3, confirmed // 4)), confirmed)
+            capacities[plan.id] = confirmed + rng.randint(0, max(3, confirmed // 4))
         window_end = min(plan.closes_at, now)
         moments = sorted(
             plan.opens_at + (window_end - plan.opens_at) * rng.random() for _ in range(count)
@@ -1091,14 +1091,15 @@ def _add_registrations(
     )
     settings = []
     for plan in plans:
-        capacity, confirmed = seats.get(plan.id) or (rng.choice((None, 60, 100, 150)), 0)
+        capacity = (
+            capacities[plan.id] if plan.id in capacities else rng.choice((None, 60, 100, 150))
+        )
         settings.append(
             {
                 "event_id": plan.id,
                 "opens_at": plan.opens_at,
                 "closes_at": plan.closes_at,
                 "capacity": capacity,
-                "confirmed_count": confirmed,
                 "waitlist_enabled": plan.waitlist_enabled,
                 "moderation": plan.moderation,
                 "questions": plan.questions,
@@ -1108,6 +1109,7 @@ def _add_registrations(
             }
         )
     _insert(RegistrationSettings, settings)
+    seats.recount_seats()
 
 
 def _share_of_window_elapsed(plan: PlannedEvent, now: datetime) -> float:

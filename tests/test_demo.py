@@ -19,7 +19,7 @@ from consultation.outcomes.models import (
     ReviewStatus,
     SessionOutcome,
 )
-from consultation.registrations.models import Registration, RegistrationStatus
+from consultation.registrations.models import Registration, RegistrationSettings, RegistrationStatus
 
 
 def table_snapshot(app):
@@ -248,3 +248,19 @@ def test_the_demo_translations_match_the_agenda_and_keep_the_markdown_structure(
 def markdown_shape(text: str) -> list[str]:
     """The kind of each block and list item of a Markdown text: "p" or "-"."""
     return [line[:1] if line.startswith("- ") else "p" for line in text.split("\n") if line]
+
+
+def test_the_demo_event_is_full_with_a_waiting_list_as_registering_leaves_one(app, client):
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+        settings = db.session.get(RegistrationSettings, event.id)
+        statuses = db.session.scalars(
+            sa.select(Registration.status).where(Registration.event_id == event.id)
+        ).all()
+    confirmed = statuses.count(RegistrationStatus.CONFIRMED)
+    assert settings.confirmed_count == confirmed == settings.capacity
+    assert RegistrationStatus.WAITLISTED in statuses
+    # The organisers review each registration: a visitor is told there is no place left.
+    page = client.get(f"/events/{DEMO_EVENT_SLUG}/register").get_data(as_text=True)
+    assert "All places are taken." in page

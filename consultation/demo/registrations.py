@@ -20,6 +20,7 @@ from consultation.organisations.models import (
     comparison_key,
 )
 from consultation.organisations.services import save_organisation
+from consultation.registrations import seats
 from consultation.registrations.models import (
     OPTIONAL_QUESTIONS,
     Gender,
@@ -38,14 +39,13 @@ def seed_registrations(event: Event) -> None:
     data = load("registrations")
     organisations = [_organisation(values) for values in data["ngos"]]
     counts = {RegistrationStatus(status): count for status, count in data["statuses"].items()}
-    confirmed = counts[RegistrationStatus.CONFIRMED]
     db.session.add(
         RegistrationSettings(
             event_id=event.id,
             opens_at=datetime(2026, 10, 1, 6, 0, tzinfo=UTC),
             closes_at=datetime(2027, 4, 30, 21, 0, tzinfo=UTC),
-            capacity=confirmed,
-            confirmed_count=confirmed,
+            # Full: the demo shows a waiting list.
+            capacity=counts[RegistrationStatus.CONFIRMED],
             waitlist_enabled=True,
             moderation=Moderation.APPROVAL,
             questions=list(OPTIONAL_QUESTIONS),
@@ -100,6 +100,8 @@ def seed_registrations(event: Event) -> None:
                 )
             )
         db.session.add(registration)
+    db.session.flush()
+    seats.recount_seats()
 
 
 def _organisation(values: dict) -> Organisation:

@@ -57,6 +57,21 @@ def free_seat(event_id: int) -> None:
     _seats_changed(event_id, freed)
 
 
+def recount_seats() -> None:
+    """Sets every event's count of confirmed seats from its confirmed registrations: for
+    registrations loaded in bulk (the demo, synthetic data at scale), which took no seat one
+    by one."""
+    confirmed = (
+        sa.select(sa.func.count())
+        .where(
+            Registration.event_id == RegistrationSettings.event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .scalar_subquery()
+    )
+    db.session.execute(sa.update(RegistrationSettings).values(confirmed_count=confirmed))
+
+
 def _seats_changed(event_id: int, changed: sa.Row | None) -> None:
     # The pages show the places left only when there is a capacity (see models).
     if changed is not None and changed.capacity is not None:
