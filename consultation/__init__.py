@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,6 +20,7 @@ from consultation.accounts.views import bp as accounts_bp
 from consultation.agenda import editions as agenda_editions  # noqa: F401 (connects to events.signals)
 from consultation.agenda.views import bp as agenda_bp
 from consultation.api.views import bp as api_bp
+from consultation.audit import services as audit
 from consultation.audit_log.views import bp as audit_bp
 from consultation.cli import register_commands
 from consultation.config import build_config
@@ -112,6 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_static_caching(app)
     register_input_checks(app)
+    register_request_address(app)
     register_error_handlers(app)
     throttles.init_app(app)
     register_commands(app)
@@ -166,6 +168,20 @@ def register_input_checks(app: Flask) -> None:
         values = [request.path, *(value for _, value in request.values.items(multi=True))]
         if any("\x00" in value for value in values):
             abort(400)
+
+
+def register_request_address(app: Flask) -> None:
+    """The audit trail notes where each request came from (``audit.request_address``)."""
+
+    @app.before_request
+    def note_request_address() -> None:
+        g.request_address_token = audit.request_address.set(request.remote_addr)
+
+    @app.teardown_request
+    def forget_request_address(exception: BaseException | None) -> None:
+        token = g.pop("request_address_token", None)
+        if token is not None:
+            audit.request_address.reset(token)
 
 
 def register_extensions(app: Flask) -> None:

@@ -655,6 +655,7 @@ def _open_registration(event: Event, moderation: Moderation) -> None:
         questions=["gender", "visa_letter"],
         privacy_notice="IOM and ICVA control your data; it is deleted 90 days after the event.",
         retention_days=90,
+        editor=None,
     )
 
 

@@ -19,7 +19,7 @@ def sealed(app):
     """Five entries, anchored."""
     with app.app_context():
         for number in range(5):
-            audit.record(AuditAction.SIGNED_IN, subject=f"user:{number}")
+            audit.record(AuditAction.SIGNED_IN, subject=f"user:{number}", actor=None)
         db.session.commit()
         audit.anchor()
     return app
@@ -117,7 +117,7 @@ def test_the_commands_report_where_the_chain_broke(sealed):
 
 def test_anchoring_appends_and_keeps_the_file_private(sealed):
     with sealed.app_context():
-        audit.record(AuditAction.SIGNED_OUT)
+        audit.record(AuditAction.SIGNED_OUT, actor=None)
         db.session.commit()
     output = sealed.test_cli_runner().invoke(args=["audit", "anchor"]).output
     assert "Anchored at entry 6 (6 entries)" in output

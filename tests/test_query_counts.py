@@ -420,7 +420,7 @@ def _grow_registrations(world, event, number, actor, newcomer, organisation, the
             event, f"Typist {number}", f"{variant}-{number}@ngo.example", f"Typed NGO {number}"
         )
         if variant == "kept":
-            organisations.keep_private(typist.organisation)
+            organisations.keep_private(typist.organisation, reviewer=None)
     # The participant's link stays the one the world handed out: those the emails bring
     # replace it only once opened.
     own = db.session.get(Registration, world.registration_id)

@@ -219,7 +219,9 @@ def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if not password_matches(user, password):
         audit.record(
-            AuditAction.SIGN_IN_FAILED, subject=f"user:{user.id}" if user is not None else None
+            AuditAction.SIGN_IN_FAILED,
+            subject=f"user:{user.id}" if user is not None else None,
+            actor=None,
         )
         raise LoginFailed(_l("The email address or the password is not right."), field="password")
     assert user is not None  # noqa: S101 (for the type checker: password_matches refuses None)

@@ -12,14 +12,14 @@ import hashlib
 import hmac
 import json
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
-from flask_login import current_user
+from flask import current_app
 from sqlalchemy import event as orm_event
 
 from consultation import jobs
@@ -70,20 +70,23 @@ def _head() -> tuple[int, str]:
     return (last.id, last.entry_hash) if last else (0, GENESIS)
 
 
+#: The address of the request being answered, set by the application for each request; none
+#: on the command line and in jobs.
+request_address: ContextVar[str | None] = ContextVar("request_address", default=None)
+
+
 def record(
     action: AuditAction,
     *,
+    actor: "User | None",
     event_id: int | None = None,
     subject: str | None = None,
-    actor: "User | None" = None,
     **details,
 ) -> AuditEvent:
-    """Adds an entry in the caller's transaction; the actor and address default to the
-    current request's. ``details`` must hold no personal data (ids and codes only, and the
-    server's login name for what is run on its command line), and each key needs its words
-    in ``audit_log.labels.DETAILS``."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
+    """Adds an entry in the caller's transaction. ``actor``: the account that did it, None for
+    a visitor, a participant through their link, the command line or a job. ``details`` must
+    hold no personal data (ids and codes only, and the server's login name for what is run
+    on its command line), and each key needs its words in ``audit_log.labels.DETAILS``."""
     last_id, last_seal = _head()
     entry = AuditEvent(
         # Numbered here, not by a sequence that skips the ids of rolled-back transactions:
@@ -109,7 +112,7 @@ def _address(actor: "User | None") -> str | None:
     a participant's (no account, or a participant's account) is kept as a keyed hash, "h:"
     and 16 hex digits: the same address gives the same pseudonym, so abuse can still be
     followed, but no erasure needs to change a sealed entry to forget where someone was."""
-    address = request.remote_addr if has_request_context() else None
+    address = request_address.get()
     if address is None or (actor is not None and actor.is_staff):
         return address
     key = current_app.config["SECRET_KEY"].encode()

@@ -226,7 +226,7 @@ def directory_match(name: str) -> Organisation | None:
 # Reviewing what registrants typed --------------------------------------------------------------
 
 
-def approve_organisation(organisation: Organisation) -> None:
+def approve_organisation(organisation: Organisation, reviewer: User) -> None:
     """Puts a registrant's organisation into the directory, where every event's form offers
     it; one already there under that name or acronym is to be merged into instead."""
     twin = _directory_twin(organisation.name, organisation.acronym, organisation.id)
@@ -243,13 +243,19 @@ def approve_organisation(organisation: Organisation) -> None:
             db.session.flush()
     except IntegrityError as error:
         raise Conflict(_l("This organisation is already in the directory.")) from error
-    audit.record(AuditAction.ORGANISATION_APPROVED, subject=f"organisation:{organisation.id}")
+    audit.record(
+        AuditAction.ORGANISATION_APPROVED, subject=f"organisation:{organisation.id}", actor=reviewer
+    )
 
 
-def keep_private(organisation: Organisation) -> None:
+def keep_private(organisation: Organisation, reviewer: User | None) -> None:
     organisation.status = OrganisationStatus.PRIVATE
     db.session.flush()
-    audit.record(AuditAction.ORGANISATION_KEPT_PRIVATE, subject=f"organisation:{organisation.id}")
+    audit.record(
+        AuditAction.ORGANISATION_KEPT_PRIVATE,
+        subject=f"organisation:{organisation.id}",
+        actor=reviewer,
+    )
 
 
 # Removing and merging -----------------------------------------------------------------------
@@ -265,7 +271,7 @@ def uses_of(organisation: Organisation) -> list[str]:
     return phrases
 
 
-def delete_organisation(organisation: Organisation) -> None:
+def delete_organisation(organisation: Organisation, remover: User) -> None:
     """Removes an organisation nothing uses; the refusal says what uses it."""
     phrases = uses_of(organisation)
     if phrases:
@@ -279,7 +285,9 @@ def delete_organisation(organisation: Organisation) -> None:
                 uses=listing(phrases),
             )
         )
-    audit.record(AuditAction.ORGANISATION_REMOVED, subject=f"organisation:{organisation.id}")
+    audit.record(
+        AuditAction.ORGANISATION_REMOVED, subject=f"organisation:{organisation.id}", actor=remover
+    )
     db.session.delete(organisation)
     db.session.flush()
 
@@ -300,7 +308,7 @@ def delete_if_unused(organisation_ids: list[int]) -> int:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
-def merge_organisation(duplicate: Organisation, kept: Organisation) -> None:
+def merge_organisation(duplicate: Organisation, kept: Organisation, merger: User) -> None:
     """Everything that used ``duplicate`` uses ``kept`` instead, and ``duplicate`` is
     removed. An event that had both as partners keeps one partner row."""
     if duplicate.id == kept.id:
@@ -329,6 +337,7 @@ def merge_organisation(duplicate: Organisation, kept: Organisation) -> None:
     audit.record(
         AuditAction.ORGANISATION_MERGED,
         subject=f"organisation:{duplicate.id}",
+        actor=merger,
         merged_into=kept.id,
     )
     db.session.delete(duplicate)

@@ -61,7 +61,7 @@ def edit_organisation(organisation_id: int | None = None):
 @permission_required(Permission.MANAGE_USERS)
 def delete_organisation(organisation_id: int):
     organisation = services.visible_organisation(organisation_id, current_user)
-    services.delete_organisation(organisation)
+    services.delete_organisation(organisation, current_user)
     flash(_("%(name)s is removed from the directory.", name=isolated(organisation.name)), "success")
     return redirect(url_for("organisations.organisation_list"))
 
@@ -74,7 +74,7 @@ def merge_page(duplicate: Organisation, back_url: str, back_label: str | None = 
     if form.validate_on_submit():
         with domain_errors(form):
             kept = services.directory_organisation(form.into.data)
-            services.merge_organisation(duplicate, kept)
+            services.merge_organisation(duplicate, kept, current_user)
             flash(
                 _(
                     "%(duplicate)s is merged into %(kept)s.",

@@ -170,7 +170,7 @@ def run_retention() -> PurgeResult:
     with transaction():
         result = purge()
         if any(asdict(result).values()):
-            audit.record(AuditAction.RETENTION_PURGE, **asdict(result))
+            audit.record(AuditAction.RETENTION_PURGE, actor=None, **asdict(result))
     scrub_free_space()
     return result
 

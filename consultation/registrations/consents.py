@@ -101,6 +101,8 @@ def record_consents(registration, notice_version: int, previous: dict | None = N
                 AuditAction.CONSENT_CHANGED,
                 event_id=registration.event_id,
                 subject=f"registration:{registration.id}",
+                # The participant, through their link: no account acts.
+                actor=None,
                 consent=consent.value,
                 given=given,
             )

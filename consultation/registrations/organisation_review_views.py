@@ -50,7 +50,7 @@ def _back(event, organisation=None):
 def _decide(slug: str, organisation_id: int, decide, message: str):
     event = access.managed_event(slug, current_user)
     organisation = review.private_organisation(event, organisation_id)
-    decide(organisation)
+    decide(organisation, current_user)
     flash(message % {"name": isolated(organisation.name)}, "success")
     return _back(event)
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, selectinload
 
+from consultation.accounts.models import User
 from consultation.agenda.services import local_moment
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction
@@ -43,7 +44,7 @@ def save_notes(registration: Registration, notes: str | None) -> None:
     registration.internal_notes = (notes or "").strip() or None
 
 
-def record_sensitive_view(registration: Registration) -> None:
+def record_sensitive_view(registration: Registration, viewer: User) -> None:
     """Gender, visa, accessibility and dietary answers can reveal health, religion or more:
     each look at them is logged."""
     if (
@@ -56,6 +57,7 @@ def record_sensitive_view(registration: Registration) -> None:
             AuditAction.SENSITIVE_ANSWERS_VIEWED,
             event_id=registration.event_id,
             subject=f"registration:{registration.id}",
+            actor=viewer,
         )
 
 
@@ -81,9 +83,10 @@ def update_settings(
     questions: list[str],
     privacy_notice: str,
     retention_days: int,
+    editor: User | None,
 ) -> RegistrationSettings:
     """Change how the event takes registrations; ``opens_at`` and ``closes_at`` are wall-clock
-    times in the event's zone."""
+    times in the event's zone. ``editor``: the organiser who does it (None when loaded)."""
     settings = stored_settings(event)
     before = _audited_settings(settings)
     opens, closes = (
@@ -115,6 +118,7 @@ def update_settings(
         audit.record(
             AuditAction.PRIVACY_NOTICE_CHANGED,
             event_id=event.id,
+            actor=editor,
             version=settings.privacy_notice_version,
         )
     settings.retention_days = retention_days
@@ -123,7 +127,10 @@ def update_settings(
     changed_settings = [name for name in after if after[name] != before[name]]
     if changed_settings:
         audit.record(
-            AuditAction.REGISTRATION_SETTINGS_CHANGED, event_id=event.id, settings=changed_settings
+            AuditAction.REGISTRATION_SETTINGS_CHANGED,
+            event_id=event.id,
+            actor=editor,
+            settings=changed_settings,
         )
     return settings
 

@@ -160,6 +160,7 @@ def settings(slug: str):
                 form.questions.data or [],
                 form.privacy_notice.data,
                 form.retention_days.data,
+                current_user,
             )
             flash(_("The registration settings are saved."), "success")
             return redirect(url_for("registrations.settings", slug=event.slug))
@@ -261,7 +262,7 @@ def registration_detail(slug: str, registration_id: int):
         return redirect(request.path)
     sees_sensitive = sensitive_access.sees_sensitive(event, current_user)
     if sees_sensitive:
-        organisers.record_sensitive_view(registration)
+        organisers.record_sensitive_view(registration, current_user)
     return render_template(
         "registrations/manage/detail.html",
         event=event,
