@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from consultation import PROJECT_ROOT
 from consultation.accounts.models import Role
 from consultation.agenda.models import Session
 from consultation.db import db
@@ -41,9 +42,10 @@ from consultation.outcomes import services as outcomes
 from consultation.outcomes.models import ReviewStatus
 from consultation.registrations.models import Moderation
 from consultation.taxonomy.models import Theme
-from tests import routes, test_reports
+from tests import routes
 from tests.factories import configure, form, recommendation
 from tests.helpers import Page, baseline, link_in, open_link, pdf_text, render
+from tests.reports import test_reports
 from tests.routes import (
     ARGUMENTS,
     COLLECTION,
@@ -408,9 +410,6 @@ def test_hostile_form_values_never_break_a_form(app, world, rule):
     post_hostile_values()
 
 
-PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
 def fuzz_route(chosen: settings, example: Callable[[Any], None]) -> str | None:
     """Run ``example(data)`` under Hypothesis; the failure, with its input and where in the
     application it broke, or None."""
@@ -424,9 +423,9 @@ def fuzz_route(chosen: settings, example: Callable[[Any], None]) -> str | None:
         fuzz()
     except Exception as error:  # every route is reported
         frames = [
-            f"{os.path.relpath(frame.filename, PROJECT)}:{frame.lineno} {frame.name}"
+            f"{os.path.relpath(frame.filename, str(PROJECT_ROOT))}:{frame.lineno} {frame.name}"
             for frame in traceback.extract_tb(error.__traceback__)
-            if frame.filename.startswith(os.path.join(PROJECT, "consultation"))
+            if frame.filename.startswith(os.path.join(str(PROJECT_ROOT), "consultation"))
         ]
         lines = [f"{type(error).__name__}: {error}"[:1500], *getattr(error, "__notes__", [])]
         if frames:

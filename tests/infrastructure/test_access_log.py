@@ -17,12 +17,12 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 
+from consultation import PROJECT_ROOT
 from consultation.access_log import redacted
 from tests.conftest import app_config
 from tests.helpers import CSRF_INPUT, PASSWORD
 from tests.registering import REGISTRATION_FORM, take_registrations
 
-PROJECT = Path(__file__).resolve().parent.parent
 SERVED = """
 import json, os
 from consultation import create_app
@@ -33,7 +33,7 @@ NEW_PASSWORD = {"password": PASSWORD, "password_confirm": PASSWORD}
 
 def serve_logger_class() -> str:
     """The logger class ``make serve`` gives gunicorn."""
-    match = re.search(r"--logger-class (\S+)", (PROJECT / "Makefile").read_text())
+    match = re.search(r"--logger-class (\S+)", (PROJECT_ROOT / "Makefile").read_text())
     assert match, "make serve names no logger class"
     return match.group(1)
 
@@ -138,7 +138,7 @@ def served(app, database_url, make_event, tmp_path):
             "--logger-class",
             serve_logger_class(),
             "--pythonpath",
-            f"{tmp_path}{os.pathsep}{PROJECT}",
+            f"{tmp_path}{os.pathsep}{PROJECT_ROOT}",
             "served:app",
         ],
         env={**os.environ, "SERVED_CONFIG": json.dumps(config), "REDIS_URL": ""},

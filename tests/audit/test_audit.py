@@ -9,9 +9,9 @@ from consultation.accounts.models import Role
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db
-from tests import test_manage_registrations
 from tests.factories import register, registrations
 from tests.helpers import PASSWORD
+from tests.registrations import test_manage_registrations
 
 # The same approval-moderated event and signed-in organiser as the registration table tests.
 event = test_manage_registrations.event

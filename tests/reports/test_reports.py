@@ -4,7 +4,6 @@ import io
 import re
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pdfplumber
 import pypdf
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from fontTools.ttLib import TTFont
 
+from consultation import PROJECT_ROOT
 from consultation.accounts.models import Role
 from consultation.agenda.models import (
     Attribution,
@@ -585,7 +585,7 @@ def test_the_team_may_export_in_any_interface_language(app, consultation, team_c
     assert "Résumé analytique" in pdf_text(download.data)
 
 
-SHIPPED_FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+SHIPPED_FONTS = PROJECT_ROOT / "static" / "fonts"
 
 
 def shipped_font_names() -> set[str]:

@@ -302,7 +302,7 @@ def test_exports_neutralise_formulas_and_are_recorded(app, client, event, organi
         ["Full name", "Email address"],
         ['=HYPERLINK("https://evil.example")', "a@ngo.example"],
     ]
-    # Text, not a formula (tests/test_xlsx_exports.py checks how it is shown).
+    # Text, not a formula (tests/registrations/test_xlsx_exports.py checks how it is shown).
     assert sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
 
     with app.app_context():

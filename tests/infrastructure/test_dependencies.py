@@ -5,20 +5,20 @@ import json
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "audit-dependencies"
+from consultation import PROJECT_ROOT
+
+SCRIPT = PROJECT_ROOT / "scripts" / "audit-dependencies"
 
 
 def pins() -> dict[str, Version]:
     found = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
+    for line in (PROJECT_ROOT / "requirements.lock").read_text().splitlines():
         if "==" in line and not line.startswith((" ", "#")):
             name, _, version = line.split(" ")[0].partition("==")
             found[canonicalize_name(name)] = Version(version)
@@ -27,13 +27,15 @@ def pins() -> dict[str, Version]:
 
 def test_every_dependency_is_pinned_with_its_hashes_past_its_lower_bound():
     pinned = pins()
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]
     for line in declared:
         requirement = Requirement(line)
         name = canonicalize_name(requirement.name)
         assert name in pinned, f"{name} is not in requirements.lock: run make lock"
         assert requirement.specifier.contains(pinned[name]), (requirement, pinned[name])
-    lock = (ROOT / "requirements.lock").read_text()
+    lock = (PROJECT_ROOT / "requirements.lock").read_text()
     assert lock.count("--hash=sha256:") >= len(pinned)
     # Nothing of the machine it was made on.
     assert "file://" not in lock and "--find-links" not in lock

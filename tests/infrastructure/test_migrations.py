@@ -4,13 +4,12 @@ import hashlib
 import importlib.util
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
-from consultation import create_app
+from consultation import PROJECT_ROOT, create_app
 from consultation.audit import services as audit
 from consultation.db import db
 from consultation.taxonomy.models import Theme
@@ -186,7 +185,7 @@ def test_organisations_one_registration_alone_uses_wait_for_review(empty_databas
 
 
 def _migration(revision: str):
-    path = next((Path(__file__).parent.parent / "migrations" / "versions").glob(f"{revision}_*.py"))
+    path = next((PROJECT_ROOT / "migrations" / "versions").glob(f"{revision}_*.py"))
     spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
