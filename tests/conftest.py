@@ -27,6 +27,9 @@ from consultation.taxonomy.models import Theme
 from consultation.taxonomy.seed import seed_themes
 from tests.helpers import CSRF_INPUT, PASSWORD, fresh_postgres_database, postgres_answers
 
+# Fixtures shared across feature folders.
+pytest_plugins = ["tests.reports.fixtures"]
+
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_POSTGRES_URL = os.environ.get(

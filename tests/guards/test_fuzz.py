@@ -45,7 +45,6 @@ from consultation.taxonomy.models import Theme
 from tests import routes
 from tests.factories import configure, form, recommendation
 from tests.helpers import Page, baseline, link_in, open_link, pdf_text, render
-from tests.reports import test_reports
 from tests.routes import (
     ARGUMENTS,
     COLLECTION,
@@ -64,10 +63,9 @@ from tests.routes import (
     urls,
 )
 
-# Fixtures of other modules: the access matrix's world (event A with its team and objects,
-# the draft event B) and the reports' consultation (sessions with reviewed outcomes).
+# The access matrix's world (event A with its team and objects, the draft event B); the
+# reports' consultation (sessions with reviewed outcomes) comes from tests/reports/fixtures.py.
 world = routes.world
-consultation = test_reports.consultation
 
 # Hostile text ----------------------------------------------------------------------------
 
