@@ -143,6 +143,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
+RESTART_SEQUENCES = """
+SELECT setval(oid::regclass, 1, false) FROM pg_class
+WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace
+"""
+
+
 @pytest.fixture(autouse=True)
 def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test starts with empty tables and an empty outbox."""
@@ -162,12 +168,11 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     with app.app_context():
         tables = db.metadata.sorted_tables
         with db.engine.begin() as connection:
+            for table in reversed(tables):
+                connection.execute(table.delete())
             if connection.dialect.name == "postgresql":
-                names = ", ".join(table.name for table in tables)
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(tables):
-                    connection.execute(table.delete())
+                # Ids start again at 1, as SQLite's do once a table is empty.
+                connection.execute(sa.text(RESTART_SEQUENCES))
 
 
 @pytest.fixture

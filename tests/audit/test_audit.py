@@ -11,11 +11,11 @@ from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db
 from tests.factories import register, registrations
 from tests.helpers import PASSWORD
-from tests.registrations import test_manage_registrations
+from tests.registrations import fixtures as registration_fixtures
 
 # The same approval-moderated event and signed-in organiser as the registration table tests.
-event = test_manage_registrations.event
-organiser = test_manage_registrations.organiser
+event = registration_fixtures.event
+organiser = registration_fixtures.organiser
 
 CANARY_EMAIL = "canary-7f3a9@ngo.example"
 CANARY_NAME = "Canary Yellowbird"

@@ -99,10 +99,16 @@ def insert_registration(
     )
 
 
-def test_search_keys_are_filled_for_the_rows_already_there(empty_database):
-    app = create_app(app_config(empty_database))
+def upgraded_to(revision: str, database_url: str, **config):
+    """An app on a database upgraded to ``revision``, and a runner for its commands."""
+    app = create_app(app_config(database_url, **config))
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0011"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade", revision]).exit_code == 0
+    return app, runner
+
+
+def test_search_keys_are_filled_for_the_rows_already_there(empty_database):
+    app, runner = upgraded_to("0011", empty_database)
     with app.app_context(), db.engine.begin() as connection:
         organisation = insert_organisation(connection, "Médecins du Monde", "MdM")
         event = insert_event(connection)
@@ -128,9 +134,7 @@ def test_organisations_one_registration_alone_uses_wait_for_review(empty_databas
     """Listed in every form until now, an organisation only its registrant uses tells who
     registered: the migration takes it out of the directory. A series gets the first
     organiser of its first edition as owner."""
-    app = create_app(app_config(empty_database))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0013"]).exit_code == 0
+    app, runner = upgraded_to("0013", empty_database)
     with app.app_context(), db.engine.begin() as connection:
         typed = insert_organisation(connection, "Tripoli Community Aid")
         shared = insert_organisation(connection, "Amel Association", "AMEL")
@@ -216,9 +220,9 @@ def insert_old_audit_chain(connection, ids: list[int]) -> None:
 
 
 def test_the_audit_log_is_numbered_and_sealed_with_the_key(empty_database, tmp_path):
-    app = create_app(app_config(empty_database, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0016"]).exit_code == 0
+    app, runner = upgraded_to(
+        "0016", empty_database, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")
+    )
     with app.app_context(), db.engine.begin() as connection:
         insert_old_audit_chain(connection, [3, 7, 8])
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
@@ -231,9 +235,9 @@ def test_the_audit_log_is_numbered_and_sealed_with_the_key(empty_database, tmp_p
 
 
 def test_an_audit_log_changed_before_the_upgrade_stops_it(empty_database, tmp_path):
-    app = create_app(app_config(empty_database, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0016"]).exit_code == 0
+    app, runner = upgraded_to(
+        "0016", empty_database, AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl")
+    )
     with app.app_context(), db.engine.begin() as connection:
         insert_old_audit_chain(connection, [1, 2, 3])
         connection.execute(sa.text("UPDATE audit_events SET subject = 'edited' WHERE id = 2"))
@@ -249,9 +253,7 @@ def test_an_audit_log_changed_before_the_upgrade_stops_it(empty_database, tmp_pa
 
 
 def test_themes_keep_their_names_descriptions_and_events_in_every_language(empty_database):
-    app = create_app(app_config(empty_database))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0018"]).exit_code == 0
+    app, runner = upgraded_to("0018", empty_database)
     with app.app_context(), db.engine.begin() as connection:
         event = insert_event(connection)
         theme = connection.execute(
@@ -287,9 +289,7 @@ def test_themes_keep_their_names_descriptions_and_events_in_every_language(empty
 
 
 def test_registration_opening_and_closing_become_the_event_s_moments(empty_database):
-    app = create_app(app_config(empty_database))
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0017"]).exit_code == 0
+    app, runner = upgraded_to("0017", empty_database)
     with app.app_context(), db.engine.begin() as connection:
         event = insert_event(connection)
         connection.execute(

@@ -14,7 +14,6 @@ from consultation.events.models import TeamRole
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.registrations.exports import RegistrationExport
 from consultation.registrations.models import (
-    Moderation,
     Registration,
     RegistrationSettings,
     RegistrationStatus,
@@ -22,22 +21,11 @@ from consultation.registrations.models import (
 from tests.factories import configure, register, registrations
 from tests.helpers import link_in, open_link, unchanged_form
 from tests.mail_server import running_mail_server
+from tests.registrations import fixtures as registration_fixtures
 
-
-@pytest.fixture
-def event(app, make_event, make_organisation, themes):
-    event = make_event()
-    make_organisation("Amel Association", "AMEL")
-    configure(app, event, capacity=3, moderation=Moderation.APPROVAL)
-    return event
-
-
-@pytest.fixture
-def organiser(client, make_user, add_to_team, event):
-    user = make_user(Role.ORGANISER)
-    add_to_team(event, user)
-    client.login(user.email)
-    return user
+# An approval-moderated event with three places, and its organiser signed in.
+event = registration_fixtures.event
+organiser = registration_fixtures.organiser
 
 
 def test_the_table_searches_filters_and_sorts(app, client, event, organiser):
