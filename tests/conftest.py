@@ -262,6 +262,15 @@ def add_to_team(app: Flask) -> Callable[..., EventMember]:
 
 
 @pytest.fixture
+def organiser(client, make_user, add_to_team, event):
+    """An organiser of the module's ``event``, signed in with ``client``."""
+    user = make_user(Role.ORGANISER)
+    add_to_team(event, user)
+    client.login(user.email)
+    return user
+
+
+@pytest.fixture
 def make_organisation(app: Flask) -> Callable[..., Organisation]:
     counter = iter(range(1, 10_000))
 

@@ -43,14 +43,6 @@ def event(app, make_event, themes):
     return event
 
 
-@pytest.fixture
-def organiser(client, make_user, add_to_team, event):
-    user = make_user(Role.ORGANISER)
-    add_to_team(event, user)
-    client.login(user.email)
-    return user
-
-
 def add_session(app, event, **changes) -> int:
     values = {
         "title": "Plenary",

@@ -13,9 +13,8 @@ from tests.factories import register, registrations
 from tests.helpers import PASSWORD
 from tests.registrations import fixtures as registration_fixtures
 
-# The same approval-moderated event and signed-in organiser as the registration table tests.
+# The same approval-moderated event as the registration table tests.
 event = registration_fixtures.event
-organiser = registration_fixtures.organiser
 
 CANARY_EMAIL = "canary-7f3a9@ngo.example"
 CANARY_NAME = "Canary Yellowbird"

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from consultation.accounts.models import Role
 from consultation.audit.models import AuditEvent
 from consultation.db import db, now_utc
 from consultation.privacy import retention
@@ -39,14 +38,6 @@ def event(app, make_event, make_organisation):
     make_organisation("Amel Association", "AMEL")
     configure(app, event, capacity=None, moderation=Moderation.AUTOMATIC)
     return event
-
-
-@pytest.fixture
-def organiser(client, make_user, add_to_team, event):
-    user = make_user(Role.ORGANISER)
-    add_to_team(event, user)
-    client.login(user.email)
-    return user
 
 
 def register(app, event, email, **changes):

@@ -23,9 +23,8 @@ from tests.helpers import link_in, open_link, unchanged_form
 from tests.mail_server import running_mail_server
 from tests.registrations import fixtures as registration_fixtures
 
-# An approval-moderated event with three places, and its organiser signed in.
+# An approval-moderated event with three places (``organiser``: its organiser, signed in).
 event = registration_fixtures.event
-organiser = registration_fixtures.organiser
 
 
 def test_the_table_searches_filters_and_sorts(app, client, event, organiser):

@@ -4,30 +4,16 @@ runs, columns fit their content, the header stays in view and has filters."""
 import io
 
 import openpyxl
-import pytest
 
-from consultation.accounts.models import Role
-from consultation.registrations.models import Moderation
-from tests.factories import configure, register
+from tests.factories import register
+from tests.registrations import fixtures as registration_fixtures
 
 FORMULA = '=HYPERLINK("https://evil.example","Click")'
 LONG_NEEDS = ", ".join(["Step-free access to every room"] * 10)
 
 
-@pytest.fixture
-def event(app, make_event, make_organisation, themes):
-    event = make_event()
-    make_organisation("Amel Association", "AMEL")
-    configure(app, event, capacity=3, moderation=Moderation.APPROVAL)
-    return event
-
-
-@pytest.fixture
-def organiser(client, make_user, add_to_team, event):
-    user = make_user(Role.ORGANISER)
-    add_to_team(event, user)
-    client.login(user.email)
-    return user
+# The registration table's approval-moderated event with three places.
+event = registration_fixtures.event
 
 
 def exported_sheet(client, event, columns):
