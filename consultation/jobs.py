@@ -67,6 +67,9 @@ def after_commit(enqueue_work: Callable[..., Any], *args: Any) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _committed(session: sa.orm.Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint released: the transaction may still roll back.
+        return
     awaiting = session.info.pop(AWAITING_COMMIT, [])
     if awaiting and has_app_context():
         committed_work = g.setdefault(COMMITTED, [])
