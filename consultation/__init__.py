@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, request
+from flask import Flask, abort, request
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -113,7 +113,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_static_caching(app)
     register_input_checks(app)
-    register_request_address(app)
+    # The audit trail notes where each request came from.
+    unit_of_work.set_for_each_request(app, audit.request_address, lambda: request.remote_addr)
     register_error_handlers(app)
     throttles.init_app(app)
     register_commands(app)
@@ -168,20 +169,6 @@ def register_input_checks(app: Flask) -> None:
         values = [request.path, *(value for _, value in request.values.items(multi=True))]
         if any("\x00" in value for value in values):
             abort(400)
-
-
-def register_request_address(app: Flask) -> None:
-    """The audit trail notes where each request came from (``audit.request_address``)."""
-
-    @app.before_request
-    def note_request_address() -> None:
-        g.request_address_token = audit.request_address.set(request.remote_addr)
-
-    @app.teardown_request
-    def forget_request_address(exception: BaseException | None) -> None:
-        token = g.pop("request_address_token", None)
-        if token is not None:
-            audit.request_address.reset(token)
 
 
 def register_extensions(app: Flask) -> None:

@@ -13,13 +13,16 @@ On SQLite a writing transaction takes the write lock as it begins (``db.writing`
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from flask import Flask, g, request
 
 from consultation.db import db, may_write
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+T = TypeVar("T")
 
 
 def writes(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,13 +52,26 @@ def transaction() -> Iterator[None]:
     db.session.commit()
 
 
+def set_for_each_request(app: Flask, variable: ContextVar[T], value: Callable[[], T]) -> None:
+    """Sets ``variable`` to ``value()`` as each request begins, and back once it has ended
+    (the token is kept on ``g``: a request made while another is answered has its own)."""
+    key = f"{variable.name}_token"
+
+    @app.before_request
+    def set_variable() -> None:
+        setattr(g, key, variable.set(value()))
+
+    @app.teardown_request
+    def reset_variable(exception: BaseException | None) -> None:
+        token = g.pop(key, None)
+        if token is not None:
+            variable.reset(token)
+
+
 def init_app(app: Flask) -> None:
     """Registered before every other hook, so that no query runs before the request has said
     whether it writes, and the commit comes after every other ``after_request``."""
-
-    @app.before_request
-    def begin() -> None:
-        g.may_write_token = may_write.set(_view_writes(app))
+    set_for_each_request(app, may_write, lambda: _view_writes(app))
 
     @app.after_request
     def end(response):
@@ -64,9 +80,3 @@ def init_app(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
-
-    @app.teardown_request
-    def forget(exception: BaseException | None) -> None:
-        token = g.pop("may_write_token", None)
-        if token is not None:
-            may_write.reset(token)
