@@ -25,7 +25,7 @@ from consultation.organisations.models import Organisation, OrganisationLevel, O
 from consultation.organisations.services import save_organisation
 from consultation.taxonomy.models import Theme
 from consultation.taxonomy.seed import seed_themes
-from tests.helpers import CSRF_INPUT, PASSWORD, fresh_postgres_database, postgres_answers
+from tests.helpers import CSRF_INPUT, PASSWORD, fresh_postgres_database, listening, postgres_answers
 
 # Fixtures shared across feature folders.
 pytest_plugins = ["tests.reports.fixtures"]
@@ -312,13 +312,8 @@ def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
         def record(conn, cursor, statement, parameters, context, executemany) -> None:
             statements.append(statement)
 
-        with app.app_context():
-            engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", record)
-        try:
+        with listening(app, "before_cursor_execute", record):
             action()
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", record)
         return len(statements)
 
     return count_queries

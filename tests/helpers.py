@@ -12,13 +12,29 @@ from urllib.parse import urljoin, urlsplit
 
 import psycopg
 import pypdf
+import sqlalchemy as sa
 from babel.messages.pofile import read_po
 from sqlalchemy.engine import make_url
 
 from consultation import PROJECT_ROOT
+from consultation.db import db
 from consultation.events import access as event_access
 from consultation.reports import rendering
 from consultation.reports.models import Audience, ReportKind
+
+
+@contextmanager
+def listening(app, name: str, listener) -> Iterator[None]:
+    """``listener`` hears the database engine's event ``name`` (each statement, each BEGIN)
+    while the block runs."""
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, name, listener)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, name, listener)
+
 
 PASSWORD = "correct horse battery staple"
 # The CSRF token a page hands its forms.

@@ -11,7 +11,7 @@ from flask import has_request_context
 
 from consultation.db import db
 from consultation.registrations.models import Registration
-from tests.helpers import CSRF_INPUT
+from tests.helpers import CSRF_INPUT, listening
 from tests.registering import REGISTRATION_FORM, register, take_registrations
 
 
@@ -26,13 +26,8 @@ def statements_in_request(app) -> Callable[[Callable[[], object]], list[str]]:
             if has_request_context():
                 seen.append(statement)
 
-        with app.app_context():
-            engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", note)
-        try:
+        with listening(app, "before_cursor_execute", note):
             action()
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", note)
         return seen
 
     return record

@@ -63,6 +63,7 @@ from consultation.reports.models import Audience, ReportKind
 from consultation.taxonomy import services as taxonomy
 from consultation.taxonomy.models import Theme
 from tests import routes
+from tests.helpers import listening
 from tests.routes import (
     ITEM,
     MATRIX,
@@ -613,13 +614,8 @@ def _statements_on_registrations(app, action) -> list[tuple[str, object]]:
         if re.search(r"\bregistrations\b", statement):
             statements.append((statement, parameters))
 
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(app, "before_cursor_execute", record):
         action()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     return statements
 
 

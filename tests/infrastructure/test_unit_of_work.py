@@ -14,6 +14,7 @@ from consultation.events.models import Event
 from consultation.taxonomy.models import Series
 from consultation.unit_of_work import transaction
 from tests.factories import add_session
+from tests.helpers import listening
 
 
 def series_codes(app) -> list[str]:
@@ -58,11 +59,8 @@ def transactions_begun(app):
     def note(connection) -> None:
         begun.append(may_write.get())
 
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "begin", note)
-    yield begun
-    sa.event.remove(engine, "begin", note)
+    with listening(app, "begin", note):
+        yield begun
 
 
 def test_a_get_only_reads_unless_its_view_says_it_writes(
