@@ -62,6 +62,7 @@ from consultation.events.models import (
     TeamRole,
     event_themes,
 )
+from consultation.follow_up.models import FollowUpUpdate, UpdateReview
 from consultation.organisations.models import (
     Organisation,
     OrganisationLevel,
@@ -72,7 +73,6 @@ from consultation.outcomes.models import (
     Addressee,
     Commitment,
     CommitmentStatus,
-    CommitmentStatusChange,
     EventOutcome,
     KeyPoint,
     Priority,
@@ -1381,7 +1381,8 @@ def _add_outcomes(
                         "text": texts.commitment,
                         "owner_id": rng.choice(plan.partner_ids),
                         "due_on": due_on,
-                        "status": history[-1]["to_status"],
+                        "status": history[-1]["status"] if history else CommitmentStatus.PLANNED,
+                        "progress": history[-1]["progress"] if history else None,
                     }
                 )
                 commitment_histories.append(history)
@@ -1425,7 +1426,7 @@ def _add_outcomes(
     )
     commitment_ids = _insert(Commitment, rows["commitments"], Commitment.id)
     _insert(
-        CommitmentStatusChange,
+        FollowUpUpdate,
         [
             {"commitment_id": commitment_id, **change}
             for commitment_id, history in zip(commitment_ids, commitment_histories, strict=True)
@@ -1439,7 +1440,8 @@ def _add_outcomes(
 def _commitment_history(
     rng: random.Random, plan: PlannedEvent, due_on: date, made_at: datetime, now: datetime
 ) -> list[dict]:
-    """Planned when made; in progress, then done or dropped, as time went by."""
+    """The published follow-up updates of a commitment planned when made: in progress, then
+    done or dropped, as time went by."""
     if datetime.combine(due_on, time(12), UTC) < now:
         path = rng.choices(
             (
@@ -1451,26 +1453,27 @@ def _commitment_history(
         )[0]
     else:
         path = rng.choice(((), (CommitmentStatus.IN_PROGRESS,)))
-    history = [
-        {
-            "from_status": None,
-            "to_status": CommitmentStatus.PLANNED,
-            "note": None,
-            "actor_id": plan.organiser_id,
-            "created_at": made_at,
-        }
-    ]
+    history = []
+    previous = CommitmentStatus.PLANNED
     for status in path:
         made_at = made_at + (now - made_at) * rng.uniform(0.1, 0.5)
         history.append(
             {
-                "from_status": history[-1]["to_status"],
-                "to_status": status,
-                "note": "Reported by the owner.",
-                "actor_id": plan.organiser_id,
+                "status": status.value,
+                "previous_status": previous.value,
+                "progress": 5 if status is CommitmentStatus.DONE else rng.randint(1, 4),
+                "reported_on": made_at.date(),
+                "text": "Reported by the owner.",
+                "language": "en",
+                "evidence_links": [],
+                "author_id": plan.organiser_id,
+                "review": UpdateReview.PUBLISHED,
+                "reviewed_by_id": plan.organiser_id,
+                "reviewed_at": made_at,
                 "created_at": made_at,
             }
         )
+        previous = status
     return history
 
 

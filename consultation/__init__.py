@@ -28,6 +28,7 @@ from consultation.errors import register_error_handlers
 from consultation.events import access
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from consultation.follow_up.views import bp as follow_up_bp
 from consultation.forms import LARGEST_ID
 from consultation.i18n import (
     LANGUAGE_NAMES,
@@ -102,6 +103,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sensitive_access_bp,
         privacy_notices_bp,
         outcomes_bp,
+        follow_up_bp,
         reports_bp,
         audit_bp,
         privacy_bp,

@@ -18,17 +18,18 @@ from consultation.events.models import (
     Region,
     TeamRole,
 )
+from consultation.follow_up.models import FollowUpUpdate, UpdateReview
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.outcomes.models import (
     Addressee,
     Commitment,
     CommitmentStatus,
-    CommitmentStatusChange,
     EventOutcome,
     KeyPoint,
     Priority,
     Recommendation,
+    RecommendationStatus,
     ReviewStatus,
     SessionOutcome,
 )
@@ -53,7 +54,6 @@ __all__ = [
     "AuditEvent",
     "Commitment",
     "CommitmentStatus",
-    "CommitmentStatusChange",
     "ConsentRecord",
     "Event",
     "EventMember",
@@ -61,6 +61,7 @@ __all__ = [
     "EventPartner",
     "EventStatus",
     "ExportState",
+    "FollowUpUpdate",
     "Gender",
     "KeyPoint",
     "Moderation",
@@ -74,6 +75,7 @@ __all__ = [
     "Priority",
     "PrivacyNotice",
     "Recommendation",
+    "RecommendationStatus",
     "Region",
     "Registration",
     "RegistrationChange",
@@ -92,5 +94,6 @@ __all__ = [
     "SpeakerRole",
     "TeamRole",
     "Theme",
+    "UpdateReview",
     "User",
 ]

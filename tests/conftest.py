@@ -28,7 +28,7 @@ from consultation.taxonomy.seed import seed_themes
 from tests.helpers import CSRF_INPUT, PASSWORD, fresh_postgres_database, listening, postgres_answers
 
 # Fixtures shared across feature folders.
-pytest_plugins = ["tests.reports.fixtures"]
+pytest_plugins = ["tests.reports.fixtures", "tests.follow_up.fixtures"]
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

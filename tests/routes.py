@@ -19,6 +19,9 @@ from consultation.db import db
 from consultation.events import access as event_access
 from consultation.events import services as events
 from consultation.events.models import Event, EventStatus, PartnerRole, TeamRole
+from consultation.follow_up import access as follow_up_access
+from consultation.follow_up import register as follow_up_register
+from consultation.follow_up import updates as follow_up_updates
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
@@ -136,6 +139,14 @@ REG = "/manage/events/<slug>/registrations"
 
 
 REVIEW = "/manage/events/<slug>/organisations/<int:organisation_id>"
+
+
+FOLLOW_UP = "/manage/follow-up/<any(recommendations, commitments):kind>/<int:item_id>"
+
+
+def follow_up_team(status, **overrides):
+    """The series' organisers and policy team, and administrators; anyone else: not found."""
+    return _with(row(LOGIN, 404, 404, status, 404, 404, status, status), overrides)
 
 
 # Requested in this order (see the module's docstring).
@@ -276,13 +287,20 @@ MATRIX: dict[tuple[str, str], dict] = {
     # After the deletion: the main item is then alone and moving it changes nothing (moving it
     # past a neighbour deletes the neighbour, see test_moving_an_item_keeps_its_neighbour).
     ("POST", f"{ITEM}/move"): recorders(302),
-    ("POST", f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status"): recorders(302),
     # A session in review: organisers and the policy team approve; rapporteurs cannot.
     ("POST", f"{OUT}/sessions/<int:session_id>/review"): team(302, rapporteur=403),
     ("GET", f"{OUT}/conclusions"): team(200),
     ("POST", f"{OUT}/conclusions"): recorders(302),
     # Draft conclusions submitted: recorders may, the policy team may not.
     ("POST", f"{OUT}/conclusions/review"): recorders(302),
+    # Follow-up: the series' organisers and policy team, whatever edition their role is on;
+    # an item is not found by anyone else. Organisers write updates, the policy team publishes.
+    ("GET", "/manage/series/<code>/follow-up"): team(200, rapporteur=403),
+    ("POST", "/manage/series/<code>/follow-up/export"): team(200, rapporteur=403),
+    ("GET", FOLLOW_UP): follow_up_team(200),
+    ("POST", f"{FOLLOW_UP}/updates"): follow_up_team(302),
+    # Not published without the reason asked for (422): the policy team's and admins' only.
+    ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): follow_up_team(422, organiser=403),
     # Reports ---------------------------------------------------------------------------------------
     ("GET", "/manage/events/<slug>/reports"): team(200),
     ("POST", "/manage/events/<slug>/reports"): team(303),  # the agenda, straight to its PDF
@@ -353,9 +371,9 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", f"{SESSION}/speakers/<int:speaker_id>/delete"): {"speaker_id": "spare_speaker_id"},
     ("POST", f"{SESSION}/delete"): {"session_id": "spare_session_id"},
     ("POST", f"{ITEM}/delete"): {"item_id": "spare"},
-    ("POST", f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status"): {
-        "item_id": "commitment_id"
-    },
+    ("GET", FOLLOW_UP): {"item_id": "commitment_id"},
+    ("POST", f"{FOLLOW_UP}/updates"): {"item_id": "commitment_id"},
+    ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): {"item_id": "commitment_id"},
     ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"session_id": "review_session_id"},
 }
 
@@ -520,10 +538,18 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{OUT}/sessions/<int:session_id>/{COLLECTION}"): OUTCOME_ITEMS,
     ("POST", f"{ITEM}/edit"): OUTCOME_ITEMS,
     ("POST", f"{ITEM}/move"): {"direction": "down"},
-    ("POST", f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status"): {
-        "commitment-{commitment_id}-status": "in_progress",
-        "commitment-{commitment_id}-note": "Started",
+    ("POST", "/manage/series/<code>/follow-up/export"): {
+        "file_format": "csv",
+        "kind": "commitments",
     },
+    ("POST", f"{FOLLOW_UP}/updates"): {
+        "reported_on": "2026-01-15",
+        "status": "in_progress",
+        "progress": "2",
+        "text": "Sites mapped in two countries.",
+        "language": "en",
+    },
+    ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): {"decision": "reject"},
     ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"step": "approve"},
     ("POST", f"{OUT}/conclusions"): {"executive_summary": "We agreed on three things."},
     ("POST", f"{OUT}/conclusions/review"): {"step": "submit"},
@@ -557,6 +583,9 @@ def default_arguments(world: SimpleNamespace) -> dict[str, Any]:
         "member_id": world.member_id,
         "speaker_id": world.speaker_id,
         "language": "ar",  # A's other working language ("en" is its original: 404)
+        "code": world.series_code,
+        "kind": "commitments",
+        "update_id": world.pending_update_id,
         "version": 1,  # of the privacy notice
         "filename": "css/app.css",
     }
@@ -700,7 +729,6 @@ def _items(event: Event, session: Session, actor: User, organisation: Organisati
             event,
             outcome,
             outcomes.CommitmentDetails(f"Commitment ({variant})", organisation.id, None),
-            actor,
         )
         db.session.flush()
         for collection, item in (
@@ -710,6 +738,19 @@ def _items(event: Event, session: Session, actor: User, organisation: Organisati
         ):
             found.setdefault(collection, {})[variant] = item.id
     return found
+
+
+def _pending_update(event: Event, commitment_id: int, organiser: User) -> int:
+    """An organiser's update on the main commitment, waiting for the policy team's review."""
+    commitment, _ = follow_up_register.item_or_404("commitments", commitment_id)
+    update = follow_up_updates.post_update(
+        commitment,
+        follow_up_updates.UpdateDetails(date(2026, 1, 10), "in_progress", "Work has started."),
+        organiser,
+        follow_up_access.event_access(event, organiser),
+    )
+    db.session.flush()
+    return update.id
 
 
 @pytest.fixture
@@ -815,6 +856,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             in_review, "submit", outcome_access.OutcomeAccess(True, False), organiser
         )
 
+        pending_update_id = _pending_update(a, items["commitments"]["main"], organiser)
         export = reports.record_export(a, ReportKind.OUTCOME, Audience.INTERNAL, "en", organiser)
         b_export = reports.record_export(
             b, ReportKind.OUTCOME, Audience.INTERNAL, "en", other_organiser
@@ -827,6 +869,8 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             event_id=a.id,
             slug=a.slug,
             series_id=a.series_id,
+            series_code=series.code,
+            pending_update_id=pending_update_id,
             theme_id=themes[0].id,
             host_id=host.id,
             directory_organisation_id=directory.id,

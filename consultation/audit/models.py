@@ -31,6 +31,7 @@ class AuditAction(LabelledEnum):
     ORGANISATION_KEPT_PRIVATE = "organisation_kept_private"
     ORGANISATION_MERGED = "organisation_merged"
     ORGANISATION_REMOVED = "organisation_removed"
+    FOLLOW_UP_EXPORTED = "follow_up_exported"
 
     @classmethod
     def labels(cls):
@@ -59,6 +60,7 @@ class AuditAction(LabelledEnum):
             cls.ORGANISATION_KEPT_PRIVATE: _l("Organisation kept private"),
             cls.ORGANISATION_MERGED: _l("Organisation merged into another"),
             cls.ORGANISATION_REMOVED: _l("Organisation removed from the directory"),
+            cls.FOLLOW_UP_EXPORTED: _l("Follow-up register exported"),
         }
 
 

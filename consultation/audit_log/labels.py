@@ -103,6 +103,10 @@ DETAILS: dict[str, DetailKind] = {
     "given": DetailKind(_l("Given"), _one_of({True: _l("yes"), False: _l("no")})),
     "version": DetailKind(_l("Notice version"), format_decimal),
     "settings": DetailKind(_l("Settings changed"), _settings),
+    "items": DetailKind(
+        _l("Items"),
+        _one_of({"recommendations": _l("Recommendations"), "commitments": _l("Commitments")}),
+    ),
     "registrations_erased": DetailKind(
         _l("Registrations erased too"), _one_of({True: _l("yes"), False: _l("no")})
     ),
@@ -114,6 +118,7 @@ SUBJECTS = {
     "user": _l("Account %(number)s"),
     "report": _l("Report %(number)s"),
     "organisation": _l("Organisation %(number)s"),
+    "series": _l("Series %(number)s"),
 }
 
 

@@ -8,17 +8,20 @@ differs from the internal one. Texts of Chatham House sessions name no person an
 organisation; the closed session appears only in the internal report.
 """
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from consultation.accounts.models import User
 from consultation.db import db
 from consultation.demo.data import load
 from consultation.events.models import Event
+from consultation.follow_up.access import event_access
+from consultation.follow_up.updates import UpdateDetails, post_update
 from consultation.organisations.models import Organisation
 from consultation.outcomes.access import outcome_access
 from consultation.outcomes.models import (
     Addressee,
-    CommitmentStatus,
     EventOutcome,
     Priority,
     SessionOutcome,
@@ -33,7 +36,6 @@ from consultation.outcomes.services import (
     add_recommendation,
     save_conclusions,
     save_session_summary,
-    set_commitment_status,
 )
 
 # The review steps the rapporteur takes; the policy officer takes the others.
@@ -84,11 +86,15 @@ def seed_outcomes(
                     owner_id=owner.id if owner else None,
                     due_on=commitment["due_on"],
                 ),
-                rapporteur,
             )
             for change in commitment.get("progress", ()):
-                set_commitment_status(
-                    item, CommitmentStatus(change["status"]), change["note"], rapporteur
+                post_update(
+                    item,
+                    UpdateDetails(
+                        reported_on=date.today(), status=change["status"], text=change["note"]
+                    ),
+                    reviewer,
+                    event_access(event, reviewer),
                 )
         for step in content.get("review", ()):
             if step["step"] in RECORDER_STEPS:

@@ -14,7 +14,6 @@ from consultation.forms import (
 from consultation.outcomes.models import (
     Addressee,
     Commitment,
-    CommitmentStatus,
     KeyPoint,
     Priority,
     Recommendation,
@@ -121,15 +120,6 @@ class CommitmentForm(Form):
         return CommitmentDetails(
             text=self.text.data, owner_id=self.owner_id.data, due_on=self.due_on.data
         )
-
-
-class CommitmentStatusForm(Form):
-    class Meta:
-        # One of these per commitment on the page: ids must not repeat.
-        csrf = False
-
-    status = SelectField(_l("Status"), choices=CommitmentStatus.choices())
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
 
 class ReviewForm(Form):

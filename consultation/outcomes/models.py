@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from consultation.accounts.models import User
     from consultation.agenda.models import Session
     from consultation.events.models import Event
+    from consultation.follow_up.models import FollowUpUpdate
 
 
 class ReviewStatus(LabelledEnum):
@@ -67,6 +68,37 @@ class Priority(LabelledEnum):
         return {cls.HIGH: _l("High"), cls.MEDIUM: _l("Medium"), cls.LOW: _l("Low")}
 
 
+class RecommendationStatus(LabelledEnum):
+    """How the addressees took a recommendation up, as its follow-up updates report it."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    PARTLY_IMPLEMENTED = "partly_implemented"
+    IMPLEMENTED = "implemented"
+    NOT_ACCEPTED = "not_accepted"
+    SUPERSEDED = "superseded"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.OPEN: _l("Open"),
+            cls.ACCEPTED: _l("Accepted"),
+            cls.PARTLY_IMPLEMENTED: _l("Partly implemented"),
+            cls.IMPLEMENTED: _l("Implemented"),
+            cls.NOT_ACCEPTED: _l("Not accepted"),
+            cls.SUPERSEDED: _l("Superseded"),
+        }
+
+    @classmethod
+    def initial(cls) -> "RecommendationStatus":
+        return cls.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """Nothing more is expected: reminders stop, and the item is no longer overdue."""
+        return self in (self.IMPLEMENTED, self.NOT_ACCEPTED, self.SUPERSEDED)
+
+
 class CommitmentStatus(LabelledEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
@@ -81,6 +113,14 @@ class CommitmentStatus(LabelledEnum):
             cls.DONE: _l("Done"),
             cls.DROPPED: _l("Dropped"),
         }
+
+    @classmethod
+    def initial(cls) -> "CommitmentStatus":
+        return cls.PLANNED
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (self.DONE, self.DROPPED)
 
 
 class EventOutcome(db.Model):
@@ -215,11 +255,22 @@ class Recommendation(ReferencedItem, db.Model):
     priority: Mapped[Priority] = mapped_column(
         enum_type(Priority, "priority"), default=Priority.MEDIUM
     )
+    # The status of the latest published follow-up update that gave one.
+    status: Mapped[RecommendationStatus] = mapped_column(
+        enum_type(RecommendationStatus, "status"), default=RecommendationStatus.OPEN
+    )
 
     outcome: Mapped[SessionOutcome] = relationship(back_populates="recommendations")
     themes: Mapped[list[Theme]] = relationship(
         secondary=recommendation_themes, order_by=Theme.position, lazy="raise_on_sql"
     )
+    updates: Mapped[list["FollowUpUpdate"]] = relationship(
+        back_populates="recommendation",
+        cascade="all, delete-orphan",
+        order_by="FollowUpUpdate.id",
+        lazy="raise_on_sql",
+    )
+    statuses: ClassVar = RecommendationStatus
 
     @property
     def addressed_to(self) -> list[str]:
@@ -239,37 +290,28 @@ class Commitment(ReferencedItem, db.Model):
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
     due_on: Mapped[date | None]
+    # The status, and the owner's self-assessment of progress (0 to 5, as the Charter for
+    # Change asks), of the latest published follow-up update that gave them.
     status: Mapped[CommitmentStatus] = mapped_column(
         enum_type(CommitmentStatus, "status"), default=CommitmentStatus.PLANNED
+    )
+    progress: Mapped[int | None] = mapped_column(
+        sa.SmallInteger, sa.CheckConstraint("progress BETWEEN 0 AND 5", name="progress_scale")
     )
 
     outcome: Mapped[SessionOutcome] = relationship(back_populates="commitments")
     owner: Mapped[Organisation | None] = relationship(lazy="joined")
-    history: Mapped[list["CommitmentStatusChange"]] = relationship(
+    updates: Mapped[list["FollowUpUpdate"]] = relationship(
         back_populates="commitment",
         cascade="all, delete-orphan",
-        order_by="CommitmentStatusChange.created_at",
+        order_by="FollowUpUpdate.id",
         lazy="raise_on_sql",
     )
+    statuses: ClassVar = CommitmentStatus
 
-
-class CommitmentStatusChange(db.Model):
-    __tablename__ = "commitment_status_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    commitment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("commitments.id", ondelete="CASCADE"), index=True
-    )
-    from_status: Mapped[CommitmentStatus | None] = mapped_column(
-        enum_type(CommitmentStatus, "from_status")
-    )
-    to_status: Mapped[CommitmentStatus] = mapped_column(enum_type(CommitmentStatus, "to_status"))
-    note: Mapped[str | None] = mapped_column(sa.Text)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-
-    commitment: Mapped[Commitment] = relationship(back_populates="history")
-    actor: Mapped["User | None"] = relationship(lazy="joined")
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_on and self.due_on < date.today() and not self.status.is_closed)
 
 
 declare(
@@ -292,6 +334,5 @@ content_version.not_shown(
     KeyPoint,
     Recommendation,
     Commitment,
-    CommitmentStatusChange,
     recommendation_themes,
 )

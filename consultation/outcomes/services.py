@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
-from consultation.accounts.models import User
 from consultation.db import db
 from consultation.errors import Conflict, ConsultationError, NotFound
 from consultation.events.models import Event
@@ -17,7 +16,6 @@ from consultation.outcomes.models import (
     Addressee,
     Commitment,
     CommitmentStatus,
-    CommitmentStatusChange,
     EventOutcome,
     KeyPoint,
     Priority,
@@ -132,6 +130,7 @@ def add_recommendation(
     check_editable(outcome.review_status)
     item = Recommendation(event_id=event.id, position=_next_position(outcome.recommendations))
     set_committed_value(item, "themes", [])
+    set_committed_value(item, "updates", [])
     _apply_recommendation(item, details)
     _give_reference(event, item)
     _stored(outcome).recommendations.append(item)
@@ -154,21 +153,16 @@ def _apply_commitment(item: Commitment, details: CommitmentDetails) -> None:
     item.due_on = details.due_on
 
 
-def add_commitment(
-    event: Event, outcome: SessionOutcome, details: CommitmentDetails, actor: User
-) -> Commitment:
+def add_commitment(event: Event, outcome: SessionOutcome, details: CommitmentDetails) -> Commitment:
     check_editable(outcome.review_status)
     item = Commitment(
         event_id=event.id,
         position=_next_position(outcome.commitments),
         status=CommitmentStatus.PLANNED,
     )
-    set_committed_value(item, "history", [])
+    set_committed_value(item, "updates", [])
     _apply_commitment(item, details)
     _give_reference(event, item)
-    item.history.append(
-        CommitmentStatusChange(from_status=None, to_status=CommitmentStatus.PLANNED, actor=actor)
-    )
     _stored(outcome).commitments.append(item)
     return item
 
@@ -231,22 +225,3 @@ def move_item(outcome: SessionOutcome, collection: str, item_id: int, step: int)
     items[index], items[other] = items[other], items[index]
     for position, each in enumerate(items):
         each.position = position
-
-
-def set_commitment_status(
-    commitment: Commitment, status: CommitmentStatus, note: str | None, actor: User
-) -> None:
-    """Commitments are tracked after the event, whatever the review status of their session."""
-    if status is commitment.status:
-        raise ConsultationError(
-            _l("The commitment is already %(status)s.", status=status.label), field="status"
-        )
-    commitment.history.append(
-        CommitmentStatusChange(
-            from_status=commitment.status,
-            to_status=status,
-            note=(note or "").strip() or None,
-            actor=actor,
-        )
-    )
-    commitment.status = status

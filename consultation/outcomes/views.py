@@ -15,14 +15,13 @@ from consultation.outcomes import review as outcome_review
 from consultation.outcomes.access import OutcomeAccess
 from consultation.outcomes.forms import (
     CommitmentForm,
-    CommitmentStatusForm,
     ConclusionsForm,
     KeyPointForm,
     RecommendationForm,
     ReviewForm,
     SummaryForm,
 )
-from consultation.outcomes.models import CommitmentStatus, SessionOutcome
+from consultation.outcomes.models import SessionOutcome
 
 bp = Blueprint("outcomes", __name__, url_prefix="/manage/events/<slug>/outcomes")
 
@@ -63,7 +62,7 @@ def _add(collection: str, event: Event, outcome: SessionOutcome, form: FlaskForm
         return services.add_key_point(outcome, form.details())
     if collection == "recommendations":
         return services.add_recommendation(event, outcome, form.details())
-    return services.add_commitment(event, outcome, form.details(), current_user)
+    return services.add_commitment(event, outcome, form.details())
 
 
 def _update(collection: str, outcome: SessionOutcome, item, form: FlaskForm) -> None:
@@ -91,14 +90,6 @@ def _session_page(
         collection: forms.get(collection) or item_form(collection, event, formdata=None)
         for collection in services.ITEM_COLLECTIONS
     }
-    status_forms = {
-        commitment.id: CommitmentStatusForm(
-            prefix=f"commitment-{commitment.id}",
-            formdata=None,
-            data={"status": commitment.status.value},
-        )
-        for commitment in outcome.commitments
-    }
     return (
         render_template(
             "outcomes/session.html",
@@ -108,7 +99,6 @@ def _session_page(
             outcome=outcome,
             summary_form=forms.get("summary") or SummaryForm(data={"summary": outcome.summary}),
             add_forms=add_forms,
-            status_forms=status_forms,
             review_form=forms.get("review") or ReviewForm(formdata=None),
             review_steps=outcome_review.review_steps(outcome.review_status, access),
         ),
@@ -264,34 +254,6 @@ def move_item(slug: str, session_id: int, collection: str, item_id: int):
         abort(400)
     services.move_item(outcome, collection, item_id, step)
     return _back_to_session(event, session, collection)
-
-
-@bp.route("/sessions/<int:session_id>/commitments/<int:item_id>/status", methods=["POST"])
-@login_required
-def commitment_status(slug: str, session_id: int, item_id: int):
-    event, access = _event_with_themes(slug)
-    _require(access.can_record)
-    session, outcome = reading.outcome_for_session(event, session_id)
-    commitment = services.outcome_item(outcome, "commitments", item_id)
-    form = CommitmentStatusForm(prefix=f"commitment-{commitment.id}")
-    if form.validate():
-        with domain_errors():
-            services.set_commitment_status(
-                commitment, CommitmentStatus(form.status.data), form.note.data, current_user
-            )
-            flash(
-                _(
-                    "%(reference)s is now %(status)s.",
-                    reference=commitment.reference,
-                    status=commitment.status.label,
-                ),
-                "success",
-            )
-    else:
-        flash(
-            " ".join(message for messages in form.errors.values() for message in messages), "danger"
-        )
-    return _back_to_session(event, session, "commitments")
 
 
 @bp.route("/sessions/<int:session_id>/review", methods=["POST"])

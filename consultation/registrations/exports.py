@@ -1,22 +1,13 @@
-"""CSV and XLSX exports of an event's registrations, with the columns the organiser ticks.
-
-A registrant must not be able to plant a formula: a cell that a spreadsheet would read as one
-(starting with =, +, -, @, a tab or a carriage return) is made text. CSV has no way to say
-so but an apostrophe before the value. XLSX keeps the value as written, in a string cell with
-the quote-prefix style: shown without the apostrophe, and still text when someone edits it.
-Every export is recorded: who, when, which columns, how many rows.
+"""CSV and XLSX exports of an event's registrations, with the columns the organiser ticks,
+formula-safe (see ``spreadsheets``). Every export is recorded: who, when, which columns, how
+many rows.
 """
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from consultation import content_version
@@ -28,21 +19,7 @@ from consultation.events.models import Event
 from consultation.i18n import country_name
 from consultation.organisations.models import Organisation
 from consultation.registrations.models import Registration, RegistrationStatus
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Column widths of the XLSX sheet, in characters: a long answer wraps onto lines of this
-# width at most rather than pushing the other columns off the screen.
-MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 60
-WRAPPED = Alignment(wrap_text=True, vertical="top")
-
-
-def looks_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def neutralise(value: object) -> object:
-    """The CSV cell: an apostrophe before a value that a spreadsheet would run."""
-    return "'" + value if looks_like_formula(value) else value
+from consultation.spreadsheets import spreadsheet
 
 
 def _yes_no(value: bool) -> str:
@@ -178,50 +155,7 @@ def export_registrations(
         columns=columns,
         rows=len(rows),
     )
-    return _xlsx(header, rows) if file_format == "xlsx" else _csv(header, rows)
-
-
-def _csv(header: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([neutralise(value) for value in row] for row in rows)
-    # With a byte-order mark, spreadsheet programs read Arabic and accents as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode()
-
-
-def _xlsx(header: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Registrations"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                # openpyxl would store "=…" as a formula and "#N/A" as an error: answers are text.
-                cell.data_type = "s"
-                if looks_like_formula(cell.value):
-                    cell.quotePrefix = True
-                if "\n" in cell.value or len(cell.value) > MAX_COLUMN_WIDTH:
-                    cell.alignment = WRAPPED
-    for index, values in enumerate(zip(header, *rows, strict=True), start=1):
-        longest = max(_text_width(value) for value in values)
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            max(longest + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH
-        )
-    # The headings stay in view while scrolling, with a filter on each.
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_width(value: object) -> int:
-    """Characters in the value's longest line."""
-    return max((len(line) for line in str(value or "").splitlines()), default=0)
+    return spreadsheet(file_format, "Registrations", header, rows)
 
 
 def recent_exports(event: Event) -> list[RegistrationExport]:

@@ -43,6 +43,7 @@ from consultation.registrations.forms import (
     StatusChangeForm,
 )
 from consultation.registrations.models import Moderation, RegistrationStatus
+from consultation.spreadsheets import MEDIA_TYPES
 from consultation.unit_of_work import writes
 
 bp = Blueprint("registrations", __name__)
@@ -327,7 +328,7 @@ def export(slug: str):
             )
             return Response(
                 content,
-                mimetype=EXPORT_MIMETYPES[form.file_format.data],
+                mimetype=MEDIA_TYPES[form.file_format.data],
                 headers={
                     "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{form.file_format.data}"'
                 },
@@ -335,9 +336,3 @@ def export(slug: str):
     return render_form(
         "registrations/manage/export.html", form, event=event, exports=exports.recent_exports(event)
     )
-
-
-EXPORT_MIMETYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}

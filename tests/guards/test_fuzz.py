@@ -48,6 +48,7 @@ from tests.helpers import Page, baseline, link_in, open_link, pdf_text, render
 from tests.routes import (
     ARGUMENTS,
     COLLECTION,
+    FOLLOW_UP,
     ITEM,
     LOGIN,
     MATRIX,
@@ -149,9 +150,9 @@ FORM_PAGES = {
     f"{OUT}/sessions/<int:session_id>/{COLLECTION}": f"{OUT}/sessions/<int:session_id>",
     f"{ITEM}/delete": f"{OUT}/sessions/<int:session_id>",
     f"{ITEM}/move": f"{OUT}/sessions/<int:session_id>",
-    f"{OUT}/sessions/<int:session_id>/commitments/<int:item_id>/status": (
-        f"{OUT}/sessions/<int:session_id>"
-    ),
+    f"{FOLLOW_UP}/updates": FOLLOW_UP,
+    f"{FOLLOW_UP}/updates/<int:update_id>/review": FOLLOW_UP,
+    "/manage/series/<code>/follow-up/export": "/manage/series/<code>/follow-up",
     f"{OUT}/sessions/<int:session_id>/review": f"{OUT}/sessions/<int:session_id>",
     f"{OUT}/conclusions/review": f"{OUT}/conclusions",
 }

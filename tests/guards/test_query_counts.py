@@ -38,6 +38,9 @@ from consultation.events.models import (
     Region,
     TeamRole,
 )
+from consultation.follow_up import access as follow_up_access
+from consultation.follow_up import register as follow_up_register
+from consultation.follow_up import updates as follow_up_updates
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations import services as organisations
 from consultation.organisations.models import OrganisationLevel, OrganisationType
@@ -46,7 +49,7 @@ from consultation.outcomes import access as outcome_access
 from consultation.outcomes import reading
 from consultation.outcomes import review as outcome_review
 from consultation.outcomes import services as outcomes
-from consultation.outcomes.models import Addressee, CommitmentStatus, Priority
+from consultation.outcomes.models import Addressee, Priority
 from consultation.registrations import exports, seats
 from consultation.registrations import services as registrations
 from consultation.registrations.models import (
@@ -65,6 +68,7 @@ from consultation.taxonomy.models import Theme
 from tests import routes
 from tests.helpers import listening
 from tests.routes import (
+    FOLLOW_UP,
     ITEM,
     MATRIX,
     OUT,
@@ -90,6 +94,7 @@ PER_PAGE = {
     "ORGANISATIONS_PER_PAGE": 10,
     "REGISTRATIONS_PER_PAGE": 15,
     "EVENTS_PER_PAGE": 5,
+    "FOLLOW_UP_ITEMS_PER_PAGE": 5,
 }
 # Each round writes six entries to event A's audit log, whose pages hold 50.
 LARGE_GROWTH = 12
@@ -174,6 +179,8 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/manage/events/<slug>/reports"): ORGANISER,
     ("GET", "/manage/events/<slug>/reports/preview"): ORGANISER,
     ("GET", "/manage/events/<slug>/reports/<int:export_id>"): ORGANISER,
+    ("GET", "/manage/series/<code>/follow-up"): ("organiser", "policy"),
+    ("GET", FOLLOW_UP): ("organiser", "policy"),
 }
 
 EXCLUDED: dict[tuple[str, str], str] = {
@@ -211,6 +218,17 @@ VARIANTS: dict[tuple[str, str], tuple[str, ...]] = {
         "?sort=organisation&order=desc",
         "?sort=status",
     ),
+    ("GET", "/manage/series/<code>/follow-up"): (
+        "",
+        "?q=commitment",
+        "?kind=commitments",
+        "?kind=commitments&overdue=1&sort=due&order=desc",
+        "?kind=commitments&owner={host_id}&sort=owner",
+        "?kind=commitments&theme={theme_id}&status=in_progress",
+        "?review=1&sort=status",
+        "?addressee=iom&priority=high&sort=priority",
+        "?theme={theme_id}&edition={event_id}",
+    ),
     ("GET", "/manage/events/<slug>/reports/preview"): tuple(
         f"?kind={kind.value}&audience={audience.value}&language=en"
         for kind in ReportKind
@@ -227,6 +245,7 @@ PAGINATED = {
     ("GET", "/manage/events/<slug>/organisations/"),
     ("GET", "/manage/events/<slug>/audit"),
     ("GET", REG),
+    ("GET", "/manage/series/<code>/follow-up"),
 }
 
 
@@ -235,7 +254,13 @@ def page_urls(method: str, rule: str, world: SimpleNamespace) -> list[str]:
     if (method, rule) not in VARIANTS:
         return found
     return [
-        url.split("?")[0] + variant.format(theme_id=world.theme_id, theme_slug=THEME_SLUG)
+        url.split("?")[0]
+        + variant.format(
+            theme_id=world.theme_id,
+            theme_slug=THEME_SLUG,
+            host_id=world.host_id,
+            event_id=world.event_id,
+        )
         for url in found
         for variant in VARIANTS[(method, rule)]
     ]
@@ -381,17 +406,24 @@ def _grow_outcomes(world, event, number, rapporteur, organisation, theme) -> Non
         event,
         outcome,
         outcomes.CommitmentDetails(f"Commitment {number}", organisation.id, date(2027, 6, 30)),
-        rapporteur,
     )
     db.session.flush()
-    outcomes.set_commitment_status(commitment, CommitmentStatus.IN_PROGRESS, "Started", rapporteur)
-    main = outcomes.outcome_item(outcome, "commitments", world.commitment_id)
-    next_status = (
-        CommitmentStatus.DONE
-        if main.status is not CommitmentStatus.DONE
-        else CommitmentStatus.IN_PROGRESS
-    )
-    outcomes.set_commitment_status(main, next_status, f"Update {number}", rapporteur)
+    # A published update on the new commitment, and one of each kind on the main one.
+    policy = db.session.get(User, world.users["policy"])
+    organiser = db.session.get(User, world.users["organiser"])
+    for item, author in (
+        (commitment, policy),
+        (follow_up_register.item_or_404("commitments", world.commitment_id)[0], policy),
+        (follow_up_register.item_or_404("commitments", world.commitment_id)[0], organiser),
+    ):
+        follow_up_updates.post_update(
+            item,
+            follow_up_updates.UpdateDetails(
+                date(2026, 2, number % 28 + 1), "in_progress", f"Update {number}", progress=2
+            ),
+            author,
+            follow_up_access.event_access(event, author),
+        )
 
 
 def _grow_registrations(world, event, number, actor, newcomer, organisation, theme) -> None:

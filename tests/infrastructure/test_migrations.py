@@ -312,3 +312,68 @@ def test_registration_opening_and_closing_become_the_event_s_moments(empty_datab
         ]
         assert version == 1
         db.engine.dispose()
+
+
+def test_commitments_status_changes_become_published_follow_up_updates(empty_database):
+    app, runner = upgraded_to("0019", empty_database)
+    with app.app_context(), db.engine.begin() as connection:
+        event = insert_event(connection)
+        session = connection.execute(
+            sa.text(
+                "INSERT INTO sessions (event_id, title, kind, starts_at, ends_at, attribution,"
+                " created_at, updated_at) VALUES (:event, 'Access', 'panel', '2027-05-11 07:00:00',"
+                " '2027-05-11 08:00:00', 'on_record', :now, :now) RETURNING id"
+            ),
+            {"event": event, **NOW},
+        ).scalar_one()
+        connection.execute(
+            sa.text(
+                "INSERT INTO session_outcomes (session_id, event_id, review_status, updated_at)"
+                " VALUES (:session, :event, 'published', :now)"
+            ),
+            {"session": session, "event": event, **NOW},
+        )
+        commitment = connection.execute(
+            sa.text(
+                "INSERT INTO commitments (event_id, session_id, number, reference, position,"
+                " text, status) VALUES (:event, :session, 1, 'MENA-2027-C01', 0,"
+                " 'Map detention sites', 'in_progress') RETURNING id"
+            ),
+            {"event": event, "session": session},
+        ).scalar_one()
+        for from_status, to_status, note, when in (
+            (None, "planned", None, "2027-05-13 10:00:00"),
+            ("planned", "in_progress", "Two countries mapped", "2027-07-01 09:30:00"),
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO commitment_status_changes (commitment_id, from_status,"
+                    " to_status, note, created_at) VALUES (:commitment, :from_status,"
+                    " :to_status, :note, :when)"
+                ),
+                {
+                    "commitment": commitment,
+                    "from_status": from_status,
+                    "to_status": to_status,
+                    "note": note,
+                    "when": when,
+                },
+            )
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        updates = db.session.execute(
+            sa.text(
+                "SELECT commitment_id, previous_status, status, text, review, reported_on"
+                " FROM follow_up_updates"
+            )
+        ).all()
+        # The marker of the commitment's recording said nothing the commitment does not.
+        assert [tuple(row[:5]) for row in updates] == [
+            (commitment, "planned", "in_progress", "Two countries mapped", "published")
+        ]
+        assert str(updates[0].reported_on) == "2027-07-01"
+        assert db.session.execute(sa.text("SELECT status FROM commitments")).scalar_one() == (
+            "in_progress"
+        )
+        db.session.remove()
+        db.engine.dispose()

@@ -10,7 +10,6 @@ from consultation.db import db
 from consultation.events.models import Event, TeamRole
 from consultation.outcomes.models import (
     Commitment,
-    CommitmentStatus,
     KeyPoint,
     Recommendation,
     ReviewStatus,
@@ -208,30 +207,6 @@ def test_bad_input_is_explained_field_by_field(app, client, event, session_id, t
     response = add(client, event, session_id, "commitments", text="Train staff", owner_id="999999")
     assert response.status_code == 422
     assert items(app, Recommendation) == [] and items(app, Commitment) == []
-
-
-def test_commitment_status_changes_are_dated_history(app, client, event, session_id, team):
-    client.login(team["organiser"].email)
-    add(client, event, session_id, "commitments", text="Publish a duty-of-care guide")
-    commitment = items(app, Commitment)[0]
-    prefix = f"commitment-{commitment.id}-"
-    target = url(event, session_id, f"/commitments/{commitment.id}/status")
-    client.submit(target, {prefix + "status": "in_progress", prefix + "note": "Drafting"})
-    client.submit(target, {prefix + "status": "done"})
-    with app.app_context():
-        stored = db.session.get(
-            Commitment, commitment.id, options=[selectinload(Commitment.history)]
-        )
-        assert stored.status is CommitmentStatus.DONE
-        assert [
-            (change.from_status, change.to_status, change.note) for change in stored.history
-        ] == [
-            (None, CommitmentStatus.PLANNED, None),
-            (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS, "Drafting"),
-            (CommitmentStatus.IN_PROGRESS, CommitmentStatus.DONE, None),
-        ]
-    page = client.get(url(event, session_id)).get_data(as_text=True)
-    assert "Drafting" in page
 
 
 def test_only_the_events_team_sees_or_changes_outcomes(

@@ -119,7 +119,6 @@ def crowded(app, make_event, make_user):
             stored,
             outcome,
             outcomes.CommitmentDetails(token("PLEDGE"), owner.id, date(2027, 6, 30)),
-            actor,
         )
         access = outcome_access.OutcomeAccess(True, True)
         for step in ("submit", "approve", "publish"):

@@ -190,7 +190,7 @@ def test_chatham_house_commitments_are_listed_without_their_owner(app, consultat
             _, outcome = reading.outcome_for_session(event, session.id)
             status, outcome.review_status = outcome.review_status, ReviewStatus.DRAFT
             outcomes.add_commitment(
-                event, outcome, outcomes.CommitmentDetails(text, owner.id, None), None
+                event, outcome, outcomes.CommitmentDetails(text, owner.id, None)
             )
             outcome.review_status = status
         db.session.commit()
@@ -631,7 +631,7 @@ def rename_people(app, event, person: str, speaker: str, organisation: str, job_
         _, outcome = reading.outcome_for_session(stored, session.id)
         status, outcome.review_status = outcome.review_status, ReviewStatus.DRAFT
         outcomes.add_commitment(
-            stored, outcome, outcomes.CommitmentDetails("Map access.", relief.id, None), None
+            stored, outcome, outcomes.CommitmentDetails("Map access.", relief.id, None)
         )
         outcomes.add_key_point(outcome, "Be safe.")
         outcome.review_status = status

@@ -1,0 +1,111 @@
+"""Follow-up updates: what was done about a recommendation or a commitment after its edition,
+dated, reviewed by the policy team before anyone outside the team reads it."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consultation import content_version
+from consultation.accounts.models import User
+from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.outcomes.models import (
+    Commitment,
+    CommitmentStatus,
+    Recommendation,
+    RecommendationStatus,
+)
+
+STATUS_VALUES = sorted({status.value for status in (*RecommendationStatus, *CommitmentStatus)})
+
+
+class UpdateReview(LabelledEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.PENDING: _l("Waiting for review"),
+            cls.PUBLISHED: _l("Published"),
+            cls.REJECTED: _l("Not published"),
+        }
+
+
+class FollowUpUpdate(db.Model):
+    """One dated report on a recommendation or a commitment: a status it moves to, a progress
+    self-assessment, a text and links to evidence. It changes the item only once published."""
+
+    __tablename__ = "follow_up_updates"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(recommendation_id IS NULL) <> (commitment_id IS NULL)", name="one_item"
+        ),
+        sa.CheckConstraint(
+            "status IS NULL OR status IN ({})".format(", ".join(f"'{v}'" for v in STATUS_VALUES)),
+            name="known_status",
+        ),
+        sa.CheckConstraint(
+            "progress IS NULL OR (progress BETWEEN 0 AND 5 AND commitment_id IS NOT NULL)",
+            name="progress_of_commitments",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    commitment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    # A value of the item's own statuses (see ``status_member``); None reports progress only.
+    status: Mapped[str | None] = mapped_column(sa.String(20))
+    # The item's status when this update was published, to show the step it made.
+    previous_status: Mapped[str | None] = mapped_column(sa.String(20))
+    progress: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    reported_on: Mapped[date]
+    # Markdown, shown through the sanitiser, in ``language`` (None: not known)
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    evidence_links: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    review: Mapped[UpdateReview] = mapped_column(
+        enum_type(UpdateReview, "review"), default=UpdateReview.PENDING, index=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    recommendation: Mapped[Recommendation | None] = relationship(back_populates="updates")
+    commitment: Mapped[Commitment | None] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="joined")
+
+    @property
+    def item(self) -> Recommendation | Commitment:
+        return self.recommendation or self.commitment
+
+    def status_member(self, value: str | None):
+        """``value`` as a member of the item's statuses."""
+        statuses = RecommendationStatus if self.recommendation_id else CommitmentStatus
+        return statuses(value) if value else None
+
+    @property
+    def reported_status(self):
+        return self.status_member(self.status)
+
+    @property
+    def status_before(self):
+        return self.status_member(self.previous_status)
+
+    @property
+    def is_published(self) -> bool:
+        return self.review is UpdateReview.PUBLISHED
+
+
+content_version.not_shown(FollowUpUpdate)

@@ -1,0 +1,191 @@
+"""The register of a series and each item's follow-up: load, authorise, act, render or redirect."""
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from consultation.errors import NotFound
+from consultation.follow_up import access, exports, register, updates
+from consultation.follow_up.forms import RegisterExportForm, ReviewUpdateForm, UpdateForm
+from consultation.follow_up.models import UpdateReview
+from consultation.forms import UNPROCESSABLE, domain_errors, query_int
+from consultation.outcomes.models import Addressee, Priority
+from consultation.spreadsheets import MEDIA_TYPES
+
+bp = Blueprint("follow_up", __name__)
+
+KIND = "<any(recommendations, commitments):kind>"
+
+
+def filters_from(args: MultiDict) -> register.RegisterFilters:
+    def member(enum_class, value):
+        return enum_class(value) if value in set(enum_class) else None
+
+    kind = args.get("kind")
+    sort = args.get("sort")
+    return register.RegisterFilters(
+        kind=kind if kind in register.KINDS else "recommendations",
+        query=args.get("q", "").strip() or None,
+        edition_id=args.get("edition", type=query_int),
+        theme_id=args.get("theme", type=query_int),
+        status=args.get("status") or None,
+        addressee=member(Addressee, args.get("addressee")),
+        priority=member(Priority, args.get("priority")),
+        owner_id=args.get("owner", type=query_int),
+        overdue=args.get("overdue") == "1",
+        to_review=args.get("review") == "1",
+        sort=sort if sort in register.SORTS else "reference",
+        descending=args.get("order") == "desc",
+    )
+
+
+def _series(code: str):
+    series = access.series_by_code(code)
+    series_access = access.series_access(series, current_user)
+    access.require(series_access.can_read)
+    return series, series_access
+
+
+@bp.route("/manage/series/<code>/follow-up")
+@login_required
+def register_page(code: str):
+    series, series_access = _series(code)
+    filters = filters_from(request.args)
+    return render_template(
+        "follow_up/register.html",
+        series=series,
+        access=series_access,
+        filters=filters,
+        items=register.register_page(
+            series,
+            filters,
+            request.args.get("page", 1, type=query_int),
+            current_app.config["FOLLOW_UP_ITEMS_PER_PAGE"],
+        ),
+        counts=register.counts(series),
+        editions=register.editions(series),
+        themes=register.series_themes(series),
+        owners=register.series_owners(series),
+        addressees=list(Addressee),
+        priorities=list(Priority),
+        export_form=RegisterExportForm(formdata=None),
+    )
+
+
+@bp.route("/manage/series/<code>/follow-up/export", methods=["POST"])
+@login_required
+def export(code: str):
+    series, _series_access = _series(code)
+    form = RegisterExportForm()
+    filters = filters_from(request.form)
+    if not form.validate():
+        flash(_("Choose a format for the export."), "danger")
+        return redirect(url_for("follow_up.register_page", code=series.code, **filters.as_query()))
+    content = exports.export_register(series, filters, form.file_format.data, current_user)
+    name = f"{series.code}-{filters.kind}.{form.file_format.data}"
+    return Response(
+        content,
+        mimetype=MEDIA_TYPES[form.file_format.data],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _item(kind: str, item_id: int):
+    item, event = register.item_or_404(kind, item_id)
+    item_access = access.event_access(event, current_user)
+    if not item_access.can_read:
+        # Whether the item exists is itself the team's business.
+        raise NotFound(_("There is no such recommendation or commitment."))
+    return item, event, item_access
+
+
+def _review_form(update_id: int, **kwargs) -> ReviewUpdateForm:
+    # One form for each update waiting for review: ids must not repeat.
+    return ReviewUpdateForm(prefix=f"review-{update_id}", **kwargs)
+
+
+def _item_page(kind, item, event, item_access, update_form=None, review_form=None, status=200):
+    review_forms = {
+        update.id: _review_form(update.id, formdata=None)
+        for update in item.updates
+        if update.review is UpdateReview.PENDING
+    }
+    if review_form is not None:
+        review_forms[review_form.update_id] = review_form
+    return (
+        render_template(
+            "follow_up/item.html",
+            kind=kind,
+            item=item,
+            event=event,
+            access=item_access,
+            update_form=update_form or UpdateForm(item, formdata=None),
+            review_forms=review_forms,
+        ),
+        status,
+    )
+
+
+@bp.route(f"/manage/follow-up/{KIND}/<int:item_id>")
+@login_required
+def item(kind: str, item_id: int):
+    return _item_page(kind, *_item(kind, item_id))
+
+
+@bp.route(f"/manage/follow-up/{KIND}/<int:item_id>/updates", methods=["POST"])
+@login_required
+def post_update(kind: str, item_id: int):
+    item, event, item_access = _item(kind, item_id)
+    access.require(item_access.can_update)
+    form = UpdateForm(item)
+    if form.validate():
+        with domain_errors(form):
+            update = updates.post_update(item, form.details(), current_user, item_access)
+            flash(
+                _("The update is published.")
+                if update.is_published
+                else _("The update is saved: the policy team publishes it after review."),
+                "success",
+            )
+            return redirect(url_for("follow_up.item", kind=kind, item_id=item.id))
+    return _item_page(kind, item, event, item_access, update_form=form, status=UNPROCESSABLE)
+
+
+@bp.route(
+    f"/manage/follow-up/{KIND}/<int:item_id>/updates/<int:update_id>/review", methods=["POST"]
+)
+@login_required
+def review_update(kind: str, item_id: int, update_id: int):
+    item, event, item_access = _item(kind, item_id)
+    access.require(item_access.can_review)
+    update = next((each for each in item.updates if each.id == update_id), None)
+    if update is None:
+        raise NotFound(_("This update does not exist or belongs to another item."))
+    back = redirect(url_for("follow_up.item", kind=kind, item_id=item.id))
+    if update.review is not UpdateReview.PENDING:
+        # Reviewed meanwhile, in another tab or by a colleague: show the page as it is now.
+        flash(_("This update has already been reviewed."), "warning")
+        return back
+    form = _review_form(update.id)
+    form.update_id = update.id
+    publish = request.form.get("decision") == "publish"
+    if form.validate():
+        with domain_errors(form):
+            if publish:
+                updates.publish(update, current_user, form.note.data)
+                flash(_("The update is published."), "success")
+            else:
+                updates.reject(update, current_user, form.note.data)
+                flash(_("The update is kept from publication."), "success")
+            return back
+    return _item_page(kind, item, event, item_access, review_form=form, status=UNPROCESSABLE)
