@@ -163,6 +163,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/api/v1/events"): public(200),
     ("GET", "/api/v1/events/<slug>"): public(200),
     ("GET", "/themes.css"): public(200),
+    ("GET", "/series/<code>/follow-up"): public(200),
+    ("GET", "/series/<code>/follow-up/<int:year>"): public(200),
     ("GET", "/static/<path:filename>"): public(200),
     # Registering, and the emailed link (the token is the key, whoever holds it; it lets the
     # browser that opens it in, and the pages after it carry no token) --------------------------
@@ -586,6 +588,7 @@ def default_arguments(world: SimpleNamespace) -> dict[str, Any]:
         "code": world.series_code,
         "kind": "commitments",
         "update_id": world.pending_update_id,
+        "year": 2027,  # event A's edition
         "version": 1,  # of the privacy notice
         "filename": "css/app.css",
     }

@@ -15,11 +15,16 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from consultation.errors import NotFound
-from consultation.follow_up import access, exports, register, updates
+from consultation.follow_up import access, exports, public, register, updates
 from consultation.follow_up.forms import RegisterExportForm, ReviewUpdateForm, UpdateForm
 from consultation.follow_up.models import UpdateReview
 from consultation.forms import UNPROCESSABLE, domain_errors, query_int
-from consultation.outcomes.models import Addressee, Priority
+from consultation.outcomes.models import (
+    Addressee,
+    CommitmentStatus,
+    Priority,
+    RecommendationStatus,
+)
 from consultation.spreadsheets import MEDIA_TYPES
 
 bp = Blueprint("follow_up", __name__)
@@ -189,3 +194,34 @@ def review_update(kind: str, item_id: int, update_id: int):
                 flash(_("The update is kept from publication."), "success")
             return back
     return _item_page(kind, item, event, item_access, review_form=form, status=UNPROCESSABLE)
+
+
+# The public "You said, we did" ------------------------------------------------------------
+
+
+@bp.route("/series/<code>/follow-up")
+@bp.route("/series/<code>/follow-up/<int:year>")
+def public_page(code: str, year: int | None = None):
+    series = access.series_by_code(code)
+    editions = public.public_editions(series)
+    if year is not None and year not in {edition.edition_year for edition in editions}:
+        raise NotFound(_("This series has no public edition of that year."))
+    filters = public.PublicFilters(
+        edition_year=year,
+        theme_id=request.args.get("theme", type=query_int),
+        status=request.args.get("status") or None,
+    )
+    groups = public.follow_up_page(series, filters)
+    return render_template(
+        "follow_up/public.html",
+        series=series,
+        editions=editions,
+        filters=filters,
+        groups=groups,
+        counts=public.status_counts(groups),
+        themes=register.series_themes(series),
+        statuses={
+            "recommendations": list(RecommendationStatus),
+            "commitments": list(CommitmentStatus),
+        },
+    )

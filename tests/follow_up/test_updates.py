@@ -68,7 +68,7 @@ def test_an_organisers_update_waits_for_the_policy_team_then_moves_the_commitmen
     assert published.reviewed_by_id == series_world.users["policy"].id
     assert published.evidence_links == ["https://example.org/map"]
     page = client.get(url).get_data(as_text=True)
-    assert "Planned" in page and "Reviewed by <bdi dir=\"ltr\">Pierre Policy</bdi>" in page
+    assert "Planned" in page and 'Reviewed by <bdi dir="ltr">Pierre Policy</bdi>' in page
     # Reviewed once: a second decision is refused, and changes nothing.
     response = client.submit(review, {"decision": "reject", f"review-{update.id}-note": "No"})
     assert response.status_code == 302

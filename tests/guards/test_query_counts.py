@@ -120,6 +120,9 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/api/v1/events"): ANONYMOUS,
     ("GET", "/api/v1/events/<slug>"): ANONYMOUS,
     ("GET", "/themes.css"): ANONYMOUS,
+    # Counted with published items too, in tests/follow_up/test_public.py.
+    ("GET", "/series/<code>/follow-up"): PUBLIC,
+    ("GET", "/series/<code>/follow-up/<int:year>"): ANONYMOUS,
     ("GET", "/events/<slug>/register"): ("anonymous", "participant"),
     ("GET", "/events/<slug>/privacy-notice"): PUBLIC,
     ("GET", "/events/<slug>/privacy-notice/<int:version>"): PUBLIC,
