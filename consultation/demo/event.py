@@ -79,12 +79,13 @@ def seed_series() -> Series:
     )
 
 
-def create_demo_event(organisations: dict[str, Organisation]) -> Event:
-    data = load("event")
+def create_demo_event(organisations: dict[str, Organisation], edition: str = "") -> Event:
+    """The edition described by ``{edition}event.toml``: the 2027 one, or "2026/"."""
+    data = load(f"{edition}event")
     event = Event(
         series=seed_series(),
         region=Region(data["region"]),
-        status=EventStatus.PUBLISHED,
+        status=EventStatus(data.get("status", EventStatus.PUBLISHED)),
         themes=list(db.session.scalars(sa.select(Theme).order_by(Theme.position))),
         partners=[
             EventPartner(
@@ -106,10 +107,10 @@ def create_demo_event(organisations: dict[str, Organisation]) -> Event:
     return event
 
 
-def seed_agenda(event: Event, organisations: dict[str, Organisation]) -> None:
-    """The three-day agenda of the demo consultation, with its titles translated."""
+def seed_agenda(event: Event, organisations: dict[str, Organisation], edition: str = "") -> None:
+    """The agenda of the edition, with its titles translated."""
     themes = {theme.slug: theme for theme in event.themes}
-    for entry in load("agenda")["sessions"]:
+    for entry in load(f"{edition}agenda")["sessions"]:
         session = save_session(
             event,
             None,

@@ -43,7 +43,11 @@ RECORDER_STEPS = frozenset({"submit", "withdraw"})
 
 
 def seed_outcomes(
-    event: Event, organisations: dict[str, Organisation], rapporteur: User, reviewer: User
+    event: Event,
+    organisations: dict[str, Organisation],
+    rapporteur: User,
+    reviewer: User,
+    edition: str = "",
 ) -> None:
     """Record and review the demo event's outcomes, once: nothing happens if the event already
     has outcomes, or if the rapporteur or the reviewer may not do their part."""
@@ -53,7 +57,7 @@ def seed_outcomes(
     reviewing = outcome_access(event, reviewer)
     if not (recording.can_record and reviewing.can_review):
         return
-    data = load("outcomes")
+    data = load(f"{edition}outcomes")
     by_title = {entry["title"]: entry for entry in data["sessions"]}
     for session in outcome_sessions(event):
         content = by_title.get(session.title)
@@ -74,6 +78,7 @@ def seed_outcomes(
                     other_addressee=recommendation.get("other_addressee"),
                     priority=Priority(recommendation["priority"]),
                     theme_ids=[themes[slug] for slug in recommendation["themes"] if slug in themes],
+                    follows=recommendation.get("follows", []),
                 ),
             )
         for commitment in content.get("commitments", ()):

@@ -188,7 +188,11 @@ def _row_options(model):
         selectinload(model.updates),
     ]
     if model is Recommendation:
-        options.append(selectinload(Recommendation.themes))
+        options += [
+            selectinload(Recommendation.themes),
+            selectinload(Recommendation.follows),
+            selectinload(Recommendation.followed_by),
+        ]
     return options
 
 

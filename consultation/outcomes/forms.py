@@ -65,6 +65,14 @@ class RecommendationForm(Form):
         _l("Priority"), choices=Priority.choices(), default=Priority.MEDIUM.value
     )
     themes = CheckboxListField(_l("Themes"), coerce=int)
+    follows = StringField(
+        _l("Follows up"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "References of earlier recommendations of this series that this one takes up, "
+            "separated by commas (e.g. MENA-2026-R04). Find them in the follow-up register."
+        ),
+    )
 
     def __init__(self, themes, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +89,7 @@ class RecommendationForm(Form):
                 "other_addressee": item.other_addressee,
                 "priority": item.priority.value,
                 "themes": [theme.id for theme in item.themes],
+                "follows": ", ".join(earlier.reference for earlier in item.follows),
             },
         )
 
@@ -91,6 +100,7 @@ class RecommendationForm(Form):
             other_addressee=self.other_addressee.data,
             priority=Priority(self.priority.data),
             theme_ids=self.themes.data or [],
+            follows=(self.follows.data or "").replace(";", ",").split(","),
         )
 
 

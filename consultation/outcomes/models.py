@@ -220,6 +220,25 @@ recommendation_themes = sa.Table(
 )
 
 
+# A recommendation that follows earlier ones up (threads across editions): "follows
+# MENA-2026-R04". Both ends are recommendations of the same series.
+recommendation_follows = sa.Table(
+    "recommendation_follows",
+    db.metadata,
+    sa.Column(
+        "recommendation_id",
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "follows_id",
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
 class ReferencedItem:
     """What recommendations and commitments share: a session, a place in its list, a text, and
     a number of the event's own behind a reference that never changes (MENA-2027-R07)."""
@@ -263,6 +282,23 @@ class Recommendation(ReferencedItem, db.Model):
     outcome: Mapped[SessionOutcome] = relationship(back_populates="recommendations")
     themes: Mapped[list[Theme]] = relationship(
         secondary=recommendation_themes, order_by=Theme.position, lazy="raise_on_sql"
+    )
+    # The earlier recommendations this one follows up, and the later ones following it up.
+    follows: Mapped[list["Recommendation"]] = relationship(
+        secondary=recommendation_follows,
+        primaryjoin=lambda: Recommendation.id == recommendation_follows.c.recommendation_id,
+        secondaryjoin=lambda: Recommendation.id == recommendation_follows.c.follows_id,
+        order_by=lambda: Recommendation.reference,
+        back_populates="followed_by",
+        lazy="raise_on_sql",
+    )
+    followed_by: Mapped[list["Recommendation"]] = relationship(
+        secondary=recommendation_follows,
+        primaryjoin=lambda: Recommendation.id == recommendation_follows.c.follows_id,
+        secondaryjoin=lambda: Recommendation.id == recommendation_follows.c.recommendation_id,
+        order_by=lambda: Recommendation.reference,
+        back_populates="follows",
+        lazy="raise_on_sql",
     )
     updates: Mapped[list["FollowUpUpdate"]] = relationship(
         back_populates="recommendation",
@@ -335,4 +371,5 @@ content_version.not_shown(
     Recommendation,
     Commitment,
     recommendation_themes,
+    recommendation_follows,
 )

@@ -31,6 +31,7 @@ def _outcome_options():
     return (
         selectinload(SessionOutcome.key_points),
         selectinload(SessionOutcome.recommendations).selectinload(Recommendation.themes),
+        selectinload(SessionOutcome.recommendations).selectinload(Recommendation.follows),
         selectinload(SessionOutcome.commitments),
     )
 

@@ -1,6 +1,6 @@
 """Recording outcomes: each session's summary, key points, recommendations and commitments, numbered for good once given, and kept in the order their rapporteur chooses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -104,6 +104,8 @@ class RecommendationDetails:
     other_addressee: str | None
     priority: Priority
     theme_ids: list[int]
+    # References of the earlier recommendations of the series it follows up
+    follows: list[str] = field(default_factory=list)
 
 
 def _themes(theme_ids: list[int]) -> list[Theme]:
@@ -112,7 +114,12 @@ def _themes(theme_ids: list[int]) -> list[Theme]:
     return list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(theme_ids))))
 
 
-def _apply_recommendation(item: Recommendation, details: RecommendationDetails) -> None:
+def _apply_recommendation(
+    event: Event, item: Recommendation, details: RecommendationDetails
+) -> list[Recommendation]:
+    """Applies the details but the threads: the earlier recommendations it follows up are
+    returned, for the caller to set once the item is in the session (their ``followed_by``
+    would otherwise hold an item the session does not know)."""
     if not details.addressees and not (details.other_addressee or "").strip():
         raise ConsultationError(
             _l("Say whom the recommendation is addressed to."), field="addressees"
@@ -122,6 +129,37 @@ def _apply_recommendation(item: Recommendation, details: RecommendationDetails) 
     item.other_addressee = (details.other_addressee or "").strip() or None
     item.priority = details.priority
     item.themes = _themes(details.theme_ids)
+    return _earlier_recommendations(event, details.follows)
+
+
+def _earlier_recommendations(event: Event, references: list[str]) -> list[Recommendation]:
+    """The recommendations of earlier editions of the event's series with these references."""
+    wanted = {reference.strip().upper() for reference in references if reference.strip()}
+    if not wanted:
+        return []
+    found = []
+    if event.series_id is not None:
+        found = list(
+            db.session.scalars(
+                sa.select(Recommendation)
+                .join(Event, Event.id == Recommendation.event_id)
+                .where(
+                    Event.series_id == event.series_id,
+                    Event.edition_year < event.edition_year,
+                    Recommendation.reference.in_(wanted),
+                )
+            )
+        )
+    unknown = sorted(wanted - {item.reference for item in found})
+    if unknown:
+        raise ConsultationError(
+            _l(
+                "No earlier edition of this series has a recommendation %(references)s.",
+                references=", ".join(unknown),
+            ),
+            field="follows",
+        )
+    return found
 
 
 def add_recommendation(
@@ -131,9 +169,11 @@ def add_recommendation(
     item = Recommendation(event_id=event.id, position=_next_position(outcome.recommendations))
     set_committed_value(item, "themes", [])
     set_committed_value(item, "updates", [])
-    _apply_recommendation(item, details)
+    set_committed_value(item, "follows", [])
+    follows = _apply_recommendation(event, item, details)
     _give_reference(event, item)
     _stored(outcome).recommendations.append(item)
+    item.follows = follows
     return item
 
 
@@ -173,10 +213,10 @@ def update_key_point(outcome: SessionOutcome, item: KeyPoint, text: str) -> None
 
 
 def update_recommendation(
-    outcome: SessionOutcome, item: Recommendation, details: RecommendationDetails
+    event: Event, outcome: SessionOutcome, item: Recommendation, details: RecommendationDetails
 ) -> None:
     check_editable(outcome.review_status)
-    _apply_recommendation(item, details)
+    item.follows = _apply_recommendation(event, item, details)
 
 
 def update_commitment(

@@ -65,11 +65,11 @@ def _add(collection: str, event: Event, outcome: SessionOutcome, form: FlaskForm
     return services.add_commitment(event, outcome, form.details())
 
 
-def _update(collection: str, outcome: SessionOutcome, item, form: FlaskForm) -> None:
+def _update(collection: str, event: Event, outcome: SessionOutcome, item, form: FlaskForm) -> None:
     if collection == "key-points":
         services.update_key_point(outcome, item, form.details())
     elif collection == "recommendations":
-        services.update_recommendation(outcome, item, form.details())
+        services.update_recommendation(event, outcome, item, form.details())
     else:
         services.update_commitment(outcome, item, form.details())
 
@@ -226,7 +226,7 @@ def edit_item(slug: str, session_id: int, collection: str, item_id: int):
     form = item_form(collection, event, item if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
         with domain_errors(form):
-            _update(collection, outcome, item, form)
+            _update(collection, event, outcome, item, form)
             flash(_("Saved."), "success")
             return _back_to_session(event, session, collection)
     return render_form("outcomes/item_form.html", form, event=event, session=session, item=item)
