@@ -2,10 +2,6 @@
 until it is first opened before it replaces the current one.
 """
 
-import hashlib
-import hmac
-import secrets
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,23 +9,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from consultation.db import db, now_utc
 from consultation.errors import NotFound
 from consultation.mail import external_url
+from consultation.private_links import new_token, same_digest, token_hash
 from consultation.registrations.models import (
     Registration,
 )
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_management_token(registration: Registration) -> str:
     """A fresh 256-bit token for the registration. Its first link is the registration's link
     at once; a later one waits, and replaces the current link when first opened."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     if registration.management_token_hash is None:
-        registration.management_token_hash = _token_hash(token)
+        registration.management_token_hash = token_hash(token)
     else:
-        registration.pending_token_hash = _token_hash(token)
+        registration.pending_token_hash = token_hash(token)
     return token
 
 
@@ -58,11 +51,9 @@ def registration_by_token(registration_id: int, token: str) -> Registration:
     registration = _registration(registration_id)
     if registration is None:
         raise NotFound(INVALID_LINK)
-    digest = _token_hash(token)
-    current = hmac.compare_digest(registration.management_token_hash, digest)
-    pending = registration.pending_token_hash is not None and hmac.compare_digest(
-        registration.pending_token_hash, digest
-    )
+    digest = token_hash(token)
+    current = same_digest(registration.management_token_hash, digest)
+    pending = same_digest(registration.pending_token_hash, digest)
     if not (current or pending):
         raise NotFound(INVALID_LINK)
     if pending:
@@ -76,6 +67,6 @@ def registration_by_digest(registration_id: int, digest: str) -> Registration:
     """The registration whose current link hashes to ``digest`` (kept by the browser that
     opened the link, see ``link_access``)."""
     registration = _registration(registration_id)
-    if registration is None or not hmac.compare_digest(registration.management_token_hash, digest):
+    if registration is None or not same_digest(registration.management_token_hash, digest):
         raise NotFound(INVALID_LINK)
     return registration

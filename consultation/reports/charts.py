@@ -47,6 +47,15 @@ class Bar:
         return f"≈{self.value}" if self.rounded and self.count else str(self.count)
 
 
+@dataclass(frozen=True)
+class Tally(Bar):
+    """A count of things (recommendations, commitments), not of people: always shown."""
+
+    @property
+    def suppressed(self) -> bool:
+        return False
+
+
 def breakdown(
     counts: Mapping[str, int], *, limit: int | None = None, other_label: str = "Other"
 ) -> list[Bar]:

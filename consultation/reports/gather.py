@@ -13,6 +13,7 @@ from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_by_day, agenda_sessions
 from consultation.db import db
 from consultation.events.models import Event
+from consultation.follow_up.progress import PreviousProgress, progress_since
 from consultation.i18n import country_name
 from consultation.multilingual import text_direction
 from consultation.organisations.models import Organisation
@@ -99,6 +100,10 @@ class ReportData:
     annex_too_long: bool = False
     annex_limit: int = PARTICIPANT_ANNEX_LIMIT
     has_drafts: bool = False
+    # Progress on the previous edition's items (outcome reports of a series' later editions)
+    progress: PreviousProgress | None = None
+    # For each kind of item, each status with its tally and bar
+    progress_bars: dict[str, list] = field(default_factory=dict)
 
     @property
     def internal(self) -> bool:
@@ -287,6 +292,7 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         data.participation.organisations = len(organisations)
         data.participation.unnamed_organisations_left_out = True
     if kind is ReportKind.OUTCOME:
+        data.progress = _progress(event, data)
         data.organisations = organisations
         listed = _participants(
             event, Registration.named_in_report, limit=PARTICIPANT_ANNEX_LIMIT + 1
@@ -294,6 +300,30 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         data.annex_too_long = len(listed) > PARTICIPANT_ANNEX_LIMIT
         data.participants = [] if data.annex_too_long else listed
     return data
+
+
+def _progress(event: Event, data: ReportData) -> PreviousProgress | None:
+    progress = progress_since(event, public_only=not data.internal)
+    if progress is not None:
+        right_to_left = text_direction(str(get_locale())) == "rtl"
+        for kind in ("recommendations", "commitments"):
+            totals = getattr(progress, kind).totals
+            tallies = [
+                (status, charts.Tally(str(status.label), totals[status]))
+                for status in getattr(progress, kind).statuses
+            ]
+            scale = charts.largest([tally for _status, tally in tallies])
+            data.progress_bars[kind] = [
+                (status, tally, charts.bar_svg(tally, scale, right_to_left=right_to_left))
+                for status, tally in tallies
+            ]
+        # A later recommendation is named only if this report shows it.
+        shown = {item.id for item in data.recommendations}
+        progress.superseded = [
+            (item, [later for later in followers if later.id in shown])
+            for item, followers in progress.superseded
+        ]
+    return progress
 
 
 def report_size(event: Event, kind: ReportKind) -> int:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from consultation.agenda.models import Attribution, Session
 from consultation.db import db
+from consultation.demo import DEMO_EVENT_SLUG
+from consultation.events import access as event_access
 from consultation.events.models import Event, EventStatus
 from consultation.follow_up.models import FollowUpUpdate, UpdateReview
 from consultation.outcomes.models import (
@@ -17,6 +19,9 @@ from consultation.outcomes.models import (
     Recommendation,
     RecommendationStatus,
 )
+from consultation.reports import rendering
+from consultation.reports.models import Audience, ReportKind
+from tests.helpers import pdf_text
 
 
 @pytest.fixture
@@ -92,3 +97,16 @@ def test_updates_on_chatham_house_commitments_never_name_their_owner(app, demo):
                 assert not [name for name in names if name.lower() in shown], update.text
                 checked += 1
         assert checked >= 4
+
+
+def test_the_2027_outcome_report_has_a_progress_chapter_on_2026(app, demo):
+    with app.test_request_context():
+        event = event_access.event_by_slug(DEMO_EVENT_SLUG, *event_access.EVENT_PAGE_OPTIONS)
+        html = rendering.report_html(event, ReportKind.OUTCOME, Audience.PUBLIC, "en")
+        pdf = rendering.render_report(event, ReportKind.OUTCOME, Audience.PUBLIC, "en", html)
+    text = " ".join(pdf_text(pdf.content).split())
+    assert "Progress on previous commitments" in text
+    assert "MENA-2026-R03" in text and "Implemented" in text
+    assert "MENA-2026-C03" in text and "Overdue commitments" in text
+    # The closed donor briefing of 2026 stays out of the public report.
+    assert "MENA-2026-R09" not in text
