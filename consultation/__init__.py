@@ -28,6 +28,7 @@ from consultation.errors import register_error_handlers
 from consultation.events import access
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from consultation.follow_up.owner_views import bp as owner_updates_bp
 from consultation.follow_up.views import bp as follow_up_bp
 from consultation.forms import LARGEST_ID
 from consultation.i18n import (
@@ -104,6 +105,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         privacy_notices_bp,
         outcomes_bp,
         follow_up_bp,
+        owner_updates_bp,
         reports_bp,
         audit_bp,
         privacy_bp,

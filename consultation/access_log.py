@@ -1,7 +1,8 @@
 """Access logs without the bearer tokens of emailed links: the first request of a link
-(``/registrations/<id>/<token>``, ``/activate/<token>``, ``/password/reset/<token>``) carries
-one, and a log line that kept it would let its reader act as the participant. The link's
-pages after it carry none (see ``registrations.link_access``).
+(``/registrations/<id>/<token>``, ``/follow-up/contacts/<id>/<token>``, ``/activate/<token>``,
+``/password/reset/<token>``) carries one, and a log line that kept it would let its reader act
+as the participant or the owner. The link's pages after it carry none (see
+``private_links``).
 
 ``RedactingLogger`` is gunicorn's logger class for ``make serve``; ``RedactingFilter`` does
 the same for the development server's log.
@@ -15,7 +16,8 @@ from gunicorn.glogging import Logger
 # A token is a long run of URL-safe characters (dots in signed account links); the short
 # words of the pages after a link (cancel, event.ics, data.json) never match.
 TOKEN_IN_PATH = re.compile(
-    r"(?P<route>/registrations/\d+/|/activate/|/password/reset/)[A-Za-z0-9_.-]{20,}"
+    r"(?P<route>/registrations/\d+/|/follow-up/contacts/\d+/|/activate/|/password/reset/)"
+    r"[A-Za-z0-9_.-]{20,}"
 )
 REDACTED = "…"
 

@@ -54,7 +54,9 @@ def purge_command() -> None:
     click.echo(
         f"Sensitive answers cleared: {result.sensitive_cleared}; registrations anonymised: "
         f"{result.anonymised}; emails deleted: {result.emails_deleted}; stored report files "
-        f"deleted: {result.report_files_deleted}."
+        f"deleted: {result.report_files_deleted}; speakers anonymised: "
+        f"{result.speakers_anonymised}; old backups deleted: {result.backups_deleted}; "
+        f"commitment owners' contacts deleted: {result.contacts_deleted}."
     )
 
 

@@ -160,6 +160,8 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         # How long a browser that opened a registration's emailed link keeps it open, after
         # its last visit, before the link is needed again.
         "REGISTRATION_ACCESS_MINUTES": int(environ.get("REGISTRATION_ACCESS_MINUTES", 120)),
+        # The same for a commitment owner's update link.
+        "UPDATE_LINK_ACCESS_MINUTES": int(environ.get("UPDATE_LINK_ACCESS_MINUTES", 120)),
         # Failed sign-ins allowed per account and per address before 429 answers.
         "LOGIN_FAILURE_LIMIT": environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
         # Forms that send an email (sign-up, password reset, registration, the link again):
@@ -186,6 +188,10 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "ERASURE_LEDGER": environ.get("ERASURE_LEDGER", str(instance_path / "erasures.jsonl")),
         "ACCOUNT_EMAIL_RETENTION_DAYS": int(environ.get("ACCOUNT_EMAIL_RETENTION_DAYS", 30)),
         "SPEAKER_RETENTION_DAYS": int(environ.get("SPEAKER_RETENTION_DAYS", 3650)),
+        # A commitment owner's contacts, after the update that closed it (done or dropped).
+        "FOLLOW_UP_CONTACT_RETENTION_DAYS": int(
+            environ.get("FOLLOW_UP_CONTACT_RETENTION_DAYS", 180)
+        ),
         # How long an administrator's break-glass look at an event's sensitive answers lasts.
         "BREAK_GLASS_MINUTES": int(environ.get("BREAK_GLASS_MINUTES", 60)),
         "REGISTRATION_RETENTION_DAYS": int(environ.get("REGISTRATION_RETENTION_DAYS", 90)),

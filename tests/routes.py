@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from consultation import private_links
 from consultation.accounts import services as accounts
 from consultation.accounts.models import Role, User
 from consultation.agenda import services as agenda
@@ -20,6 +21,7 @@ from consultation.events import access as event_access
 from consultation.events import services as events
 from consultation.events.models import Event, EventStatus, PartnerRole, TeamRole
 from consultation.follow_up import access as follow_up_access
+from consultation.follow_up import contacts as follow_up_contacts
 from consultation.follow_up import register as follow_up_register
 from consultation.follow_up import updates as follow_up_updates
 from consultation.mail import OutboxMessage, OutboxStatus
@@ -118,6 +120,12 @@ def link_holder(status, **overrides):
     return _with({**dict.fromkeys(ROLES, 403), "participant": status}, overrides)
 
 
+def contact_holder(status, **overrides):
+    """A commitment owner's update page, in the browser that opened its emailed link (the
+    other participant's, see ``LINKS_OPENED``): anyone else, 403."""
+    return _with({**dict.fromkeys(ROLES, 403), "other_participant": status}, overrides)
+
+
 def anonymous_only(status, **overrides):
     """Sign-in and sign-up: signed-in visitors are sent on (302)."""
     return _with({**dict.fromkeys(ROLES, 302), "anonymous": status}, overrides)
@@ -142,6 +150,9 @@ REVIEW = "/manage/events/<slug>/organisations/<int:organisation_id>"
 
 
 FOLLOW_UP = "/manage/follow-up/<any(recommendations, commitments):kind>/<int:item_id>"
+
+
+FOLLOW_UP_COMMITMENT = "/manage/follow-up/commitments/<int:item_id>"
 
 
 def follow_up_team(status, **overrides):
@@ -179,6 +190,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/registrations/<int:registration_id>/data.json"): link_holder(200),
     # After the pages it opens: opening the link lets any browser in to the registration.
     ("GET", "/registrations/<int:registration_id>/<token>"): public(303),
+    ("GET", "/follow-up/contacts/<int:contact_id>"): contact_holder(200),
+    ("POST", "/follow-up/contacts/<int:contact_id>"): contact_holder(302),
+    ("GET", "/follow-up/contacts/<int:contact_id>/<token>"): public(303),
     # After the link's rows: the link asked for again replaces it once opened.
     ("POST", "/events/<slug>/register/link"): public(200),
     # Accounts --------------------------------------------------------------------------------------
@@ -301,6 +315,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", "/manage/series/<code>/follow-up/export"): team(200, rapporteur=403),
     ("GET", FOLLOW_UP): follow_up_team(200),
     ("POST", f"{FOLLOW_UP}/updates"): follow_up_team(302),
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts"): follow_up_team(302),
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/link"): follow_up_team(302),
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/delete"): follow_up_team(302),
     # Not published without the reason asked for (422): the policy team's and admins' only.
     ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): follow_up_team(422, organiser=403),
     # Reports ---------------------------------------------------------------------------------------
@@ -376,6 +393,16 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
     ("GET", FOLLOW_UP): {"item_id": "commitment_id"},
     ("POST", f"{FOLLOW_UP}/updates"): {"item_id": "commitment_id"},
     ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): {"item_id": "commitment_id"},
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts"): {"item_id": "commitment_id"},
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/link"): {
+        "item_id": "commitment_id",
+        "contact_id": "spare_contact_id",
+    },
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/delete"): {
+        "item_id": "commitment_id",
+        "contact_id": "spare_contact_id",
+    },
+    ("GET", "/follow-up/contacts/<int:contact_id>/<token>"): {"token": "contact_token"},
     ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"session_id": "review_session_id"},
 }
 
@@ -552,6 +579,17 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
         "language": "en",
     },
     ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): {"decision": "reject"},
+    ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts"): {
+        "name": "Rana Haddad",
+        "email": "rana@amel.example",
+        "language": "ar",
+    },
+    ("POST", "/follow-up/contacts/<int:contact_id>"): {
+        "reported_on": "2026-02-01",
+        "status": "in_progress",
+        "text": "Two sites mapped.",
+        "language": "en",
+    },
     ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"step": "approve"},
     ("POST", f"{OUT}/conclusions"): {"executive_summary": "We agreed on three things."},
     ("POST", f"{OUT}/conclusions/review"): {"step": "submit"},
@@ -588,6 +626,7 @@ def default_arguments(world: SimpleNamespace) -> dict[str, Any]:
         "code": world.series_code,
         "kind": "commitments",
         "update_id": world.pending_update_id,
+        "contact_id": world.contact_id,
         "year": 2027,  # event A's edition
         "version": 1,  # of the privacy notice
         "filename": "css/app.css",
@@ -756,6 +795,20 @@ def _pending_update(event: Event, commitment_id: int, organiser: User) -> int:
     return update.id
 
 
+def _contacts(event: Event, commitment_id: int) -> dict[str, Any]:
+    """The main commitment's owner's contact, with the token of their update link, and a
+    spare one that the organisers' rows send a link to and remove."""
+    commitment, _ = follow_up_register.item_or_404("commitments", commitment_id)
+    contact = follow_up_contacts.add_contact(
+        commitment, "Owner Contact", "owner@amel.example", "en"
+    )
+    spare = follow_up_contacts.add_contact(commitment, "Spare Contact", "spare@amel.example", "fr")
+    token = private_links.new_token()
+    contact.token_hash = private_links.token_hash(token)
+    db.session.flush()
+    return {"contact_id": contact.id, "contact_token": token, "spare_contact_id": spare.id}
+
+
 @pytest.fixture
 def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
     """Event A (published, registration open on approval) with everything its routes need;
@@ -860,6 +913,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
         )
 
         pending_update_id = _pending_update(a, items["commitments"]["main"], organiser)
+        contact_fields = _contacts(a, items["commitments"]["main"])
         export = reports.record_export(a, ReportKind.OUTCOME, Audience.INTERNAL, "en", organiser)
         b_export = reports.record_export(
             b, ReportKind.OUTCOME, Audience.INTERNAL, "en", other_organiser
@@ -874,6 +928,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             series_id=a.series_id,
             series_code=series.code,
             pending_update_id=pending_update_id,
+            **contact_fields,
             theme_id=themes[0].id,
             host_id=host.id,
             directory_organisation_id=directory.id,
@@ -930,15 +985,19 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
     return world
 
 
-# The registrations whose emailed link each kind of visitor has opened in their browser, as
-# (registration, token) attributes of the world: the participant their R1 and the spare one
-# (the registration the cancel and erase rows act on), the other participant their R2.
+# The emailed links each kind of visitor has opened in their browser, filled from the world:
+# the participant their registration R1 and the spare one (the registration the cancel and
+# erase rows act on), the other participant their R2 and the main commitment's update link.
 LINKS_OPENED = {
     "participant": [
-        ("registration_id", "registration_token"),
-        ("spare_registration_id", "spare_registration_token"),
+        "/registrations/{registration_id}/{registration_token}",
+        "/registrations/{spare_registration_id}/{spare_registration_token}",
     ],
-    "other_participant": [("other_registration_id", "other_registration_token")],
+    # Also the contact who reports for the main commitment's owner.
+    "other_participant": [
+        "/registrations/{other_registration_id}/{other_registration_token}",
+        "/follow-up/contacts/{contact_id}/{contact_token}",
+    ],
 }
 
 
@@ -949,7 +1008,6 @@ def signed_in_client(app, role: str, world: SimpleNamespace | None = None):
     if role != "anonymous":
         client.login(EMAILS[role])
     if world is not None:
-        for registration, token in LINKS_OPENED.get(role, []):
-            link = f"/registrations/{getattr(world, registration)}/{getattr(world, token)}"
-            open_link(client, link)
+        for link in LINKS_OPENED.get(role, []):
+            open_link(client, link.format(**vars(world)))
     return client

@@ -2,9 +2,9 @@ from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
+from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from consultation.follow_up.updates import MAX_EVIDENCE_LINKS, UpdateDetails
 from consultation.forms import MARKDOWN_HELP, DateField, Form, SelectField
@@ -94,4 +94,23 @@ class RegisterExportForm(Form):
         _l("Format"),
         choices=[SelectChoice(key, label) for key, label in FILE_FORMATS.items()],
         default="xlsx",
+    )
+
+
+class ContactForm(Form):
+    name = StringField(
+        _l("Name"), validators=[InputRequired(_l("Give the person's name.")), Length(max=200)]
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            InputRequired(_l("Give the person's email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
+            Length(max=254),
+        ],
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        description=_l("Of the emails and of the update page."),
     )

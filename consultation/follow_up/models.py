@@ -71,6 +71,10 @@ class FollowUpUpdate(db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     evidence_links: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Or the owner's contact who wrote it through their update link
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("commitment_contacts.id", ondelete="SET NULL"), index=True
+    )
     review: Mapped[UpdateReview] = mapped_column(
         enum_type(UpdateReview, "review"), default=UpdateReview.PENDING, index=True
     )
@@ -85,6 +89,7 @@ class FollowUpUpdate(db.Model):
     commitment: Mapped[Commitment | None] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="joined")
+    contact: Mapped["CommitmentContact | None"] = relationship(lazy="joined")
 
     @property
     def item(self) -> Recommendation | Commitment:
@@ -108,4 +113,29 @@ class FollowUpUpdate(db.Model):
         return self.review is UpdateReview.PUBLISHED
 
 
-content_version.not_shown(FollowUpUpdate)
+class CommitmentContact(db.Model):
+    """Someone at a commitment's owner who reports its progress, without an account, through
+    a private update link."""
+
+    __tablename__ = "commitment_contacts"
+    __table_args__ = (sa.UniqueConstraint("commitment_id", "email_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    # The address folded, so that one person is not added twice in another case
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    # The language of the emails and of the update page
+    language: Mapped[str] = mapped_column(sa.String(8))
+    # The SHA-256 of the current update link's token; None until a link is sent
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    link_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="contacts")
+
+
+content_version.not_shown(FollowUpUpdate, CommitmentContact)

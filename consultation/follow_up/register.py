@@ -187,6 +187,8 @@ def _row_options(model):
         joinedload(model.outcome).joinedload(SessionOutcome.session).selectinload(Session.themes),
         selectinload(model.updates),
     ]
+    if model is Commitment:
+        options.append(selectinload(Commitment.contacts))
     if model is Recommendation:
         options += [
             selectinload(Recommendation.themes),

@@ -12,7 +12,7 @@ from consultation.accounts.models import User
 from consultation.db import now_utc
 from consultation.errors import Conflict, ConsultationError
 from consultation.follow_up.access import FollowUpAccess
-from consultation.follow_up.models import FollowUpUpdate, UpdateReview
+from consultation.follow_up.models import CommitmentContact, FollowUpUpdate, UpdateReview
 from consultation.multilingual import isolated
 from consultation.outcomes.models import Commitment, Recommendation
 
@@ -64,11 +64,12 @@ def _checked(item: Recommendation | Commitment, details: UpdateDetails) -> None:
 def post_update(
     item: Recommendation | Commitment,
     details: UpdateDetails,
-    author: User,
+    author: User | None,
     access: FollowUpAccess,
+    contact: CommitmentContact | None = None,
 ) -> FollowUpUpdate:
-    """Adds an update to the item; the policy team's own are published at once, the others
-    wait for its review."""
+    """Adds an update to the item, written by a user or by the owner's ``contact``; the
+    policy team's own are published at once, the others wait for its review."""
     _checked(item, details)
     update = FollowUpUpdate(
         reported_on=details.reported_on,
@@ -78,6 +79,7 @@ def post_update(
         language=details.language,
         evidence_links=_evidence(details.evidence_links),
         author=author,
+        contact=contact,
         review=UpdateReview.PENDING,
         created_at=now_utc(),
     )

@@ -15,10 +15,16 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from consultation.errors import NotFound
-from consultation.follow_up import access, exports, public, register, updates
-from consultation.follow_up.forms import RegisterExportForm, ReviewUpdateForm, UpdateForm
+from consultation.follow_up import access, contacts, exports, public, register, updates
+from consultation.follow_up.forms import (
+    ContactForm,
+    RegisterExportForm,
+    ReviewUpdateForm,
+    UpdateForm,
+)
 from consultation.follow_up.models import UpdateReview
 from consultation.forms import UNPROCESSABLE, domain_errors, query_int
+from consultation.multilingual import isolated
 from consultation.outcomes.models import (
     Addressee,
     CommitmentStatus,
@@ -119,7 +125,16 @@ def _review_form(update_id: int, **kwargs) -> ReviewUpdateForm:
     return ReviewUpdateForm(prefix=f"review-{update_id}", **kwargs)
 
 
-def _item_page(kind, item, event, item_access, update_form=None, review_form=None, status=200):
+def _item_page(
+    kind,
+    item,
+    event,
+    item_access,
+    update_form=None,
+    review_form=None,
+    contact_form=None,
+    status=200,
+):
     review_forms = {
         update.id: _review_form(update.id, formdata=None)
         for update in item.updates
@@ -136,6 +151,8 @@ def _item_page(kind, item, event, item_access, update_form=None, review_form=Non
             access=item_access,
             update_form=update_form or UpdateForm(item, formdata=None),
             review_forms=review_forms,
+            contact_form=contact_form or ContactForm(formdata=None),
+            silent=contacts.silent_contacts([item]) if kind == "commitments" else set(),
         ),
         status,
     )
@@ -225,3 +242,52 @@ def public_page(code: str, year: int | None = None):
             "commitments": list(CommitmentStatus),
         },
     )
+
+
+# The owner's contacts ---------------------------------------------------------------------
+
+
+def _commitment(item_id: int):
+    item, event, item_access = _item("commitments", item_id)
+    access.require(item_access.can_update)
+    return item, event, item_access
+
+
+@bp.route("/manage/follow-up/commitments/<int:item_id>/contacts", methods=["POST"])
+@login_required
+def add_contact(item_id: int):
+    item, event, item_access = _commitment(item_id)
+    form = ContactForm()
+    if form.validate():
+        with domain_errors(form):
+            contacts.add_contact(item, form.name.data, form.email.data, form.language.data)
+            flash(_("The contact is added: send them their update link."), "success")
+            return redirect(url_for("follow_up.item", kind="commitments", item_id=item.id))
+    return _item_page(
+        "commitments", item, event, item_access, contact_form=form, status=UNPROCESSABLE
+    )
+
+
+@bp.route(
+    "/manage/follow-up/commitments/<int:item_id>/contacts/<int:contact_id>/link",
+    methods=["POST"],
+)
+@login_required
+def send_update_link(item_id: int, contact_id: int):
+    item, event, _item_access = _commitment(item_id)
+    contact = contacts.contact_of(item, contact_id)
+    contacts.send_link(item, contact, event)
+    flash(_("The update link is on its way to %(name)s.", name=isolated(contact.name)), "success")
+    return redirect(url_for("follow_up.item", kind="commitments", item_id=item.id))
+
+
+@bp.route(
+    "/manage/follow-up/commitments/<int:item_id>/contacts/<int:contact_id>/delete",
+    methods=["POST"],
+)
+@login_required
+def remove_contact(item_id: int, contact_id: int):
+    item, _event, _item_access = _commitment(item_id)
+    contacts.remove_contact(item, contact_id)
+    flash(_("The contact is removed; their link no longer works."), "success")
+    return redirect(url_for("follow_up.item", kind="commitments", item_id=item.id))

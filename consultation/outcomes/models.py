@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from consultation.accounts.models import User
     from consultation.agenda.models import Session
     from consultation.events.models import Event
-    from consultation.follow_up.models import FollowUpUpdate
+    from consultation.follow_up.models import CommitmentContact, FollowUpUpdate
 
 
 class ReviewStatus(LabelledEnum):
@@ -341,6 +341,13 @@ class Commitment(ReferencedItem, db.Model):
         back_populates="commitment",
         cascade="all, delete-orphan",
         order_by="FollowUpUpdate.id",
+        lazy="raise_on_sql",
+    )
+    # The owner's people who report its progress through their update links
+    contacts: Mapped[list["CommitmentContact"]] = relationship(
+        back_populates="commitment",
+        cascade="all, delete-orphan",
+        order_by="CommitmentContact.name",
         lazy="raise_on_sql",
     )
     statuses: ClassVar = CommitmentStatus

@@ -14,7 +14,9 @@ from consultation.audit.models import AuditAction
 from consultation.backup import prune_backups
 from consultation.db import db, now_utc, scrub_free_space
 from consultation.events.models import Event
+from consultation.follow_up.models import CommitmentContact, FollowUpUpdate, UpdateReview
 from consultation.mail import OutboxMessage, OutboxStatus, forget_written_emails
+from consultation.outcomes.models import Commitment, CommitmentStatus
 from consultation.privacy.services import ERASED_NAME, Retention, anonymise, erased_values
 from consultation.registrations import configuration
 from consultation.registrations.models import (
@@ -53,6 +55,7 @@ class PurgeResult:
     report_files_deleted: int
     speakers_anonymised: int = 0
     backups_deleted: int = 0
+    contacts_deleted: int = 0
 
 
 def purge(today: date | None = None) -> PurgeResult:
@@ -118,7 +121,32 @@ def purge(today: date | None = None) -> PurgeResult:
         current_app.config["BACKUP_DIR"],
         now_utc() - timedelta(days=current_app.config["REGISTRATION_RETENTION_DAYS"]),
     )
-    return PurgeResult(cleared, anonymised, emails, report_files, speakers, backups)
+    contacts = _forget_owner_contacts(today)
+    return PurgeResult(cleared, anonymised, emails, report_files, speakers, backups, contacts)
+
+
+def _forget_owner_contacts(today: date) -> int:
+    """A commitment owner's contacts are kept while it is followed up: once it is done or
+    dropped, for ``FOLLOW_UP_CONTACT_RETENTION_DAYS`` after the update that closed it. Their
+    updates stay, without their names."""
+    before = today - timedelta(days=current_app.config["FOLLOW_UP_CONTACT_RETENTION_DAYS"])
+    last_published = (
+        sa.select(sa.func.max(FollowUpUpdate.reported_on))
+        .where(
+            FollowUpUpdate.commitment_id == Commitment.id,
+            FollowUpUpdate.review == UpdateReview.PUBLISHED,
+        )
+        .scalar_subquery()
+    )
+    closed_long_ago = sa.select(Commitment.id).where(
+        Commitment.status.in_([CommitmentStatus.DONE, CommitmentStatus.DROPPED]),
+        last_published < before,
+    )
+    return db.session.execute(
+        sa.delete(CommitmentContact)
+        .where(CommitmentContact.commitment_id.in_(closed_long_ago))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _keep_gender_counts(events: sa.Select) -> None:

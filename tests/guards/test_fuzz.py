@@ -49,6 +49,7 @@ from tests.routes import (
     ARGUMENTS,
     COLLECTION,
     FOLLOW_UP,
+    FOLLOW_UP_COMMITMENT,
     ITEM,
     LOGIN,
     MATRIX,
@@ -153,6 +154,9 @@ FORM_PAGES = {
     f"{FOLLOW_UP}/updates": FOLLOW_UP,
     f"{FOLLOW_UP}/updates/<int:update_id>/review": FOLLOW_UP,
     "/manage/series/<code>/follow-up/export": "/manage/series/<code>/follow-up",
+    f"{FOLLOW_UP_COMMITMENT}/contacts": FOLLOW_UP,
+    f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/link": FOLLOW_UP,
+    f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/delete": FOLLOW_UP,
     f"{OUT}/sessions/<int:session_id>/review": f"{OUT}/sessions/<int:session_id>",
     f"{OUT}/conclusions/review": f"{OUT}/conclusions",
 }

@@ -16,10 +16,19 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from consultation import PROJECT_ROOT
 from consultation.access_log import redacted
+from consultation.accounts.models import Role
+from consultation.db import db
+from consultation.events.models import Event, TeamRole
+from consultation.follow_up.models import CommitmentContact
+from consultation.outcomes import reading
+from consultation.outcomes import services as outcomes
 from tests.conftest import app_config
+from tests.factories import add_session
 from tests.helpers import CSRF_INPUT, PASSWORD
 from tests.registering import REGISTRATION_FORM, take_registrations
 
@@ -160,8 +169,31 @@ def served(app, database_url, make_event, tmp_path):
         server.wait(timeout=30)
 
 
-def test_no_token_of_a_self_service_session_reaches_the_access_log(served):
+def contact_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(CommitmentContact.id))
+
+
+def owner_commitment(app, event) -> int:
+    """A commitment of the event, for its owner's contact to report on."""
+    with app.app_context():
+        stored = db.session.get(Event, event.id, options=[selectinload(Event.themes)])
+        session = add_session(stored, "Access", 9)
+        _, outcome = reading.outcome_for_session(stored, session.id)
+        commitment = outcomes.add_commitment(
+            stored, outcome, outcomes.CommitmentDetails("Map detention sites", None, None)
+        )
+        db.session.commit()
+        return commitment.id
+
+
+def test_no_token_of_a_self_service_session_reaches_the_access_log(
+    served, app, make_user, add_to_team
+):
     event, browser, inbox, access_log = served
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(event, organiser, TeamRole.ORGANISER)
+    commitment_id = owner_commitment(app, event)
     # Register, open the emailed link, correct the answers, take the calendar and the data.
     form = REGISTRATION_FORM
     browser.submit(f"/events/{event.slug}/register", form)
@@ -190,14 +222,31 @@ def test_no_token_of_a_self_service_session_reaches_the_access_log(served):
     browser.submit("/password/forgot", {"email": "leila.account@ngo.example"})
     _, page = browser.submit(inbox.last_link(count + 1), NEW_PASSWORD)
     assert "Your new password is saved" in page
+    # An organiser sends a commitment owner's contact their update link; they report.
+    team = Browser(browser.base)
+    team.submit("/login", {"email": organiser.email, "password": PASSWORD})
+    item = f"/manage/follow-up/commitments/{commitment_id}"
+    team.post(
+        f"{item}/contacts", item, {"name": "Rana", "email": "rana@lca.example", "language": "en"}
+    )
+    team.post(f"{item}/contacts/{contact_id(app)}/link", item)
+    owner = Browser(browser.base)
+    landed, page = owner.get(inbox.last_link(count + 2))
+    assert re.fullmatch(r".*/follow-up/contacts/\d+", landed) and "Map detention sites" in page
+    _, page = owner.submit(
+        landed.removeprefix(browser.base),
+        {"reported_on": "2026-11-02", "status": "in_progress", "text": "Begun.", "language": "en"},
+    )
+    assert "the policy team publishes your update after review" in page
 
     links = inbox.links()
     tokens = [link.rstrip("/").rsplit("/", 1)[1] for link in links if redacted(link) != link]
-    # Registration (1), the link again (1), cancellation (1), activation, reset.
-    assert len(tokens) >= 5
+    # Registration (1), the link again (1), cancellation (1), activation, reset, owner's link.
+    assert len(tokens) >= 6
     time.sleep(0.5)
     log = access_log.read_text()
     assert re.search(r"GET /registrations/\d+/… ", log) and "GET /activate/… " in log
     assert "GET /password/reset/… " in log
+    assert re.search(r"GET /follow-up/contacts/\d+/… ", log)
     for token in tokens:
         assert token not in log
