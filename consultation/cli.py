@@ -20,6 +20,7 @@ from consultation.config import LANGUAGES
 from consultation.db import db, scrub_free_space
 from consultation.errors import ConsultationError
 from consultation.events.access import EVENT_PAGE_OPTIONS, event_by_slug
+from consultation.follow_up import reminders as follow_up_reminders
 from consultation.privacy import ledger, restore, retention
 from consultation.reports import access as report_access
 from consultation.reports import services as reports
@@ -35,6 +36,21 @@ themes_cli = AppGroup("themes", help="The global theme taxonomy.")
 reports_cli = AppGroup("reports", help="PDF reports.")
 audit_cli = AppGroup("audit", help="The audit log.")
 privacy_cli = AppGroup("privacy", help="Retention and erasure of personal data.")
+follow_up_cli = AppGroup("follow-up", help="Following recommendations and commitments up.")
+
+
+@follow_up_cli.command("remind")
+@click.option(
+    "--on",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Run as on this day (default: today).",
+)
+def remind_command(today) -> None:
+    """Email the reminders due to commitments' owners and the monthly digests of overdue
+    commitments (daily on the worker; from cron without Redis). Each is sent once."""
+    result = follow_up_reminders.run_reminders(today.date() if today else None)
+    click.echo(f"Reminders sent: {result.reminders}; digests sent: {result.digests}.")
 
 
 @contextmanager
@@ -198,12 +214,13 @@ def invite_command(
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run the jobs (emails, reports, the daily retention job and audit anchor, the outbox
-    sweep) put on the Redis queue."""
+    """Run the jobs (emails, reports, the daily retention job, follow-up reminders and audit
+    anchor, the outbox sweep) put on the Redis queue."""
     if not burst and current_app.extensions.get("job_queue") is not None:
         # One job each under a fixed id, however many workers start; the first sweep sends
         # what waited while no worker ran.
         retention.schedule_retention(timedelta(minutes=1))
+        follow_up_reminders.schedule_reminders(timedelta(minutes=3))
         audit.schedule_anchor(timedelta(minutes=2))
         mail.schedule_sweep(timedelta(0))
     try:
@@ -273,5 +290,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(follow_up_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -313,6 +313,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     # an item is not found by anyone else. Organisers write updates, the policy team publishes.
     ("GET", "/manage/series/<code>/follow-up"): team(200, rapporteur=403),
     ("POST", "/manage/series/<code>/follow-up/export"): team(200, rapporteur=403),
+    ("GET", "/manage/series/<code>/follow-up/reminders"): team(200, rapporteur=403),
+    ("POST", "/manage/series/<code>/follow-up/reminders"): team(302, rapporteur=403),
     ("GET", FOLLOW_UP): follow_up_team(200),
     ("POST", f"{FOLLOW_UP}/updates"): follow_up_team(302),
     ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts"): follow_up_team(302),
@@ -579,6 +581,10 @@ FORMS: dict[tuple[str, str], dict[str, Any]] = {
         "language": "en",
     },
     ("POST", f"{FOLLOW_UP}/updates/<int:update_id>/review"): {"decision": "reject"},
+    ("POST", "/manage/series/<code>/follow-up/reminders"): {
+        "reminder_months": "3, 6, 12",
+        "due_reminder_days": "14",
+    },
     ("POST", f"{FOLLOW_UP_COMMITMENT}/contacts"): {
         "name": "Rana Haddad",
         "email": "rana@amel.example",

@@ -53,20 +53,25 @@ def remove_contact(commitment: Commitment, contact_id: int) -> None:
     commitment.contacts.remove(contact_of(commitment, contact_id))
 
 
-def send_link(commitment: Commitment, contact: CommitmentContact, event: Event) -> None:
-    """Emails the contact a new update link; the one sent before stops working."""
+def send_link(commitment: Commitment, contact: CommitmentContact, event: Event, step=None) -> None:
+    """Emails the contact a new update link (with a reminder's words at a reminder
+    ``step``); the one sent before stops working."""
     token = new_token()
     contact.token_hash = token_hash(token)
     contact.link_sent_at = now_utc()
     mail.send_email(
         contact.email,
-        _l("Report progress on %(reference)s", reference=commitment.reference),
+        _l("Reminder: report progress on %(reference)s", reference=commitment.reference)
+        if step
+        else _l("Report progress on %(reference)s", reference=commitment.reference),
         "follow_up/update_link",
         contact.language,
         event_id=commitment.event_id,
+        variant=step.key if step else None,
         contact=contact,
         commitment=commitment,
         event=event,
+        step=step,
         link=mail.external_url(
             "owner_updates.open_update_link", contact_id=contact.id, token=token
         ),

@@ -2,9 +2,9 @@ from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from consultation.follow_up.updates import MAX_EVIDENCE_LINKS, UpdateDetails
 from consultation.forms import MARKDOWN_HELP, DateField, Form, SelectField
@@ -114,3 +114,18 @@ class ContactForm(Form):
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         description=_l("Of the emails and of the update page."),
     )
+
+
+class ReminderSettingsForm(Form):
+    reminder_months = StringField(
+        _l("Remind owners after the edition (months)"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Months after each edition ends, separated by commas, e.g. 3, 6, 12."),
+    )
+    due_reminder_days = IntegerField(
+        _l("Remind owners before a due date (days)"),
+        validators=[InputRequired(_l("Give a number of days.")), NumberRange(0, 365)],
+    )
+
+    def months(self) -> list[str]:
+        return [part.strip() for part in (self.reminder_months.data or "").split(",")]

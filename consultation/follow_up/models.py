@@ -138,4 +138,33 @@ class CommitmentContact(db.Model):
     commitment: Mapped[Commitment] = relationship(back_populates="contacts")
 
 
-content_version.not_shown(FollowUpUpdate, CommitmentContact)
+class ReminderSent(db.Model):
+    """A reminder step sent to a contact: each step is sent once, whoever runs the job, as
+    the unique key refuses a second row."""
+
+    __tablename__ = "follow_up_reminders"
+    __table_args__ = (sa.UniqueConstraint("contact_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("commitment_contacts.id", ondelete="CASCADE")
+    )
+    # "due", or "after-3" for 3 months after the edition
+    step: Mapped[str] = mapped_column(sa.String(20))
+    sent_on: Mapped[date]
+
+
+class DigestSent(db.Model):
+    """The month's digest of a series' overdue items, sent to its organisers once."""
+
+    __tablename__ = "follow_up_digests"
+    __table_args__ = (sa.UniqueConstraint("series_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"))
+    # "2027-03"
+    month: Mapped[str] = mapped_column(sa.String(7))
+    sent_on: Mapped[date]
+
+
+content_version.not_shown(FollowUpUpdate, CommitmentContact, ReminderSent, DigestSent)

@@ -12,7 +12,7 @@ from consultation.agenda.models import Session, session_themes
 from consultation.db import db
 from consultation.errors import NotFound
 from consultation.events.models import Event, event_themes
-from consultation.follow_up.models import FollowUpUpdate, UpdateReview
+from consultation.follow_up.models import CommitmentContact, FollowUpUpdate, UpdateReview
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Addressee,
@@ -46,6 +46,8 @@ class RegisterFilters:
     # Commitments only
     owner_id: int | None = None
     overdue: bool = False
+    # Commitments whose owner's contacts have never reported
+    silent: bool = False
     to_review: bool = False
     sort: str = "reference"
     descending: bool = False
@@ -69,6 +71,7 @@ class RegisterFilters:
             "priority": self.priority.value if self.priority else None,
             "owner": self.owner_id,
             "overdue": "1" if self.overdue else None,
+            "silent": "1" if self.silent else None,
             "review": "1" if self.to_review else None,
             "sort": self.sort,
             "order": "desc" if self.descending else "asc",
@@ -86,6 +89,7 @@ class RegisterFilters:
             priority=None,
             owner_id=None,
             overdue=False,
+            silent=False,
             sort="reference",
         )
 
@@ -142,6 +146,16 @@ def _filtered(series: Series, filters: RegisterFilters) -> sa.Select:
             statement = statement.where(
                 Commitment.due_on < date.today(),
                 Commitment.status.not_in([CommitmentStatus.DONE, CommitmentStatus.DROPPED]),
+            )
+        if filters.silent:
+            statement = statement.where(
+                sa.exists().where(CommitmentContact.commitment_id == Commitment.id),
+                ~sa.exists()
+                .where(
+                    FollowUpUpdate.contact_id == CommitmentContact.id,
+                    CommitmentContact.commitment_id == Commitment.id,
+                )
+                .correlate(Commitment),
             )
     return statement
 

@@ -15,15 +15,24 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from consultation.errors import NotFound
-from consultation.follow_up import access, contacts, exports, public, register, updates
+from consultation.follow_up import (
+    access,
+    contacts,
+    exports,
+    public,
+    register,
+    reminders,
+    updates,
+)
 from consultation.follow_up.forms import (
     ContactForm,
     RegisterExportForm,
+    ReminderSettingsForm,
     ReviewUpdateForm,
     UpdateForm,
 )
 from consultation.follow_up.models import UpdateReview
-from consultation.forms import UNPROCESSABLE, domain_errors, query_int
+from consultation.forms import UNPROCESSABLE, domain_errors, query_int, render_form
 from consultation.multilingual import isolated
 from consultation.outcomes.models import (
     Addressee,
@@ -54,6 +63,7 @@ def filters_from(args: MultiDict) -> register.RegisterFilters:
         priority=member(Priority, args.get("priority")),
         owner_id=args.get("owner", type=query_int),
         overdue=args.get("overdue") == "1",
+        silent=args.get("silent") == "1",
         to_review=args.get("review") == "1",
         sort=sort if sort in register.SORTS else "reference",
         descending=args.get("order") == "desc",
@@ -91,6 +101,25 @@ def register_page(code: str):
         priorities=list(Priority),
         export_form=RegisterExportForm(formdata=None),
     )
+
+
+@bp.route("/manage/series/<code>/follow-up/reminders", methods=["GET", "POST"])
+@login_required
+def reminder_settings(code: str):
+    series, series_access = _series(code)
+    access.require(series_access.can_update)
+    form = ReminderSettingsForm(
+        data={
+            "reminder_months": ", ".join(str(months) for months in series.reminder_months),
+            "due_reminder_days": series.due_reminder_days,
+        }
+    )
+    if form.validate_on_submit():
+        with domain_errors(form):
+            reminders.set_reminder_steps(series, form.months(), form.due_reminder_days.data)
+            flash(_("The reminders are set."), "success")
+            return redirect(url_for("follow_up.register_page", code=series.code))
+    return render_form("follow_up/reminder_settings.html", form, series=series)
 
 
 @bp.route("/manage/series/<code>/follow-up/export", methods=["POST"])

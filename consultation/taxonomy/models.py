@@ -26,6 +26,10 @@ class Series(db.Model):
     owner_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # Follow-up reminders to commitments' owners: so many months after each edition ends,
+    # and so many days before a commitment's due date.
+    reminder_months: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [3, 6, 12])
+    due_reminder_days: Mapped[int] = mapped_column(default=14)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     def __repr__(self) -> str:

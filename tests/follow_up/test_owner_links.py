@@ -142,3 +142,15 @@ def test_contacts_are_forgotten_some_time_after_their_commitment_closed(app, cli
         db.session.commit()
         remaining = db.session.scalars(sa.select(CommitmentContact.commitment_id)).all()
     assert remaining == [series_world.items["c26_overdue"]]
+
+
+def test_the_register_finds_owners_who_have_not_reported(app, client, series_world, outbox):
+    client.login(series_world.users["organiser"].email)
+    _contact_id, link = send_link(client, series_world, outbox)
+    register = "/manage/series/MENA/follow-up?kind=commitments&silent=1"
+    reference = series_world.references["c26_overdue"]
+    assert reference in client.get(register).get_data(as_text=True)
+    owner = app.test_client()
+    path = open_link(owner, link)
+    owner.post(path, data={**REPORT, "csrf_token": owner.csrf_token(path)})
+    assert reference not in client.get(register).get_data(as_text=True)

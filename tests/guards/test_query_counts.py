@@ -186,6 +186,7 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/manage/events/<slug>/reports/<int:export_id>"): ORGANISER,
     ("GET", "/manage/series/<code>/follow-up"): ("organiser", "policy"),
     ("GET", FOLLOW_UP): ("organiser", "policy"),
+    ("GET", "/manage/series/<code>/follow-up/reminders"): ORGANISER,
 }
 
 EXCLUDED: dict[tuple[str, str], str] = {
@@ -228,6 +229,7 @@ VARIANTS: dict[tuple[str, str], tuple[str, ...]] = {
         "?q=commitment",
         "?kind=commitments",
         "?kind=commitments&overdue=1&sort=due&order=desc",
+        "?kind=commitments&silent=1",
         "?kind=commitments&owner={host_id}&sort=owner",
         "?kind=commitments&theme={theme_id}&status=in_progress",
         "?review=1&sort=status",

@@ -20,6 +20,7 @@ from consultation import create_app, jobs, mail
 from consultation.accounts import services
 from consultation.audit.services import ANCHOR_JOB_ID
 from consultation.db import db, now_utc
+from consultation.follow_up.reminders import REMINDER_JOB_ID
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.privacy.retention import RETENTION_JOB_ID
 from consultation.registrations.models import Registration
@@ -180,7 +181,13 @@ def test_a_failing_mail_server_leaves_no_email_waiting(
     assert Counter(message_from_bytes(raw)["To"] for raw in server.received) == Counter(
         recipient for recipient, (status, _) in expected.items() if status is OutboxStatus.SENT
     )
-    fixed = {mail.DELIVERY_JOB_ID, mail.SWEEP_JOB_ID, RETENTION_JOB_ID, ANCHOR_JOB_ID}
+    fixed = {
+        mail.DELIVERY_JOB_ID,
+        mail.SWEEP_JOB_ID,
+        RETENTION_JOB_ID,
+        ANCHOR_JOB_ID,
+        REMINDER_JOB_ID,
+    }
     assert scheduled <= {f"{job_queue.name}-{job_id}" for job_id in fixed}
 
 
