@@ -201,6 +201,7 @@ def add_commitment(event: Event, outcome: SessionOutcome, details: CommitmentDet
         status=CommitmentStatus.PLANNED,
     )
     set_committed_value(item, "updates", [])
+    set_committed_value(item, "contacts", [])
     _apply_commitment(item, details)
     _give_reference(event, item)
     _stored(outcome).commitments.append(item)
