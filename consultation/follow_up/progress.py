@@ -47,7 +47,7 @@ class KindProgress:
 
 
 @dataclass
-class PreviousProgress:
+class EditionProgress:
     edition: Event
     recommendations: KindProgress
     commitments: KindProgress
@@ -58,6 +58,8 @@ class PreviousProgress:
     unattributed: set[int] = field(default_factory=set)
     # Every recommendation, then every commitment, in the order of their references
     items: list = field(default_factory=list)
+    # The published updates about them, newest first, each with its item
+    updates: list = field(default_factory=list)
 
 
 def previous_edition(event: Event, public_only: bool) -> Event | None:
@@ -93,6 +95,7 @@ def _items(model, edition: Event, public_only: bool) -> list:
             SessionOutcome.review_status == ReviewStatus.PUBLISHED,
             Session.attribution != Attribution.CLOSED,
         )
+    statement = statement.options(selectinload(model.updates))
     if model is Recommendation:
         statement = statement.options(
             selectinload(Recommendation.themes), selectinload(Recommendation.followed_by)
@@ -114,31 +117,40 @@ def _by_theme(items: list, statuses, theme_of) -> KindProgress:
     return KindProgress(list(statuses), ordered)
 
 
-def progress_since(event: Event, public_only: bool) -> PreviousProgress | None:
-    """Progress on the previous edition's items, for the report of ``event``; None when there
-    is no previous edition or it recorded nothing."""
-    edition = previous_edition(event, public_only)
-    if edition is None:
-        return None
+def progress_of(edition: Event, public_only: bool) -> EditionProgress | None:
+    """Where the edition's items stand, and the updates published about them; None when it
+    recorded nothing that the audience may see."""
     recommendations = _items(Recommendation, edition, public_only)
     commitments = _items(Commitment, edition, public_only)
     if not recommendations and not commitments:
         return None
-    later = {event.id}
-    return PreviousProgress(
+    items = [*recommendations, *commitments]
+    return EditionProgress(
         edition=edition,
         recommendations=_by_theme(recommendations, RecommendationStatus, lambda r: r.themes),
         commitments=_by_theme(commitments, CommitmentStatus, lambda c: c.outcome.session.themes),
         overdue=[item for item in commitments if item.is_overdue],
         superseded=[
-            (item, [other for other in item.followed_by if other.event_id in later])
+            (item, list(item.followed_by))
             for item in recommendations
             if item.status is RecommendationStatus.SUPERSEDED
         ],
-        items=[*recommendations, *commitments],
         unattributed={
             item.session_id
             for item in commitments
             if item.outcome.session.attribution is not Attribution.ON_RECORD
         },
+        items=items,
+        updates=sorted(
+            ((update, item) for item in items for update in item.updates if update.is_published),
+            key=lambda pair: (pair[0].reported_on, pair[0].created_at),
+            reverse=True,
+        ),
     )
+
+
+def progress_since(event: Event, public_only: bool) -> EditionProgress | None:
+    """Progress on the previous edition's items, for the report of ``event``; None when there
+    is no previous edition or it recorded nothing."""
+    edition = previous_edition(event, public_only)
+    return progress_of(edition, public_only) if edition is not None else None

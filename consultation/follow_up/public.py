@@ -139,3 +139,23 @@ def status_counts(groups: list[ThemeGroup]) -> dict[str, dict]:
             for public_item in getattr(group, kind):
                 counts[kind][public_item.item.status] += 1
     return counts
+
+
+def publicly_shown(recommendation_ids: set[int]) -> set[int]:
+    """Those of the recommendations that the public page shows."""
+    if not recommendation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Recommendation.id)
+            .join(Event, Event.id == Recommendation.event_id)
+            .join(SessionOutcome, SessionOutcome.session_id == Recommendation.session_id)
+            .join(Session, Session.id == Recommendation.session_id)
+            .where(
+                Recommendation.id.in_(recommendation_ids),
+                Event.status != EventStatus.DRAFT,
+                SessionOutcome.review_status == ReviewStatus.PUBLISHED,
+                Session.attribution != Attribution.CLOSED,
+            )
+        )
+    )

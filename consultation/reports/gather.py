@@ -13,7 +13,8 @@ from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_by_day, agenda_sessions
 from consultation.db import db
 from consultation.events.models import Event
-from consultation.follow_up.progress import PreviousProgress, progress_since
+from consultation.follow_up.progress import EditionProgress, progress_of, progress_since
+from consultation.follow_up.public import publicly_shown
 from consultation.i18n import country_name
 from consultation.multilingual import text_direction
 from consultation.organisations.models import Organisation
@@ -101,7 +102,7 @@ class ReportData:
     annex_limit: int = PARTICIPANT_ANNEX_LIMIT
     has_drafts: bool = False
     # Progress on the previous edition's items (outcome reports of a series' later editions)
-    progress: PreviousProgress | None = None
+    progress: EditionProgress | None = None
     # For each kind of item, each status with its tally and bar
     progress_bars: dict[str, list] = field(default_factory=dict)
 
@@ -251,6 +252,9 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
     if kind is ReportKind.AGENDA:
         data.days = agenda_by_day(event, agenda_sessions(event))
         return data
+    if kind is ReportKind.PROGRESS:
+        _own_progress(event, data)
+        return data
     if kind is ReportKind.PARTICIPANTS:
         data.participants = _participants(
             event, Registration.listed_to_participants if audience is Audience.PUBLIC else None
@@ -302,21 +306,11 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
     return data
 
 
-def _progress(event: Event, data: ReportData) -> PreviousProgress | None:
+def _progress(event: Event, data: ReportData) -> EditionProgress | None:
+    """Progress on the previous edition, with the later recommendations this report shows."""
     progress = progress_since(event, public_only=not data.internal)
     if progress is not None:
-        right_to_left = text_direction(str(get_locale())) == "rtl"
-        for kind in ("recommendations", "commitments"):
-            totals = getattr(progress, kind).totals
-            tallies = [
-                (status, charts.Tally(str(status.label), totals[status]))
-                for status in getattr(progress, kind).statuses
-            ]
-            scale = charts.largest([tally for _status, tally in tallies])
-            data.progress_bars[kind] = [
-                (status, tally, charts.bar_svg(tally, scale, right_to_left=right_to_left))
-                for status, tally in tallies
-            ]
+        _progress_bars(progress, data)
         # A later recommendation is named only if this report shows it.
         shown = {item.id for item in data.recommendations}
         progress.superseded = [
@@ -324,6 +318,37 @@ def _progress(event: Event, data: ReportData) -> PreviousProgress | None:
             for item, followers in progress.superseded
         ]
     return progress
+
+
+def _progress_bars(progress: EditionProgress, data: ReportData) -> None:
+    right_to_left = text_direction(str(get_locale())) == "rtl"
+    for kind in ("recommendations", "commitments"):
+        totals = getattr(progress, kind).totals
+        tallies = [
+            (status, charts.Tally(str(status.label), totals[status]))
+            for status in getattr(progress, kind).statuses
+        ]
+        scale = charts.largest([tally for _status, tally in tallies])
+        data.progress_bars[kind] = [
+            (status, tally, charts.bar_svg(tally, scale, right_to_left=right_to_left))
+            for status, tally in tallies
+        ]
+
+
+def _own_progress(event: Event, data: ReportData) -> None:
+    """The progress report: where this edition's items stand. Public reports see what the
+    public follow-up page sees, later recommendations included."""
+    data.progress = progress_of(event, public_only=not data.internal)
+    if data.progress is not None:
+        _progress_bars(data.progress, data)
+        if not data.internal:
+            shown = publicly_shown(
+                {later.id for _item, followers in data.progress.superseded for later in followers}
+            )
+            data.progress.superseded = [
+                (item, [later for later in followers if later.id in shown])
+                for item, followers in data.progress.superseded
+            ]
 
 
 def report_size(event: Event, kind: ReportKind) -> int:

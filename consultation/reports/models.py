@@ -22,6 +22,7 @@ class ReportKind(LabelledEnum):
     SUMMARY = "summary"
     AGENDA = "agenda"
     PARTICIPANTS = "participants"
+    PROGRESS = "progress"
 
     @classmethod
     def labels(cls):
@@ -30,6 +31,7 @@ class ReportKind(LabelledEnum):
             cls.SUMMARY: _l("Executive summary"),
             cls.AGENDA: _l("Agenda"),
             cls.PARTICIPANTS: _l("List of participants"),
+            cls.PROGRESS: _l("Progress report"),
         }
 
 

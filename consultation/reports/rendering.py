@@ -43,6 +43,7 @@ TEMPLATES = {
     ReportKind.SUMMARY: "reports/summary.html",
     ReportKind.AGENDA: "reports/agenda.html",
     ReportKind.PARTICIPANTS: "reports/participants.html",
+    ReportKind.PROGRESS: "reports/progress.html",
 }
 
 

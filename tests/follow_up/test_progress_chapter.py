@@ -14,10 +14,12 @@ from consultation.reports import rendering
 from consultation.reports.models import Audience, ReportKind
 
 
-def report(app, year: int, audience: Audience) -> str:
+def report(
+    app, year: int, audience: Audience, kind=ReportKind.OUTCOME, language: str = "en"
+) -> str:
     with app.test_request_context():
         event = event_access.event_by_slug(f"mena-{year}", *event_access.EVENT_PAGE_OPTIONS)
-        return rendering.report_html(event, ReportKind.OUTCOME, audience, "en")
+        return rendering.report_html(event, kind, audience, language)
 
 
 def chapter(html: str) -> str:
