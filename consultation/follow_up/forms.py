@@ -128,4 +128,6 @@ class ReminderSettingsForm(Form):
     )
 
     def months(self) -> list[str]:
-        return [part.strip() for part in (self.reminder_months.data or "").split(",")]
+        # Arabic keyboards type "،" between numbers.
+        text = (self.reminder_months.data or "").replace("،", ",")
+        return [part.strip() for part in text.split(",")]

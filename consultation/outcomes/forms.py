@@ -100,7 +100,7 @@ class RecommendationForm(Form):
             other_addressee=self.other_addressee.data,
             priority=Priority(self.priority.data),
             theme_ids=self.themes.data or [],
-            follows=(self.follows.data or "").replace(";", ",").split(","),
+            follows=(self.follows.data or "").replace(";", ",").replace("،", ",").split(","),
         )
 
 
