@@ -246,6 +246,7 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         "ORGANISATIONS_PER_PAGE": 25,
         "REGISTRATIONS_PER_PAGE": 50,
         "FOLLOW_UP_ITEMS_PER_PAGE": 50,
+        "API_ITEMS_PER_PAGE": 50,
         # Generated PDFs, named by their SHA-256 (several app machines must share it).
         "REPORT_STORE_DIR": environ.get("REPORT_STORE_DIR", str(instance_path / "reports")),
         # Reports with more rows (participants, sessions, recommendations) than this are

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_sessions
+from consultation.api import follow_up, openapi
 from consultation.events import access, lists
 from consultation.events.models import Event
 from consultation.forms import query_int
@@ -103,3 +104,20 @@ def event_detail(slug: str):
         ],
         "sessions": [session_record(session) for session in agenda_sessions(event)],
     }
+
+
+@bp.route("/series/<code>/recommendations")
+def series_recommendations(code: str):
+    """Published recommendations of the series with their published statuses and updates."""
+    return follow_up.series_items(code, "recommendations")
+
+
+@bp.route("/series/<code>/commitments")
+def series_commitments(code: str):
+    """Published commitments of the series; owners only where their session was on record."""
+    return follow_up.series_items(code, "commitments")
+
+
+@bp.route("/openapi.json")
+def openapi_document():
+    return openapi.document()

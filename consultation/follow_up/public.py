@@ -84,7 +84,9 @@ def _public_items(model, series: Series, filters: PublicFilters, theme_of) -> li
             return []
         statement = statement.where(model.status == statuses(filters.status))
     if model is Recommendation:
-        statement = statement.options(selectinload(Recommendation.themes))
+        statement = statement.options(
+            selectinload(Recommendation.themes), selectinload(Recommendation.follows)
+        )
     else:
         statement = statement.options(
             joinedload(Commitment.outcome)
@@ -110,15 +112,24 @@ def _public_items(model, series: Series, filters: PublicFilters, theme_of) -> li
     return found
 
 
+THEME_OF = {
+    "recommendations": (Recommendation, lambda item: item.themes),
+    "commitments": (Commitment, lambda item: item.outcome.session.themes),
+}
+
+
+def public_items(series: Series, kind: str, filters: PublicFilters) -> list[PublicItem]:
+    """The public items of one kind, newest edition first, each with its themes loaded."""
+    model, theme_of = THEME_OF[kind]
+    return [item for _theme, item in _public_items(model, series, filters, theme_of)]
+
+
 def follow_up_page(series: Series, filters: PublicFilters) -> list[ThemeGroup]:
     """The public items grouped by their first theme, in the themes' order; items without a
     theme last."""
     groups: dict[int | None, ThemeGroup] = {}
     lists = defaultdict(list)
-    for kind, model, theme_of in (
-        ("recommendations", Recommendation, lambda item: item.themes),
-        ("commitments", Commitment, lambda item: item.outcome.session.themes),
-    ):
+    for kind, (model, theme_of) in THEME_OF.items():
         for theme, public_item in _public_items(model, series, filters, theme_of):
             key = theme.id if theme else None
             groups.setdefault(key, ThemeGroup(theme))

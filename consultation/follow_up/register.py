@@ -245,19 +245,19 @@ def counts(series: Series) -> dict[str, int]:
 
 
 def series_themes(series: Series) -> list[Theme]:
-    """The themes the series' editions use, for the filter."""
+    """The themes the series' editions, sessions and recommendations use, for the filters."""
+    in_series = sa.select(Event.id).where(Event.series_id == series.id)
+    used = sa.union(
+        sa.select(event_themes.c.theme_id).where(event_themes.c.event_id.in_(in_series)),
+        sa.select(session_themes.c.theme_id)
+        .join(Session, Session.id == session_themes.c.session_id)
+        .where(Session.event_id.in_(in_series)),
+        sa.select(recommendation_themes.c.theme_id)
+        .join(Recommendation, Recommendation.id == recommendation_themes.c.recommendation_id)
+        .where(Recommendation.event_id.in_(in_series)),
+    )
     return list(
-        db.session.scalars(
-            sa.select(Theme)
-            .where(
-                Theme.id.in_(
-                    sa.select(event_themes.c.theme_id)
-                    .join(Event, Event.id == event_themes.c.event_id)
-                    .where(Event.series_id == series.id)
-                )
-            )
-            .order_by(Theme.position)
-        )
+        db.session.scalars(sa.select(Theme).where(Theme.id.in_(used)).order_by(Theme.position))
     )
 
 

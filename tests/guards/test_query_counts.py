@@ -119,6 +119,9 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/events/<slug>/sessions/<int:session_id>.ics"): ANONYMOUS,
     ("GET", "/api/v1/events"): ANONYMOUS,
     ("GET", "/api/v1/events/<slug>"): ANONYMOUS,
+    ("GET", "/api/v1/series/<code>/recommendations"): ANONYMOUS,
+    ("GET", "/api/v1/series/<code>/commitments"): ANONYMOUS,
+    ("GET", "/api/v1/openapi.json"): ANONYMOUS,
     ("GET", "/themes.css"): ANONYMOUS,
     # Counted with published items too, in tests/follow_up/test_public.py.
     ("GET", "/series/<code>/follow-up"): PUBLIC,
