@@ -28,6 +28,7 @@ from consultation.errors import register_error_handlers
 from consultation.events import access
 from consultation.events.views import bp as events_bp
 from consultation.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from consultation.follow_up import news as follow_up_news  # noqa: F401 (connects to registrations.signals)
 from consultation.follow_up.owner_views import bp as owner_updates_bp
 from consultation.follow_up.views import bp as follow_up_bp
 from consultation.forms import LARGEST_ID

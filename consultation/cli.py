@@ -50,7 +50,10 @@ def remind_command(today) -> None:
     """Email the reminders due to commitments' owners and the monthly digests of overdue
     commitments (daily on the worker; from cron without Redis). Each is sent once."""
     result = follow_up_reminders.run_reminders(today.date() if today else None)
-    click.echo(f"Reminders sent: {result.reminders}; digests sent: {result.digests}.")
+    click.echo(
+        f"Reminders sent: {result.reminders}; digests sent: {result.digests}; "
+        f"participants' follow-up emails sent: {result.news}."
+    )
 
 
 @contextmanager

@@ -22,8 +22,10 @@ from consultation.events import services as events
 from consultation.events.models import Event, EventStatus, PartnerRole, TeamRole
 from consultation.follow_up import access as follow_up_access
 from consultation.follow_up import contacts as follow_up_contacts
+from consultation.follow_up import news as follow_up_news
 from consultation.follow_up import register as follow_up_register
 from consultation.follow_up import updates as follow_up_updates
+from consultation.follow_up.models import NewsSubscription
 from consultation.mail import OutboxMessage, OutboxStatus
 from consultation.organisations.models import Organisation, OrganisationLevel, OrganisationType
 from consultation.organisations.services import save_organisation
@@ -179,6 +181,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/themes.css"): public(200),
     ("GET", "/series/<code>/follow-up"): public(200),
     ("GET", "/series/<code>/follow-up/<int:year>"): public(200),
+    # A participant's follow-up emails stop from any of them, signed in or not.
+    ("GET", "/follow-up/news/stop/<token>"): public(200),
+    ("POST", "/follow-up/news/stop/<token>"): public(302),
     ("GET", "/static/<path:filename>"): public(200),
     # Registering, and the emailed link (the token is the key, whoever holds it; it lets the
     # browser that opens it in, and the pages after it carry no token) --------------------------
@@ -408,6 +413,8 @@ ARGUMENTS: dict[tuple[str, str], dict[str, str]] = {
         "contact_id": "spare_contact_id",
     },
     ("GET", "/follow-up/contacts/<int:contact_id>/<token>"): {"token": "contact_token"},
+    ("GET", "/follow-up/news/stop/<token>"): {"token": "news_token"},
+    ("POST", "/follow-up/news/stop/<token>"): {"token": "news_token"},
     ("POST", f"{OUT}/sessions/<int:session_id>/review"): {"session_id": "review_session_id"},
 }
 
@@ -818,6 +825,21 @@ def _contacts(event: Event, commitment_id: int) -> dict[str, Any]:
     return {"contact_id": contact.id, "contact_token": token, "spare_contact_id": spare.id}
 
 
+def _news_subscription(event: Event, registration) -> str:
+    """The participant's follow-up emails, and the token of the link that stops them."""
+    subscription = NewsSubscription(
+        series_id=event.series_id,
+        event_id=event.id,
+        registration_id=registration.id,
+        email=registration.email,
+        email_key=registration.email_key,
+        language="en",
+    )
+    db.session.add(subscription)
+    db.session.flush()
+    return follow_up_news.opt_out_token(subscription)
+
+
 @pytest.fixture
 def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
     """Event A (published, registration open on approval) with everything its routes need;
@@ -923,6 +945,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
 
         pending_update_id = _pending_update(a, items["commitments"]["main"], organiser)
         contact_fields = _contacts(a, items["commitments"]["main"])
+        news_token = _news_subscription(a, r1)
         export = reports.record_export(a, ReportKind.OUTCOME, Audience.INTERNAL, "en", organiser)
         b_export = reports.record_export(
             b, ReportKind.OUTCOME, Audience.INTERNAL, "en", other_organiser
@@ -938,6 +961,7 @@ def world(app, make_user, make_event, add_to_team) -> SimpleNamespace:
             series_code=series.code,
             pending_update_id=pending_update_id,
             **contact_fields,
+            news_token=news_token,
             theme_id=themes[0].id,
             host_id=host.id,
             directory_organisation_id=directory.id,

@@ -97,6 +97,7 @@ DETAILS: dict[str, DetailKind] = {
     "speakers_anonymised": DetailKind(_l("Speakers' names removed"), format_decimal),
     "backups_deleted": DetailKind(_l("Old backups deleted"), format_decimal),
     "contacts_deleted": DetailKind(_l("Commitment owners' contacts deleted"), format_decimal),
+    "subscriptions_deleted": DetailKind(_l("Participants' follow-up emails ended"), format_decimal),
     "merged_into": DetailKind(_l("Merged into organisation"), str),
     "registrations": DetailKind(_l("Registrations of the account"), format_decimal),
     "minutes": DetailKind(_l("For (minutes)"), format_decimal),

@@ -167,4 +167,32 @@ class DigestSent(db.Model):
     sent_on: Mapped[date]
 
 
-content_version.not_shown(FollowUpUpdate, CommitmentContact, ReminderSent, DigestSent)
+class NewsSubscription(db.Model):
+    """A participant who asked, when registering or from their link, for emails when the
+    published follow-up of their consultation's series changes: kept apart from the
+    registration, whose personal data goes sooner, for as long as the follow-up runs."""
+
+    __tablename__ = "follow_up_subscriptions"
+    __table_args__ = (sa.UniqueConstraint("series_id", "email_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"))
+    # The edition they registered for: the subscription ends some time after it.
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254))
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    # The changes published after this moment go in the next email.
+    covered_until: Mapped[datetime] = mapped_column(default=now_utc)
+    last_sent_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+content_version.not_shown(
+    FollowUpUpdate, CommitmentContact, ReminderSent, DigestSent, NewsSubscription
+)

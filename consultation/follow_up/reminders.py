@@ -20,7 +20,7 @@ from consultation.db import db, now_utc
 from consultation.errors import ConsultationError
 from consultation.events.access import TEAM_ROLE_PERMISSION
 from consultation.events.models import Event, EventMember, TeamRole
-from consultation.follow_up import contacts
+from consultation.follow_up import contacts, news
 from consultation.follow_up.models import DigestSent, ReminderSent
 from consultation.outcomes.models import Commitment, CommitmentStatus
 from consultation.taxonomy.models import Series
@@ -89,6 +89,7 @@ def step_due(
 class ReminderResult:
     reminders: int
     digests: int
+    news: int = 0
 
 
 def _open_commitments():
@@ -194,7 +195,7 @@ def send_digests(today: date) -> int:
 def run_reminders(today: date | None = None) -> ReminderResult:
     today = today or now_utc().date()
     with transaction():
-        return ReminderResult(send_reminders(today), send_digests(today))
+        return ReminderResult(send_reminders(today), send_digests(today), news.send_news(today))
 
 
 def scheduled_reminders() -> None:

@@ -14,11 +14,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from consultation.db import db
 from consultation.errors import NotFound
 from consultation.follow_up import (
     access,
     contacts,
     exports,
+    news,
     public,
     register,
     reminders,
@@ -41,6 +43,7 @@ from consultation.outcomes.models import (
     RecommendationStatus,
 )
 from consultation.spreadsheets import MEDIA_TYPES
+from consultation.taxonomy.models import Series
 
 bp = Blueprint("follow_up", __name__)
 
@@ -320,3 +323,17 @@ def remove_contact(item_id: int, contact_id: int):
     contacts.remove_contact(item, contact_id)
     flash(_("The contact is removed; their link no longer works."), "success")
     return redirect(url_for("follow_up.item", kind="commitments", item_id=item.id))
+
+
+@bp.route("/follow-up/news/stop/<token>", methods=["GET", "POST"])
+def news_opt_out(token: str):
+    """The link in every follow-up email: one button stops them all."""
+    subscription = news.subscription_by_token(token)
+    if request.method == "POST":
+        series = db.session.get(Series, subscription.series_id)
+        news.opt_out(subscription)
+        flash(_("You will get no more emails about this follow-up."), "success")
+        return redirect(url_for("follow_up.public_page", code=series.code))
+    return render_template(
+        "follow_up/news_opt_out.html", series=db.session.get(Series, subscription.series_id)
+    )

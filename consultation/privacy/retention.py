@@ -14,7 +14,12 @@ from consultation.audit.models import AuditAction
 from consultation.backup import prune_backups
 from consultation.db import db, now_utc, scrub_free_space
 from consultation.events.models import Event
-from consultation.follow_up.models import CommitmentContact, FollowUpUpdate, UpdateReview
+from consultation.follow_up.models import (
+    CommitmentContact,
+    FollowUpUpdate,
+    NewsSubscription,
+    UpdateReview,
+)
 from consultation.mail import OutboxMessage, OutboxStatus, forget_written_emails
 from consultation.outcomes.models import Commitment, CommitmentStatus
 from consultation.privacy.services import ERASED_NAME, Retention, anonymise, erased_values
@@ -56,6 +61,7 @@ class PurgeResult:
     speakers_anonymised: int = 0
     backups_deleted: int = 0
     contacts_deleted: int = 0
+    subscriptions_deleted: int = 0
 
 
 def purge(today: date | None = None) -> PurgeResult:
@@ -122,7 +128,21 @@ def purge(today: date | None = None) -> PurgeResult:
         now_utc() - timedelta(days=current_app.config["REGISTRATION_RETENTION_DAYS"]),
     )
     contacts = _forget_owner_contacts(today)
-    return PurgeResult(cleared, anonymised, emails, report_files, speakers, backups, contacts)
+    subscriptions = _end_news_subscriptions(today)
+    return PurgeResult(
+        cleared, anonymised, emails, report_files, speakers, backups, contacts, subscriptions
+    )
+
+
+def _end_news_subscriptions(today: date) -> int:
+    """Participants' follow-up emails end ``FOLLOW_UP_NEWS_RETENTION_DAYS`` after the edition
+    they registered for, with the address they gave."""
+    before = today - timedelta(days=current_app.config["FOLLOW_UP_NEWS_RETENTION_DAYS"])
+    return db.session.execute(
+        sa.delete(NewsSubscription)
+        .where(NewsSubscription.event_id.in_(sa.select(Event.id).where(Event.end_date < before)))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _forget_owner_contacts(today: date) -> int:

@@ -17,6 +17,7 @@ from consultation.accounts.models import User
 from consultation.audit import services as audit
 from consultation.audit.models import AuditAction, AuditEvent
 from consultation.db import db, now_utc
+from consultation.follow_up.models import NewsSubscription
 from consultation.mail import OutboxMessage, forget_written_emails
 from consultation.organisations.models import Organisation
 from consultation.organisations.services import IN_DIRECTORY, delete_if_unused
@@ -100,6 +101,7 @@ KEPT_FOR_STATISTICS = frozenset(
         "listed_to_participants",
         "named_in_report",
         "agrees_to_photography",
+        "follow_up_news",
         "management_token_hash",
         "pending_token_hash",
         "email_confirmed_at",
@@ -208,6 +210,12 @@ def erase_registration(registration: Registration, actor: User | None = None) ->
         )
         .execution_options(synchronize_session=False)
     )
+    # Their follow-up emails stop: the subscription keeps the address they registered with.
+    db.session.execute(
+        sa.delete(NewsSubscription)
+        .where(NewsSubscription.registration_id == registration.id)
+        .execution_options(synchronize_session=False)
+    )
     # The event's participant lists and reports made before may name them.
     store.forget_report_files([registration.event_id])
     audit.record(
@@ -278,6 +286,7 @@ def registration_data(registration: Registration) -> dict[str, Any]:
             "listed_to_participants": registration.listed_to_participants,
             "named_in_report": registration.named_in_report,
             "agrees_to_photography": registration.agrees_to_photography,
+            "follow_up_news": registration.follow_up_news,
             "created_at": registration.created_at.isoformat(),
             "updated_at": registration.updated_at.isoformat(),
             "waitlisted_at": _time(registration.waitlisted_at),

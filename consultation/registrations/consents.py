@@ -15,6 +15,7 @@ from consultation.db import LabelledEnum, db, enum_type, now_utc
 from consultation.errors import NotFound
 from consultation.mail import external_url, send_email
 from consultation.registrations.models import ACTIVE_STATUSES, Registration
+from consultation.registrations.signals import consents_recorded
 
 
 class Consent(LabelledEnum):
@@ -25,6 +26,8 @@ class Consent(LabelledEnum):
     # Name and organisation in the public outcome report, which anyone may read.
     PUBLIC_REPORT = "public_report"
     PHOTOGRAPHY = "photography"
+    # Emails, at most monthly, when the follow-up of the consultation's outcomes changes.
+    FOLLOW_UP_NEWS = "follow_up_news"
 
     @classmethod
     def labels(cls):
@@ -33,6 +36,7 @@ class Consent(LabelledEnum):
             cls.PARTICIPANTS_LIST: _l("On the list given to participants"),
             cls.PUBLIC_REPORT: _l("Named in the public outcome report"),
             cls.PHOTOGRAPHY: _l("Photographed at the event"),
+            cls.FOLLOW_UP_NEWS: _l("Emails about the follow-up of the outcomes"),
         }
 
 
@@ -41,6 +45,7 @@ CONSENT_COLUMNS = {
     Consent.PARTICIPANTS_LIST: "listed_to_participants",
     Consent.PUBLIC_REPORT: "named_in_report",
     Consent.PHOTOGRAPHY: "agrees_to_photography",
+    Consent.FOLLOW_UP_NEWS: "follow_up_news",
 }
 
 
@@ -88,6 +93,9 @@ def record_consents(registration, notice_version: int, previous: dict | None = N
         given = bool(getattr(registration, column))
         if previous is not None and previous[consent] == given:
             continue
+        if consent is Consent.FOLLOW_UP_NEWS and previous is None and not given:
+            # Asked only of a series' editions: recorded once given.
+            continue
         db.session.add(
             ConsentRecord(
                 registration_id=registration.id,
@@ -106,6 +114,15 @@ def record_consents(registration, notice_version: int, previous: dict | None = N
                 consent=consent.value,
                 given=given,
             )
+    consents_recorded.send(registration)
+
+
+def withdraw(registration, consent: Consent) -> None:
+    """The participant withdraws one consent from outside their registration's page (an
+    email's opt-out link); recorded like a change there."""
+    before = consents_of(registration)
+    setattr(registration, CONSENT_COLUMNS[consent], False)
+    record_consents(registration, registration.privacy_notice_version, before)
 
 
 def consents_of(registration) -> dict:

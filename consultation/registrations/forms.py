@@ -130,6 +130,10 @@ class RegistrationForm(Form):
         description=_l("Anyone may read that report: it is published after the event."),
     )
     agrees_to_photography = BooleanField(_l("I agree to be photographed at the event"))
+    follow_up_news = BooleanField(
+        _l("Email me when the follow-up of this consultation's recommendations changes"),
+        description=_l("At most once a month; every email says how to stop them."),
+    )
 
     def __init__(
         self,
@@ -155,6 +159,9 @@ class RegistrationForm(Form):
             if not settings.asks(question):
                 for name in QUESTION_FIELDS[question]:
                     delattr(self, name)
+        if event.series_id is None:
+            # Only a series' editions are followed up.
+            del self.follow_up_news
         if correcting:
             # The address identifies the registration, and consent to processing was given.
             del self.email
@@ -190,6 +197,7 @@ class RegistrationForm(Form):
             listed_to_participants=self.listed_to_participants.data,
             named_in_report=self.named_in_report.data,
             agrees_to_photography=self.agrees_to_photography.data,
+            follow_up_news=bool(value("follow_up_news", False)),
         )
 
 

@@ -197,6 +197,8 @@ class Registration(db.Model):
     listed_to_participants: Mapped[bool] = mapped_column(default=False)
     named_in_report: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     agrees_to_photography: Mapped[bool] = mapped_column(default=False)
+    # Emails about the follow-up of the consultation's outcomes (see follow_up.news)
+    follow_up_news: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # SHA-256 of the management link's token; the token itself is never stored.
     management_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # The newest link emailed, which replaces the current one only once it is used: asking

@@ -74,6 +74,7 @@ class Answers:
     listed_to_participants: bool = False
     named_in_report: bool = False
     agrees_to_photography: bool = False
+    follow_up_news: bool = False
 
 
 def _chosen_organisation(answers: Answers, current: Organisation | None) -> Organisation | None:
@@ -159,6 +160,7 @@ def _apply_answers(
     registration.listed_to_participants = answers.listed_to_participants
     registration.named_in_report = answers.named_in_report
     registration.agrees_to_photography = answers.agrees_to_photography
+    registration.follow_up_news = answers.follow_up_news
 
 
 def email_key(email: str) -> str:

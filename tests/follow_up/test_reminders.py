@@ -181,7 +181,9 @@ def test_organisers_get_a_monthly_digest_of_overdue_commitments(
 def test_the_command_line_runs_the_reminders(app, series_world, contacted, outbox):
     result = app.test_cli_runner().invoke(args=["follow-up", "remind", "--on", "2026-06-16"])
     assert result.exit_code == 0, result.output
-    assert "Reminders sent: 1; digests sent: 0." in result.output
+    assert "Reminders sent: 1; digests sent: 0; participants' follow-up emails sent: 0." in (
+        result.output
+    )
 
 
 def test_organisers_set_the_series_reminder_steps(app, client, series_world, contacted):

@@ -162,7 +162,16 @@ FORM_PAGES = {
 }
 DENIED = (LOGIN, 403, 404)
 # Preferred for routes several roles may use: the event's organiser covers most of them.
-PREFERENCE = ("organiser", "rapporteur", "policy", "admin", "participant", "other_organiser")
+PREFERENCE = (
+    "organiser",
+    "rapporteur",
+    "policy",
+    "admin",
+    "participant",
+    "other_organiser",
+    # The contact who reports for the main commitment's owner (see routes.LINKS_OPENED).
+    "other_participant",
+)
 
 
 def role_for(method: str, rule: str) -> str:

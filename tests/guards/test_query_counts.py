@@ -135,6 +135,7 @@ PAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/registrations/<int:registration_id>/data.json"): PARTICIPANT,
     ("GET", "/follow-up/contacts/<int:contact_id>"): ("other_participant",),
     ("GET", "/follow-up/contacts/<int:contact_id>/<token>"): ANONYMOUS,
+    ("GET", "/follow-up/news/stop/<token>"): ANONYMOUS,
     ("GET", "/login"): ANONYMOUS,
     ("GET", "/signup"): ANONYMOUS,
     ("GET", "/password/forgot"): ANONYMOUS,
