@@ -317,6 +317,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("POST", f"{OUT}/conclusions"): recorders(302),
     # Draft conclusions submitted: recorders may, the policy team may not.
     ("POST", f"{OUT}/conclusions/review"): recorders(302),
+    # No previous edition of A's series to take up: refused, and sent back (302).
+    ("POST", f"{OUT}/progress-session"): organisers(302),
     # Follow-up: the series' organisers and policy team, whatever edition their role is on;
     # an item is not found by anyone else. Organisers write updates, the policy team publishes.
     ("GET", "/manage/series/<code>/follow-up"): team(200, rapporteur=403),

@@ -6,11 +6,12 @@ from sqlalchemy.orm import selectinload
 
 from consultation.agenda.models import Session
 from consultation.errors import NotAllowed
+from consultation.events.access import can_manage
 from consultation.events.models import Event
 from consultation.forms import UNPROCESSABLE, domain_errors, render_form
 from consultation.organisations.services import organisation_choices
 from consultation.outcomes import access as outcome_access
-from consultation.outcomes import reading, services
+from consultation.outcomes import previous_edition, reading, services
 from consultation.outcomes import review as outcome_review
 from consultation.outcomes.access import OutcomeAccess
 from consultation.outcomes.forms import (
@@ -116,7 +117,23 @@ def overview(slug: str):
         access=access,
         conclusions=reading.event_outcome(event),
         sessions=reading.outcomes_overview(event),
+        previous=previous_edition.previous_open_items(event),
+        can_manage=can_manage(event, current_user),
     )
+
+
+@bp.route("/progress-session", methods=["POST"])
+@login_required
+def add_progress_session(slug: str):
+    """The agenda's session on the previous edition's open items, for organisers to place."""
+    event, _access = _event_with_themes(slug)
+    if not can_manage(event, current_user):
+        raise NotAllowed(_("Only the event's organisers change its agenda."))
+    with domain_errors():
+        session = previous_edition.add_progress_session(event)
+        flash(_("The session is on the agenda: set its time and room."), "success")
+        return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session.id))
+    return redirect(url_for("outcomes.overview", slug=event.slug))
 
 
 @bp.route("/conclusions", methods=["GET", "POST"])

@@ -159,6 +159,7 @@ FORM_PAGES = {
     f"{FOLLOW_UP_COMMITMENT}/contacts/<int:contact_id>/delete": FOLLOW_UP,
     f"{OUT}/sessions/<int:session_id>/review": f"{OUT}/sessions/<int:session_id>",
     f"{OUT}/conclusions/review": f"{OUT}/conclusions",
+    f"{OUT}/progress-session": f"{OUT}/",
 }
 DENIED = (LOGIN, 403, 404)
 # Preferred for routes several roles may use: the event's organiser covers most of them.

@@ -1,0 +1,122 @@
+"""What a new edition takes up from the one before it in its series: the recommendations and
+commitments still open, offered for following up, and an agenda session to review them."""
+
+from dataclasses import dataclass
+from datetime import time
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from consultation.agenda.models import Attribution, Session, SessionKind
+from consultation.agenda.services import SessionDetails, save_session
+from consultation.db import db
+from consultation.errors import Conflict
+from consultation.events.models import Event
+from consultation.multilingual import INTERFACE_LANGUAGES
+from consultation.outcomes.models import (
+    Commitment,
+    CommitmentStatus,
+    Recommendation,
+    RecommendationStatus,
+)
+
+OPEN_RECOMMENDATIONS = [status for status in RecommendationStatus if not status.is_closed]
+OPEN_COMMITMENTS = [status for status in CommitmentStatus if not status.is_closed]
+
+
+@dataclass
+class OpenItems:
+    edition: Event
+    recommendations: list[Recommendation]
+    commitments: list[Commitment]
+
+    def __bool__(self) -> bool:
+        return bool(self.recommendations or self.commitments)
+
+
+def previous_open_items(event: Event) -> OpenItems | None:
+    """The open items of the series' latest edition before this one, if any."""
+    if event.series_id is None:
+        return None
+    edition = db.session.scalar(
+        sa.select(Event)
+        .where(Event.series_id == event.series_id, Event.edition_year < event.edition_year)
+        .order_by(Event.edition_year.desc())
+        .limit(1)
+    )
+    if edition is None:
+        return None
+    return OpenItems(
+        edition,
+        list(
+            db.session.scalars(
+                sa.select(Recommendation)
+                .where(
+                    Recommendation.event_id == edition.id,
+                    Recommendation.status.in_(OPEN_RECOMMENDATIONS),
+                )
+                .order_by(Recommendation.number)
+            )
+        ),
+        list(
+            db.session.scalars(
+                sa.select(Commitment)
+                .where(Commitment.event_id == edition.id, Commitment.status.in_(OPEN_COMMITMENTS))
+                .order_by(Commitment.number)
+            )
+        ),
+    )
+
+
+def _description(items: OpenItems) -> str:
+    lines = [
+        _(
+            "Where the recommendations and commitments of %(year)d still open stand:",
+            year=items.edition.edition_year,
+        ),
+        "",
+    ]
+    for item in [*items.recommendations, *items.commitments]:
+        lines.append(f"- **{item.reference}** ({item.status.label}): {item.text}")
+    return "\n".join(lines)
+
+
+def _texts(items: OpenItems, language: str) -> dict[str, str]:
+    with force_locale(language):
+        return {
+            "title": _("Progress since the last consultation"),
+            "description": _description(items),
+        }
+
+
+def add_progress_session(event: Event) -> Session:
+    """A plenary on the first morning that reviews the previous edition's open items, its
+    description listing them, in each language; the organisers move it where it belongs."""
+    items = previous_open_items(event)
+    if not items:
+        raise Conflict(_l("The previous edition of the series has no open item to review."))
+    texts = _texts(items, event.content_language)
+    exists = db.session.scalar(
+        sa.select(Session.id).where(Session.event_id == event.id, Session.title == texts["title"])
+    )
+    if exists is not None:
+        raise Conflict(_l("The agenda has this session already."))
+    session = save_session(
+        event,
+        None,
+        SessionDetails(
+            title=texts["title"],
+            kind=SessionKind.PLENARY,
+            day=event.start_date,
+            start=time(9),
+            end=time(10),
+            description=texts["description"],
+            attribution=Attribution.ON_RECORD,
+        ),
+    )
+    for language in INTERFACE_LANGUAGES:
+        if language != event.content_language:
+            session.set_translations(language, _texts(items, language))
+    return session
