@@ -22,7 +22,7 @@ from consultation.agenda.models import Session, SessionSpeaker
 from consultation.db import db, now_utc
 from consultation.demo import DEMO_EVENT_SLUG, seed_demo
 from consultation.events.models import Event
-from consultation.outcomes.models import ReviewStatus, SessionOutcome
+from consultation.outcomes.models import Commitment, ReviewStatus, SessionOutcome
 from consultation.registrations.links import management_url, new_management_token
 from consultation.registrations.models import Registration, RegistrationSettings
 from tests.helpers import PASSWORD
@@ -46,6 +46,8 @@ class Pages:
     registration_id: int
     manage_registration: str
     organiser_email: str
+    # A commitment of the previous edition with its owner's contacts and updates
+    follow_up_commitment_id: int
 
 
 def build_pages(app: Flask, make_user, add_to_team, language: str) -> Pages:
@@ -78,6 +80,9 @@ def build_pages(app: Flask, make_user, add_to_team, language: str) -> Pages:
             .order_by(Registration.id)
             .limit(1)
         )
+        follow_up_commitment_id = db.session.scalar(
+            sa.select(Commitment.id).where(Commitment.reference == "MENA-2026-C05")
+        )
         # The link the participant was emailed: only its hash is stored, so issue a new one.
         manage_registration = management_url(registration, new_management_token(registration))
         db.session.commit()
@@ -90,6 +95,7 @@ def build_pages(app: Flask, make_user, add_to_team, language: str) -> Pages:
             registration_id=registration.id,
             manage_registration=manage_registration.removeprefix(app.config["BASE_URL"]),
             organiser_email="a11y-organiser@example.org",
+            follow_up_commitment_id=follow_up_commitment_id,
         )
     organiser = make_user(Role.ORGANISER, email=pages.organiser_email, language=language)
     add_to_team(event, organiser)
@@ -126,6 +132,7 @@ def public_pages(pages: Pages) -> dict[str, str]:
         "sign-up": "/signup",
         "forgot password": "/password/forgot",
         "sign-in": "/login",
+        "you said, we did": "/series/MENA/follow-up",
     }
 
 
@@ -150,6 +157,10 @@ def organiser_pages(pages: Pages) -> dict[str, str]:
         "theme list": "/manage/themes",
         "organisations": "/manage/organisations/",
         "deleting one's account": "/account/delete",
+        "follow-up register": "/manage/series/MENA/follow-up",
+        "follow-up register (commitments)": "/manage/series/MENA/follow-up?kind=commitments",
+        "follow-up of a commitment": f"/manage/follow-up/commitments/{pages.follow_up_commitment_id}",
+        "reminder settings": "/manage/series/MENA/follow-up/reminders",
     }
 
 
@@ -180,6 +191,8 @@ NARROW_PAGES = (
     "organisations",
     "registration form",
     "session outcomes",
+    "you said, we did",
+    "follow-up register",
 )
 
 
