@@ -154,3 +154,18 @@ def progress_since(event: Event, public_only: bool) -> EditionProgress | None:
     is no previous edition or it recorded nothing."""
     edition = previous_edition(event, public_only)
     return progress_of(edition, public_only) if edition is not None else None
+
+
+def series_progress(event: Event, public_only: bool) -> list[EditionProgress]:
+    """The progress of every edition of the event's series up to it, the latest first."""
+    if event.series_id is None:
+        return []
+    statement = (
+        sa.select(Event)
+        .where(Event.series_id == event.series_id, Event.edition_year <= event.edition_year)
+        .order_by(Event.edition_year.desc())
+    )
+    if public_only:
+        statement = statement.where(Event.status != EventStatus.DRAFT)
+    found = (progress_of(edition, public_only) for edition in db.session.scalars(statement))
+    return [progress for progress in found if progress is not None]

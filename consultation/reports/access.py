@@ -17,6 +17,8 @@ def can_export(event: Event, user: User, kind: ReportKind) -> bool:
         return can_see(event, user)
     if kind is ReportKind.PARTICIPANTS:
         return can_manage(event, user)
+    if kind is ReportKind.SERIES_PROGRESS and event.series_id is None:
+        return False
     return outcome_access(event, user).can_read
 
 

@@ -13,7 +13,12 @@ from consultation.agenda.models import Attribution, Session
 from consultation.agenda.services import agenda_by_day, agenda_sessions
 from consultation.db import db
 from consultation.events.models import Event
-from consultation.follow_up.progress import EditionProgress, progress_of, progress_since
+from consultation.follow_up.progress import (
+    EditionProgress,
+    progress_of,
+    progress_since,
+    series_progress,
+)
 from consultation.follow_up.public import publicly_shown
 from consultation.i18n import country_name
 from consultation.multilingual import text_direction
@@ -105,6 +110,8 @@ class ReportData:
     progress: EditionProgress | None = None
     # For each kind of item, each status with its tally and bar
     progress_bars: dict[str, list] = field(default_factory=dict)
+    # The series progress report: each edition's progress and bars, the latest first
+    editions: list[tuple[EditionProgress, dict]] = field(default_factory=list)
 
     @property
     def internal(self) -> bool:
@@ -255,6 +262,11 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
     if kind is ReportKind.PROGRESS:
         _own_progress(event, data)
         return data
+    if kind is ReportKind.SERIES_PROGRESS:
+        for progress in series_progress(event, public_only=not data.internal):
+            _only_public_followers(progress, data)
+            data.editions.append((progress, _bars(progress)))
+        return data
     if kind is ReportKind.PARTICIPANTS:
         data.participants = _participants(
             event, Registration.listed_to_participants if audience is Audience.PUBLIC else None
@@ -321,7 +333,13 @@ def _progress(event: Event, data: ReportData) -> EditionProgress | None:
 
 
 def _progress_bars(progress: EditionProgress, data: ReportData) -> None:
+    data.progress_bars = _bars(progress)
+
+
+def _bars(progress: EditionProgress) -> dict[str, list]:
+    """For each kind of item, each status with its tally and bar."""
     right_to_left = text_direction(str(get_locale())) == "rtl"
+    bars = {}
     for kind in ("recommendations", "commitments"):
         totals = getattr(progress, kind).totals
         tallies = [
@@ -329,10 +347,11 @@ def _progress_bars(progress: EditionProgress, data: ReportData) -> None:
             for status in getattr(progress, kind).statuses
         ]
         scale = charts.largest([tally for _status, tally in tallies])
-        data.progress_bars[kind] = [
+        bars[kind] = [
             (status, tally, charts.bar_svg(tally, scale, right_to_left=right_to_left))
             for status, tally in tallies
         ]
+    return bars
 
 
 def _own_progress(event: Event, data: ReportData) -> None:
@@ -341,14 +360,20 @@ def _own_progress(event: Event, data: ReportData) -> None:
     data.progress = progress_of(event, public_only=not data.internal)
     if data.progress is not None:
         _progress_bars(data.progress, data)
-        if not data.internal:
-            shown = publicly_shown(
-                {later.id for _item, followers in data.progress.superseded for later in followers}
-            )
-            data.progress.superseded = [
-                (item, [later for later in followers if later.id in shown])
-                for item, followers in data.progress.superseded
-            ]
+        _only_public_followers(data.progress, data)
+
+
+def _only_public_followers(progress: EditionProgress, data: ReportData) -> None:
+    """A public report names only the later recommendations the public may read."""
+    if data.internal:
+        return
+    shown = publicly_shown(
+        {later.id for _item, followers in progress.superseded for later in followers}
+    )
+    progress.superseded = [
+        (item, [later for later in followers if later.id in shown])
+        for item, followers in progress.superseded
+    ]
 
 
 def report_size(event: Event, kind: ReportKind) -> int:

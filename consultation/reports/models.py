@@ -23,6 +23,8 @@ class ReportKind(LabelledEnum):
     AGENDA = "agenda"
     PARTICIPANTS = "participants"
     PROGRESS = "progress"
+    # Every edition of the series up to this one
+    SERIES_PROGRESS = "series_progress"
 
     @classmethod
     def labels(cls):
@@ -32,6 +34,7 @@ class ReportKind(LabelledEnum):
             cls.AGENDA: _l("Agenda"),
             cls.PARTICIPANTS: _l("List of participants"),
             cls.PROGRESS: _l("Progress report"),
+            cls.SERIES_PROGRESS: _l("Progress report of the series"),
         }
 
 

@@ -44,6 +44,7 @@ TEMPLATES = {
     ReportKind.AGENDA: "reports/agenda.html",
     ReportKind.PARTICIPANTS: "reports/participants.html",
     ReportKind.PROGRESS: "reports/progress.html",
+    ReportKind.SERIES_PROGRESS: "reports/series_progress.html",
 }
 
 

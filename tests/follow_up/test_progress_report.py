@@ -3,7 +3,9 @@ them, for the public or the team, in every language, from the web and the comman
 
 import sqlalchemy as sa
 
+from consultation.accounts.models import Role
 from consultation.db import db
+from consultation.events.models import TeamRole
 from consultation.outcomes.models import ReviewStatus, SessionOutcome
 from consultation.reports.models import Audience, ReportKind
 from tests.follow_up.test_progress_chapter import report
@@ -63,3 +65,30 @@ def test_the_policy_team_makes_it_from_the_web(app, client, series_world):
     text = " ".join(pdf_text(pdf.data).split())
     assert "Rapport d’avancement" in text
     assert series_world.references["c26_done"] in text
+
+
+def test_the_series_report_covers_every_edition_up_to_this_one(app, series_world):
+    html = report(app, 2027, Audience.INTERNAL, ReportKind.SERIES_PROGRESS)
+    refs = series_world.references
+    istanbul, tunis = (
+        f'The {year} consultation in <bdi dir="ltr">{city}</bdi>'
+        for year, city in ((2027, "Istanbul"), (2026, "Tunis"))
+    )
+    assert istanbul in html and tunis in html
+    assert html.index("The 2027 consultation") < html.index("The 2026 consultation")
+    for name in ("r26_access", "c26_done", "r27_protocol", "c27_open"):
+        assert refs[name] in html
+    # Up to this edition: the 2026 edition's series report knows nothing of 2027.
+    earlier = report(app, 2026, Audience.INTERNAL, ReportKind.SERIES_PROGRESS)
+    assert refs["r27_protocol"] not in earlier and refs["r26_access"] in earlier
+
+
+def test_an_event_outside_a_series_offers_no_series_report(
+    app, client, make_user, make_event, add_to_team
+):
+    event = make_event(slug="standalone")
+    organiser = make_user(Role.ORGANISER)
+    add_to_team(event, organiser, TeamRole.ORGANISER)
+    client.login(organiser.email)
+    page = client.get("/manage/events/standalone/reports").get_data(as_text=True)
+    assert 'value="progress"' in page and 'value="series_progress"' not in page
