@@ -46,6 +46,7 @@ from consultation.i18n import (
 from consultation.markdown import render_markdown
 from consultation.multilingual import isolate, isolated, text_direction, writing_direction
 from consultation.organisations.views import bp as organisations_bp
+from consultation.outcomes import editions as outcome_editions  # noqa: F401 (the same)
 from consultation.outcomes.views import bp as outcomes_bp
 from consultation.privacy.views import bp as privacy_bp
 from consultation.registrations import editions as registration_editions  # noqa: F401 (the same)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from consultation.agenda.models import Session
 from consultation.db import db
+from consultation.taxonomy.models import Series
 
 
 def test_the_next_editions_outcomes_list_what_is_still_open(app, client, series_world):
@@ -44,3 +45,21 @@ def test_the_first_edition_has_nothing_to_take_up(app, client, series_world, mak
     client.login(series_world.users["policy"].email)
     page = client.get("/manage/events/mena-2026/outcomes/").get_data(as_text=True)
     assert "Still open from" not in page
+
+
+def test_a_copied_edition_is_offered_the_open_items(app, client, series_world):
+    with app.app_context():
+        # Only the series' owner adds editions to it.
+        db.session.scalar(sa.select(Series)).owner_id = series_world.users["organiser"].id
+        db.session.commit()
+    client.login(series_world.users["organiser"].email)
+    copy_page = client.get("/manage/events/mena-2027/copy").get_data(as_text=True)
+    assert "still open are offered to the new edition" in copy_page
+    response = client.submit(
+        "/manage/events/mena-2027/copy", {"title": "Consultation 2028", "start_date": "2028-05-09"}
+    )
+    assert response.status_code == 302
+    overview = client.get(response.headers["Location"]).get_data(as_text=True)
+    # 2027's own open items: the protocol recommendation and the focal points' training.
+    assert "Still open from 2027" in overview
+    assert "2 recommendations and commitments of the previous edition are still open." in overview
