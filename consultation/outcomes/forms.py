@@ -72,6 +72,8 @@ class RecommendationForm(Form):
             "References of earlier recommendations of this series that this one takes up, "
             "separated by commas (e.g. MENA-2026-R04). Find them in the follow-up register."
         ),
+        # The previous edition's open recommendations, offered as the page's suggestions.
+        render_kw={"list": "earlier-recommendations"},
     )
 
     def __init__(self, themes, *args, **kwargs) -> None:

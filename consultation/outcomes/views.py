@@ -102,6 +102,7 @@ def _session_page(
             add_forms=add_forms,
             review_form=forms.get("review") or ReviewForm(formdata=None),
             review_steps=outcome_review.review_steps(outcome.review_status, access),
+            previous=previous_edition.previous_open_items(event) if access.can_record else None,
         ),
         status,
     )
@@ -246,7 +247,16 @@ def edit_item(slug: str, session_id: int, collection: str, item_id: int):
             _update(collection, event, outcome, item, form)
             flash(_("Saved."), "success")
             return _back_to_session(event, session, collection)
-    return render_form("outcomes/item_form.html", form, event=event, session=session, item=item)
+    return render_form(
+        "outcomes/item_form.html",
+        form,
+        event=event,
+        session=session,
+        item=item,
+        previous=previous_edition.previous_open_items(event)
+        if collection == "recommendations"
+        else None,
+    )
 
 
 @bp.route(f"/sessions/<int:session_id>/{COLLECTION}/<int:item_id>/delete", methods=["POST"])

@@ -62,3 +62,17 @@ def test_only_earlier_editions_of_the_series_can_be_followed(app, client, series
         assert "No earlier edition of this series has a recommendation" in page
         assert "Publish a shared protocol for visits" in page
     assert not any(stored_threads(app).values())
+
+
+def test_the_form_suggests_the_previous_editions_open_recommendations(app, client, series_world):
+    client.login(series_world.users["organiser"].email)
+    with app.app_context():
+        session_id = db.session.scalar(
+            sa.select(Recommendation.session_id).where(
+                Recommendation.event_id == series_world.editions[2027]
+            )
+        )
+    page = client.get(f"/manage/events/mena-2027/outcomes/sessions/{session_id}")
+    text = page.get_data(as_text=True)
+    assert 'list="earlier-recommendations"' in text
+    assert f'<option value="{series_world.references["r26_access"]}">' in text
