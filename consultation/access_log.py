@@ -16,7 +16,8 @@ from gunicorn.glogging import Logger
 # A token is a long run of URL-safe characters (dots in signed account links); the short
 # words of the pages after a link (cancel, event.ics, data.json) never match.
 TOKEN_IN_PATH = re.compile(
-    r"(?P<route>/registrations/\d+/|/follow-up/contacts/\d+/|/activate/|/password/reset/)"
+    r"(?P<route>/registrations/\d+/|/follow-up/contacts/\d+/|/follow-up/news/stop/|/activate/"
+    r"|/password/reset/)"
     r"[A-Za-z0-9_.-]{20,}"
 )
 REDACTED = "…"

@@ -194,6 +194,8 @@ def build_config(instance_path: Path, environ: Mapping[str, str] = os.environ) -
         ),
         # Participants' follow-up emails, after the edition they registered for.
         "FOLLOW_UP_NEWS_RETENTION_DAYS": int(environ.get("FOLLOW_UP_NEWS_RETENTION_DAYS", 730)),
+        # Participants' emails cover the statuses published up to so many minutes before.
+        "FOLLOW_UP_NEWS_SETTLING_MINUTES": 5,
         # How long an administrator's break-glass look at an event's sensitive answers lasts.
         "BREAK_GLASS_MINUTES": int(environ.get("BREAK_GLASS_MINUTES", 60)),
         "REGISTRATION_RETENTION_DAYS": int(environ.get("REGISTRATION_RETENTION_DAYS", 90)),

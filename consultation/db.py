@@ -4,7 +4,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum as PyEnum
 from enum import StrEnum
 from functools import cache
@@ -26,6 +26,11 @@ NAMING_CONVENTION = {
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def today_utc() -> date:
+    """Today in UTC, as the jobs and the database count days, whatever the server's zone."""
+    return now_utc().date()
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

@@ -1,11 +1,10 @@
-from datetime import date
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from consultation.db import today_utc
 from consultation.follow_up.updates import MAX_EVIDENCE_LINKS, UpdateDetails
 from consultation.forms import MARKDOWN_HELP, DateField, Form, SelectField
 from consultation.i18n import LANGUAGE_NAMES
@@ -54,7 +53,7 @@ class UpdateForm(Form):
     )
 
     def __init__(self, item: Recommendation | Commitment, *args, **kwargs) -> None:
-        kwargs.setdefault("data", {"reported_on": date.today(), "language": str(get_locale())})
+        kwargs.setdefault("data", {"reported_on": today_utc(), "language": str(get_locale())})
         super().__init__(*args, **kwargs)
         self.status.choices = [
             SelectChoice("", _l("No change (%(status)s)", status=item.status.label)),

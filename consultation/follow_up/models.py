@@ -149,7 +149,7 @@ class ReminderSent(db.Model):
     contact_id: Mapped[int] = mapped_column(
         sa.ForeignKey("commitment_contacts.id", ondelete="CASCADE")
     )
-    # "due", or "after-3" for 3 months after the edition
+    # "due-2027-06-30" before that due date, or "after-3" for 3 months after the edition
     step: Mapped[str] = mapped_column(sa.String(20))
     sent_on: Mapped[date]
 

@@ -15,6 +15,7 @@ from consultation.agenda.models import Attribution, Session
 from consultation.db import db, now_utc
 from consultation.errors import NotFound
 from consultation.events.models import Event, EventStatus
+from consultation.follow_up.dates import months_after
 from consultation.follow_up.models import FollowUpUpdate, NewsSubscription, UpdateReview
 from consultation.follow_up.public import publicly_shown
 from consultation.outcomes.models import (
@@ -123,7 +124,8 @@ def _changes(series: Series, since: datetime, until: datetime) -> list[Change]:
                 FollowUpUpdate.review == UpdateReview.PUBLISHED,
                 FollowUpUpdate.reviewed_at > since,
                 FollowUpUpdate.reviewed_at <= until,
-                FollowUpUpdate.status.is_not(None),
+                # Only the updates that moved their item (see updates.publish).
+                FollowUpUpdate.previous_status.is_not(None),
             )
             .order_by(FollowUpUpdate.reviewed_at)
         ).all()
@@ -141,7 +143,7 @@ def _changes(series: Series, since: datetime, until: datetime) -> list[Change]:
                 update.reported_on,
             )
             for update, item in rows
-            if item.id in shown and update.status != update.previous_status
+            if item.id in shown
         ]
     return sorted(found, key=lambda change: change.reference)
 
@@ -164,27 +166,35 @@ def _public_commitments(ids: set[int]) -> set[int]:
 
 
 def send_news(today: date) -> int:
-    """One email to each subscriber a month at most, when published statuses changed."""
+    """One email to each subscriber a month at most, when published statuses changed; only
+    to an address its owner confirmed by opening their registration's link."""
     sent = 0
-    month_ago = today - timedelta(days=28)
-    now = now_utc()
-    subscriptions = db.session.scalars(
-        sa.select(NewsSubscription)
-        .where(
-            sa.or_(
-                NewsSubscription.last_sent_on.is_(None), NewsSubscription.last_sent_on <= month_ago
-            )
+    # A publication that commits while the job reads is caught by the next email, not lost.
+    until = now_utc() - timedelta(minutes=current_app.config["FOLLOW_UP_NEWS_SETTLING_MINUTES"])
+    subscriptions = [
+        subscription
+        for subscription in db.session.scalars(
+            sa.select(NewsSubscription)
+            .join(Registration, Registration.id == NewsSubscription.registration_id)
+            .where(Registration.email_confirmed_at.is_not(None))
+            .order_by(NewsSubscription.id)
         )
-        .order_by(NewsSubscription.id)
-    ).all()
+        if subscription.last_sent_on is None or months_after(subscription.last_sent_on, 1) <= today
+    ]
     series_by_id = {
         series.id: series
         for series in db.session.scalars(
             sa.select(Series).where(Series.id.in_({s.series_id for s in subscriptions}))
         )
     }
+    changes_by_period: dict[tuple[int, datetime], list[Change]] = {}
     for subscription in subscriptions:
-        changes = _changes(series_by_id[subscription.series_id], subscription.covered_until, now)
+        period = (subscription.series_id, subscription.covered_until)
+        if period not in changes_by_period:
+            changes_by_period[period] = _changes(
+                series_by_id[subscription.series_id], subscription.covered_until, until
+            )
+        changes = changes_by_period[period]
         if not changes:
             continue
         # Taken with one conditional UPDATE: a run at the same time finds it taken.
@@ -194,7 +204,7 @@ def send_news(today: date) -> int:
                 NewsSubscription.id == subscription.id,
                 NewsSubscription.covered_until == subscription.covered_until,
             )
-            .values(covered_until=now, last_sent_on=today)
+            .values(covered_until=until, last_sent_on=today)
             .execution_options(synchronize_session=False)
         ).rowcount
         if not taken:

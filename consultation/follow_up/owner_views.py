@@ -1,14 +1,13 @@
 """A commitment owner's update page, opened with their emailed link (no account): the link
 is exchanged for a cookie, and the page carries no token."""
 
-from datetime import date
-
 from flask import Blueprint, after_this_request, flash, redirect, render_template, request
 from flask import session as browser_session
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from consultation.db import today_utc
 from consultation.errors import NotAllowed, NotFound
 from consultation.follow_up import contacts
 from consultation.follow_up.forms import UpdateForm
@@ -75,4 +74,4 @@ def _contact_page(contact):
 
 
 def _defaults(contact) -> dict:
-    return {"reported_on": date.today(), "language": contact.language}
+    return {"reported_on": today_utc(), "language": contact.language}

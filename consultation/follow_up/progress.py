@@ -156,16 +156,20 @@ def progress_since(event: Event, public_only: bool) -> EditionProgress | None:
     return progress_of(edition, public_only) if edition is not None else None
 
 
-def series_progress(event: Event, public_only: bool) -> list[EditionProgress]:
-    """The progress of every edition of the event's series up to it, the latest first."""
+def series_progress(event: Event, internal: bool) -> list[EditionProgress]:
+    """The progress of every edition of the event's series up to it, the latest first. An
+    internal report shows the event's own edition whole, and the others as the public sees
+    them: its team is not the other editions' team."""
     if event.series_id is None:
         return []
-    statement = (
+    editions = db.session.scalars(
         sa.select(Event)
         .where(Event.series_id == event.series_id, Event.edition_year <= event.edition_year)
         .order_by(Event.edition_year.desc())
     )
-    if public_only:
-        statement = statement.where(Event.status != EventStatus.DRAFT)
-    found = (progress_of(edition, public_only) for edition in db.session.scalars(statement))
+    found = (
+        progress_of(edition, public_only=not (internal and edition.id == event.id))
+        for edition in editions
+        if edition.id == event.id or edition.status is not EventStatus.DRAFT
+    )
     return [progress for progress in found if progress is not None]

@@ -2,14 +2,13 @@
 filtered, sorted and paged in SQL, so a page costs the same few statements at any size."""
 
 from dataclasses import dataclass, replace
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from consultation.agenda.models import Session, session_themes
-from consultation.db import db
+from consultation.db import db, today_utc
 from consultation.errors import NotFound
 from consultation.events.models import Event, event_themes
 from consultation.follow_up.models import CommitmentContact, FollowUpUpdate, UpdateReview
@@ -144,7 +143,7 @@ def _filtered(series: Series, filters: RegisterFilters) -> sa.Select:
             statement = statement.where(Commitment.owner_id == filters.owner_id)
         if filters.overdue:
             statement = statement.where(
-                Commitment.due_on < date.today(),
+                Commitment.due_on < today_utc(),
                 Commitment.status.not_in([CommitmentStatus.DONE, CommitmentStatus.DROPPED]),
             )
         if filters.silent:

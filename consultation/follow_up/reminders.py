@@ -5,7 +5,6 @@ refuses a second one, whichever worker or cron run tries, and a commitment done 
 gets no more.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +20,7 @@ from consultation.errors import ConsultationError
 from consultation.events.access import TEAM_ROLE_PERMISSION
 from consultation.events.models import Event, EventMember, TeamRole
 from consultation.follow_up import contacts, news
+from consultation.follow_up.dates import months_after
 from consultation.follow_up.models import DigestSent, ReminderSent
 from consultation.outcomes.models import Commitment, CommitmentStatus
 from consultation.taxonomy.models import Series
@@ -28,14 +28,6 @@ from consultation.unit_of_work import transaction
 
 REMINDER_JOB_ID = "follow-up-reminders"
 OPEN = (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS)
-
-
-def months_after(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def set_reminder_steps(series: Series, months: list[str], days_before_due: int) -> None:
@@ -70,7 +62,13 @@ def steps(commitment: Commitment, edition: Event, series: Series) -> list[Step]:
         if months > 0
     ]
     if commitment.due_on is not None:
-        found.append(Step("due", commitment.due_on - timedelta(days=series.due_reminder_days)))
+        # Keyed by the date: a due date moved later is reminded of again.
+        found.append(
+            Step(
+                f"due-{commitment.due_on.isoformat()}",
+                commitment.due_on - timedelta(days=series.due_reminder_days),
+            )
+        )
     return sorted(found, key=lambda step: step.on)
 
 

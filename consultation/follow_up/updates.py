@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from consultation.accounts.models import User
-from consultation.db import now_utc
+from consultation.db import db, now_utc, today_utc
 from consultation.errors import Conflict, ConsultationError
 from consultation.follow_up.access import FollowUpAccess
 from consultation.follow_up.models import CommitmentContact, FollowUpUpdate, UpdateReview
@@ -53,7 +54,7 @@ def _checked(item: Recommendation | Commitment, details: UpdateDetails) -> None:
         not isinstance(item, Commitment) or not 0 <= details.progress <= 5
     ):
         raise ConsultationError(_l("Progress goes from 0 to 5."), field="progress")
-    if details.reported_on > date.today():
+    if details.reported_on > today_utc():
         raise ConsultationError(_l("The date of an update cannot be in the future."), "reported_on")
     if details.status is None and details.progress is None and not (details.text or "").strip():
         raise ConsultationError(
@@ -90,40 +91,62 @@ def post_update(
 
 
 def publish(update: FollowUpUpdate, reviewer: User, note: str | None = None) -> None:
-    """Publishes the update; its status and progress become the item's."""
-    if update.review is not UpdateReview.PENDING:
-        raise Conflict(_l("This update has already been reviewed."))
+    """Publishes the update; the item takes the status and progress of its latest published
+    update, which this one may or may not be."""
     item = update.item
-    update.previous_status = item.status.value
-    _reviewed(update, UpdateReview.PUBLISHED, reviewer, note)
+    before = item.status
+    _review(update, UpdateReview.PUBLISHED, reviewer, note)
     _take_latest(item)
-
-
-def _take_latest(item: Recommendation | Commitment) -> None:
-    """The item's status and progress are its latest published update's, by the date each
-    reports on: an update published late about an earlier month does not undo a newer one."""
-    published = sorted(
-        (update for update in item.updates if update.is_published),
-        key=lambda update: (update.reported_on, update.created_at),
-    )
-    statuses = [update.status for update in published if update.status is not None]
-    item.status = item.statuses(statuses[-1]) if statuses else item.statuses.initial()
-    if isinstance(item, Commitment):
-        progress = [update.progress for update in published if update.progress is not None]
-        item.progress = progress[-1] if progress else None
+    # The step this update made, if it made one: an update about an earlier month does not
+    # move the item, and its history must not say it did.
+    update.previous_status = before.value if item.status is not before else None
 
 
 def reject(update: FollowUpUpdate, reviewer: User, note: str | None) -> None:
     """Keeps the update from publication, with the reason for its author."""
-    if update.review is not UpdateReview.PENDING:
-        raise Conflict(_l("This update has already been reviewed."))
     if not (note or "").strip():
         raise ConsultationError(_l("Say why the update is not published."), field="note")
-    _reviewed(update, UpdateReview.REJECTED, reviewer, note)
+    _review(update, UpdateReview.REJECTED, reviewer, note)
 
 
-def _reviewed(update: FollowUpUpdate, review: UpdateReview, reviewer: User, note) -> None:
-    update.review = review
-    update.reviewed_by = reviewer
-    update.reviewed_at = now_utc()
-    update.review_note = (note or "").strip() or None
+def _review(update: FollowUpUpdate, review: UpdateReview, reviewer: User, note) -> None:
+    """Reviews the update with one conditional UPDATE: of two reviewers at once, the second
+    finds it reviewed already."""
+    db.session.flush()
+    claimed = db.session.execute(
+        sa.update(FollowUpUpdate)
+        .where(FollowUpUpdate.id == update.id, FollowUpUpdate.review == UpdateReview.PENDING)
+        .values(
+            review=review,
+            reviewed_by_id=reviewer.id,
+            reviewed_at=now_utc(),
+            review_note=(note or "").strip() or None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise Conflict(_l("This update has already been reviewed."))
+    db.session.refresh(update)
+
+
+def _take_latest(item: Recommendation | Commitment) -> None:
+    """The item's status and progress are its latest published update's, by the date each
+    reports on: an update published late about an earlier month does not undo a newer one.
+    Read from the database with the item locked, so that two publications at once agree."""
+    model = type(item)
+    column = (
+        FollowUpUpdate.recommendation_id
+        if model is Recommendation
+        else FollowUpUpdate.commitment_id
+    )
+    db.session.execute(sa.select(model.id).where(model.id == item.id).with_for_update())
+    published = db.session.execute(
+        sa.select(FollowUpUpdate.status, FollowUpUpdate.progress)
+        .where(column == item.id, FollowUpUpdate.review == UpdateReview.PUBLISHED)
+        .order_by(FollowUpUpdate.reported_on, FollowUpUpdate.created_at, FollowUpUpdate.id)
+    ).all()
+    statuses = [row.status for row in published if row.status is not None]
+    item.status = item.statuses(statuses[-1]) if statuses else item.statuses.initial()
+    if isinstance(item, Commitment):
+        progress = [row.progress for row in published if row.progress is not None]
+        item.progress = progress[-1] if progress else None

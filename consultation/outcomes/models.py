@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from consultation import content_version
-from consultation.db import LabelledEnum, db, enum_type, now_utc
+from consultation.db import LabelledEnum, db, enum_type, now_utc, today_utc
 from consultation.organisations.models import Organisation
 from consultation.organisations.uses import OrganisationUse, declare
 from consultation.taxonomy.models import Theme
@@ -354,7 +354,7 @@ class Commitment(ReferencedItem, db.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.due_on and self.due_on < date.today() and not self.status.is_closed)
+        return bool(self.due_on and self.due_on < today_utc() and not self.status.is_closed)
 
 
 declare(

@@ -13,13 +13,15 @@ from consultation.agenda.models import Attribution, Session, SessionKind
 from consultation.agenda.services import SessionDetails, save_session
 from consultation.db import db
 from consultation.errors import Conflict
-from consultation.events.models import Event
+from consultation.events.models import Event, EventStatus
 from consultation.multilingual import INTERFACE_LANGUAGES
 from consultation.outcomes.models import (
     Commitment,
     CommitmentStatus,
     Recommendation,
     RecommendationStatus,
+    ReviewStatus,
+    SessionOutcome,
 )
 
 OPEN_RECOMMENDATIONS = [status for status in RecommendationStatus if not status.is_closed]
@@ -36,13 +38,37 @@ class OpenItems:
         return bool(self.recommendations or self.commitments)
 
 
+def _public(model, edition: Event, statuses) -> list:
+    """The edition's items in these statuses that anyone may read: of published sessions'
+    outcomes, never a closed session's. A new edition's team, and its public agenda, see
+    no more of an earlier edition than that."""
+    return list(
+        db.session.scalars(
+            sa.select(model)
+            .join(SessionOutcome, SessionOutcome.session_id == model.session_id)
+            .join(Session, Session.id == model.session_id)
+            .where(
+                model.event_id == edition.id,
+                model.status.in_(statuses),
+                SessionOutcome.review_status == ReviewStatus.PUBLISHED,
+                Session.attribution != Attribution.CLOSED,
+            )
+            .order_by(model.number)
+        )
+    )
+
+
 def previous_open_items(event: Event) -> OpenItems | None:
-    """The open items of the series' latest edition before this one, if any."""
+    """The open items of the series' latest public edition before this one, if any."""
     if event.series_id is None:
         return None
     edition = db.session.scalar(
         sa.select(Event)
-        .where(Event.series_id == event.series_id, Event.edition_year < event.edition_year)
+        .where(
+            Event.series_id == event.series_id,
+            Event.edition_year < event.edition_year,
+            Event.status != EventStatus.DRAFT,
+        )
         .order_by(Event.edition_year.desc())
         .limit(1)
     )
@@ -50,23 +76,8 @@ def previous_open_items(event: Event) -> OpenItems | None:
         return None
     return OpenItems(
         edition,
-        list(
-            db.session.scalars(
-                sa.select(Recommendation)
-                .where(
-                    Recommendation.event_id == edition.id,
-                    Recommendation.status.in_(OPEN_RECOMMENDATIONS),
-                )
-                .order_by(Recommendation.number)
-            )
-        ),
-        list(
-            db.session.scalars(
-                sa.select(Commitment)
-                .where(Commitment.event_id == edition.id, Commitment.status.in_(OPEN_COMMITMENTS))
-                .order_by(Commitment.number)
-            )
-        ),
+        _public(Recommendation, edition, OPEN_RECOMMENDATIONS),
+        _public(Commitment, edition, OPEN_COMMITMENTS),
     )
 
 

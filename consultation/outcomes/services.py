@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -11,6 +12,7 @@ from consultation.db import db
 from consultation.errors import Conflict, ConsultationError, NotFound
 from consultation.events.models import Event
 from consultation.events.services import short_code_for
+from consultation.multilingual import isolated
 from consultation.organisations.models import Organisation
 from consultation.outcomes.models import (
     Addressee,
@@ -153,9 +155,11 @@ def _earlier_recommendations(event: Event, references: list[str]) -> list[Recomm
     unknown = sorted(wanted - {item.reference for item in found})
     if unknown:
         raise ConsultationError(
-            _l(
+            # gettext, not _l: the lazy string would count as safe markup, and the
+            # references are what the user typed.
+            gettext(
                 "No earlier edition of this series has a recommendation %(references)s.",
-                references=", ".join(unknown),
+                references=", ".join(isolated(reference) for reference in unknown),
             ),
             field="follows",
         )

@@ -2,7 +2,7 @@
 schedule, each kind after its own period (see ``PERSONAL_DATA`` in ``services``)."""
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -147,11 +147,16 @@ def _end_news_subscriptions(today: date) -> int:
 
 def _forget_owner_contacts(today: date) -> int:
     """A commitment owner's contacts are kept while it is followed up: once it is done or
-    dropped, for ``FOLLOW_UP_CONTACT_RETENTION_DAYS`` after the update that closed it. Their
-    updates stay, without their names."""
-    before = today - timedelta(days=current_app.config["FOLLOW_UP_CONTACT_RETENTION_DAYS"])
+    dropped, for ``FOLLOW_UP_CONTACT_RETENTION_DAYS`` after the update that closed it was
+    published (not the date it reports on, which may be long before). Their updates stay,
+    without their names."""
+    before = datetime.combine(
+        today - timedelta(days=current_app.config["FOLLOW_UP_CONTACT_RETENTION_DAYS"]),
+        time(),
+        UTC,
+    )
     last_published = (
-        sa.select(sa.func.max(FollowUpUpdate.reported_on))
+        sa.select(sa.func.max(FollowUpUpdate.reviewed_at))
         .where(
             FollowUpUpdate.commitment_id == Commitment.id,
             FollowUpUpdate.review == UpdateReview.PUBLISHED,

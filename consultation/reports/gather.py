@@ -263,7 +263,7 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
         _own_progress(event, data)
         return data
     if kind is ReportKind.SERIES_PROGRESS:
-        for progress in series_progress(event, public_only=not data.internal):
+        for progress in series_progress(event, internal=data.internal):
             _only_public_followers(progress, data)
             data.editions.append((progress, _bars(progress)))
         return data
@@ -319,8 +319,9 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
 
 
 def _progress(event: Event, data: ReportData) -> EditionProgress | None:
-    """Progress on the previous edition, with the later recommendations this report shows."""
-    progress = progress_since(event, public_only=not data.internal)
+    """Progress on the previous edition, with the later recommendations this report shows.
+    Another edition is shown as the public sees it, whoever reads this one's report."""
+    progress = progress_since(event, public_only=True)
     if progress is not None:
         _progress_bars(progress, data)
         # A later recommendation is named only if this report shows it.

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from consultation.accounts.models import Role, User
 from consultation.agenda.models import Attribution, Session, SessionKind
@@ -14,7 +15,7 @@ from consultation.events.models import Event, TeamRole
 from consultation.follow_up import access, updates
 from consultation.outcomes import reading
 from consultation.outcomes import services as outcomes
-from consultation.outcomes.models import Addressee, Priority
+from consultation.outcomes.models import Addressee, Priority, ReviewStatus, SessionOutcome
 from consultation.taxonomy.models import Series, Theme
 from tests.factories import add_organisation
 
@@ -133,3 +134,15 @@ def series_world(app, make_user, make_event, add_to_team, themes) -> SimpleNames
             ngo_id=ngo.id,
             theme_ids={"access": access_theme.id, "local": local.id},
         )
+
+
+def publish_all_outcomes(app, event_id: int | None = None) -> None:
+    """Every session's outcomes published (of one event if given), as the public and later
+    editions see them."""
+    with app.app_context():
+        statement = sa.select(SessionOutcome)
+        if event_id is not None:
+            statement = statement.where(SessionOutcome.event_id == event_id)
+        for outcome in db.session.scalars(statement):
+            outcome.review_status = ReviewStatus.PUBLISHED
+        db.session.commit()

@@ -6,9 +6,16 @@ import sqlalchemy as sa
 from consultation.agenda.models import Session
 from consultation.db import db
 from consultation.taxonomy.models import Series
+from tests.follow_up.fixtures import publish_all_outcomes
 
 
 def test_the_next_editions_outcomes_list_what_is_still_open(app, client, series_world):
+    # Unpublished, the previous edition's items are its team's alone.
+    client.login(series_world.users["organiser"].email)
+    assert "Still open from" not in client.get("/manage/events/mena-2027/outcomes/").get_data(
+        as_text=True
+    )
+    publish_all_outcomes(app)
     client.login(series_world.users["organiser"].email)
     page = client.get("/manage/events/mena-2027/outcomes/").get_data(as_text=True)
     refs = series_world.references
@@ -19,6 +26,7 @@ def test_the_next_editions_outcomes_list_what_is_still_open(app, client, series_
 
 
 def test_organisers_add_a_session_reviewing_them_in_every_language(app, client, series_world):
+    publish_all_outcomes(app)
     client.login(series_world.users["organiser"].email)
     url = "/manage/events/mena-2027/outcomes/progress-session"
     response = client.submit(url)
@@ -48,6 +56,7 @@ def test_the_first_edition_has_nothing_to_take_up(app, client, series_world, mak
 
 
 def test_a_copied_edition_is_offered_the_open_items(app, client, series_world):
+    publish_all_outcomes(app)
     with app.app_context():
         # Only the series' owner adds editions to it.
         db.session.scalar(sa.select(Series)).owner_id = series_world.users["organiser"].id

@@ -1,7 +1,7 @@
 """Owners report without an account: their contacts get a private update link in their
 language, exchanged for a cookie; what they post waits for the policy team."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -135,8 +135,13 @@ def test_contacts_are_forgotten_some_time_after_their_commitment_closed(app, cli
     client.login(series_world.users["organiser"].email)
     for name in ("c26_done", "c26_overdue"):
         client.submit(item_url(series_world, name) + "/contacts", CONTACT)
-    # C02 was done on 2 April 2026: its contact goes 180 days later, the open one stays.
+    # C02's closing update was published on 2 April 2026 (whatever date it reports on): its
+    # contact goes 180 days later, the open one's stays.
     with app.app_context():
+        db.session.execute(
+            sa.update(FollowUpUpdate).values(reviewed_at=datetime(2026, 4, 2, 12, tzinfo=UTC))
+        )
+        db.session.commit()
         assert retention.purge(date(2026, 9, 28)).contacts_deleted == 0
         assert retention.purge(date(2026, 9, 30)).contacts_deleted == 1
         db.session.commit()

@@ -12,6 +12,7 @@ from consultation.follow_up.register import item_or_404
 from consultation.outcomes.models import ReviewStatus, SessionOutcome
 from consultation.reports import rendering
 from consultation.reports.models import Audience, ReportKind
+from tests.follow_up.fixtures import publish_all_outcomes
 
 
 def report(
@@ -39,6 +40,9 @@ def test_the_next_editions_report_opens_with_the_previous_ones_progress(app, ser
             access.event_access(event, policy),
         )
         db.session.commit()
+    # Another edition is shown as the public sees it: nothing until its outcomes are published.
+    assert chapter(report(app, 2027, Audience.INTERNAL)) == ""
+    publish_all_outcomes(app)
     internal = chapter(report(app, 2027, Audience.INTERNAL))
     assert "Progress on previous commitments" in internal
     for name in ("r26_access", "r26_local", "c26_overdue", "c26_done"):

@@ -8,6 +8,7 @@ from consultation.db import db
 from consultation.events.models import TeamRole
 from consultation.outcomes.models import ReviewStatus, SessionOutcome
 from consultation.reports.models import Audience, ReportKind
+from tests.follow_up.fixtures import publish_all_outcomes
 from tests.follow_up.test_progress_chapter import report
 from tests.helpers import pdf_text
 
@@ -68,8 +69,12 @@ def test_the_policy_team_makes_it_from_the_web(app, client, series_world):
 
 
 def test_the_series_report_covers_every_edition_up_to_this_one(app, series_world):
-    html = report(app, 2027, Audience.INTERNAL, ReportKind.SERIES_PROGRESS)
     refs = series_world.references
+    # The 2027 team's internal report: its own edition whole, 2026 as the public sees it.
+    html = report(app, 2027, Audience.INTERNAL, ReportKind.SERIES_PROGRESS)
+    assert refs["r27_protocol"] in html and refs["r26_access"] not in html
+    publish_all_outcomes(app)
+    html = report(app, 2027, Audience.INTERNAL, ReportKind.SERIES_PROGRESS)
     istanbul, tunis = (
         f'The {year} consultation in <bdi dir="ltr">{city}</bdi>'
         for year, city in ((2027, "Istanbul"), (2026, "Tunis"))

@@ -71,7 +71,11 @@ def test_each_step_is_sent_once_and_a_late_run_sends_only_the_latest(
     # The job did not run for months: a year after, one reminder, not the six months' too.
     assert remind(app, date(2027, 5, 20)).reminders == 1
     assert remind(app, date(2027, 6, 1)).reminders == 0
-    assert sent_steps(app) == [(overdue, "due"), (overdue, "after-3"), (overdue, "after-12")]
+    assert sent_steps(app) == [
+        (overdue, "due-2026-06-30"),
+        (overdue, "after-3"),
+        (overdue, "after-12"),
+    ]
     # The done commitment's contact never hears of it; the 2027 one's steps are still ahead.
     owners = {message["To"] for message in outbox if message["To"].endswith("@owner.example")}
     assert owners == {"c26_overdue@owner.example"}
@@ -112,11 +116,15 @@ def test_reminders_stop_once_the_commitment_is_done_or_dropped(
 def test_the_database_refuses_a_step_twice(app, series_world, contacted):
     with app.app_context():
         db.session.add(
-            ReminderSent(contact_id=contacted["c26_overdue"], step="due", sent_on=date(2026, 6, 16))
+            ReminderSent(
+                contact_id=contacted["c26_overdue"], step="after-3", sent_on=date(2026, 8, 13)
+            )
         )
         db.session.commit()
         db.session.add(
-            ReminderSent(contact_id=contacted["c26_overdue"], step="due", sent_on=date(2026, 6, 17))
+            ReminderSent(
+                contact_id=contacted["c26_overdue"], step="after-3", sent_on=date(2026, 8, 14)
+            )
         )
         with pytest.raises(IntegrityError):
             db.session.commit()
@@ -206,3 +214,14 @@ def test_organisers_set_the_series_reminder_steps(app, client, series_world, con
     client.submit("/logout")
     client.login(series_world.users["rapporteur"].email)
     assert client.get(url).status_code == 403
+
+
+def test_a_due_date_moved_later_is_reminded_of_again(app, client, series_world, contacted):
+    assert remind(app, date(2026, 6, 16)).reminders == 1
+    client.login(series_world.users["organiser"].email)
+    with app.app_context():
+        item, _ = item_or_404("commitments", series_world.items["c26_overdue"])
+        item.due_on = date(2026, 7, 31)
+        db.session.commit()
+    assert remind(app, date(2026, 7, 17)).reminders == 1
+    assert [step for _, step in sent_steps(app)] == ["due-2026-06-30", "due-2026-07-31"]

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from consultation.db import db
 from consultation.outcomes.models import Recommendation
+from tests.follow_up.fixtures import publish_all_outcomes
 
 
 def add_recommendation(client, world, year: int, follows: str):
@@ -65,6 +66,7 @@ def test_only_earlier_editions_of_the_series_can_be_followed(app, client, series
 
 
 def test_the_form_suggests_the_previous_editions_open_recommendations(app, client, series_world):
+    publish_all_outcomes(app, series_world.editions[2026])
     client.login(series_world.users["organiser"].email)
     with app.app_context():
         session_id = db.session.scalar(

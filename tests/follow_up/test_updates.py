@@ -3,9 +3,13 @@ published update moves its item's status and progress."""
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
+from consultation.accounts.models import User
 from consultation.db import db
+from consultation.errors import Conflict
+from consultation.follow_up import updates
 from consultation.follow_up.models import FollowUpUpdate, UpdateReview
 from consultation.follow_up.register import item_or_404
 from consultation.outcomes.models import CommitmentStatus, RecommendationStatus
@@ -165,3 +169,22 @@ def test_the_session_page_links_each_item_to_its_follow_up(app, client, series_w
     )
     assert item_url(series_world, "c26_overdue") in page
     assert item_url(series_world, "r26_access") in page
+
+
+def test_two_reviewers_at_once_cannot_both_decide(app, client, series_world):
+    """The second decision, taken on the page as it was, finds the update reviewed."""
+    client.login(series_world.users["organiser"].email)
+    client.submit(item_url(series_world, "c26_overdue") + "/updates", UPDATE)
+    with app.app_context():
+        policy = db.session.get(User, series_world.users["policy"].id)
+        item, _event = item_or_404("commitments", series_world.items["c26_overdue"])
+        [update] = [each for each in item.updates if each.review is UpdateReview.PENDING]
+        # A colleague publishes it meanwhile, behind this session's back.
+        db.session.execute(
+            sa.update(FollowUpUpdate)
+            .where(FollowUpUpdate.id == update.id)
+            .values(review=UpdateReview.PUBLISHED)
+        )
+        with pytest.raises(Conflict):
+            updates.reject(update, policy, "Not adopted yet.")
+        db.session.rollback()

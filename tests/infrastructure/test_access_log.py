@@ -250,3 +250,20 @@ def test_no_token_of_a_self_service_session_reaches_the_access_log(
     assert re.search(r"GET /follow-up/contacts/\d+/… ", log)
     for token in tokens:
         assert token not in log
+
+
+def test_every_kind_of_emailed_token_is_redacted():
+    token = "A" * 43
+    for path in (
+        f"/registrations/7/{token}",
+        f"/follow-up/contacts/7/{token}",
+        f"/follow-up/news/stop/{token}.sig-nature_x",
+        f"/activate/{token}",
+        f"/password/reset/{token}",
+    ):
+        line = f'"GET {path} HTTP/1.1" 200'
+        assert token not in redacted(line), path
+    assert (
+        redacted('"GET /registrations/7/cancel HTTP/1.1"')
+        == '"GET /registrations/7/cancel HTTP/1.1"'
+    )
