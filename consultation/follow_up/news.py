@@ -11,19 +11,16 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from consultation import mail
-from consultation.agenda.models import Attribution, Session
 from consultation.db import db, now_utc
 from consultation.errors import NotFound
-from consultation.events.models import Event, EventStatus
+from consultation.events.models import Event
 from consultation.follow_up.dates import months_after
 from consultation.follow_up.models import FollowUpUpdate, NewsSubscription, UpdateReview
-from consultation.follow_up.public import publicly_shown
 from consultation.outcomes.models import (
     Commitment,
     Recommendation,
-    ReviewStatus,
-    SessionOutcome,
 )
+from consultation.outcomes.visibility import publicly_readable
 from consultation.private_links import same_digest, token_hash
 from consultation.registrations import consents
 from consultation.registrations.consents import Consent
@@ -107,7 +104,7 @@ class Change:
 
 
 def _changes(series: Series, since: datetime, until: datetime) -> list[Change]:
-    """Statuses published in the period on the series' public items."""
+    """Statuses published in the period on the series' items that anyone may read."""
     found = []
     for model, column in (
         (Recommendation, FollowUpUpdate.recommendation_id),
@@ -117,10 +114,9 @@ def _changes(series: Series, since: datetime, until: datetime) -> list[Change]:
             sa.select(FollowUpUpdate, model)
             .join(model, model.id == column)
             .join(Event, Event.id == model.event_id)
-            .join(SessionOutcome, SessionOutcome.session_id == model.session_id)
             .where(
                 Event.series_id == series.id,
-                SessionOutcome.review_status == ReviewStatus.PUBLISHED,
+                *publicly_readable(model),
                 FollowUpUpdate.review == UpdateReview.PUBLISHED,
                 FollowUpUpdate.reviewed_at > since,
                 FollowUpUpdate.reviewed_at <= until,
@@ -129,11 +125,6 @@ def _changes(series: Series, since: datetime, until: datetime) -> list[Change]:
             )
             .order_by(FollowUpUpdate.reviewed_at)
         ).all()
-        shown = (
-            publicly_shown({item.id for _update, item in rows})
-            if model is Recommendation
-            else _public_commitments({item.id for _update, item in rows})
-        )
         found += [
             Change(
                 item.reference,
@@ -143,26 +134,8 @@ def _changes(series: Series, since: datetime, until: datetime) -> list[Change]:
                 update.reported_on,
             )
             for update, item in rows
-            if item.id in shown
         ]
     return sorted(found, key=lambda change: change.reference)
-
-
-def _public_commitments(ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            sa.select(Commitment.id)
-            .join(Event, Event.id == Commitment.event_id)
-            .join(Session, Session.id == Commitment.session_id)
-            .where(
-                Commitment.id.in_(ids),
-                Event.status != EventStatus.DRAFT,
-                Session.attribution != Attribution.CLOSED,
-            )
-        )
-    )
 
 
 def send_news(today: date) -> int:

@@ -16,9 +16,9 @@ from consultation.outcomes.models import (
     CommitmentStatus,
     Recommendation,
     RecommendationStatus,
-    ReviewStatus,
     SessionOutcome,
 )
+from consultation.outcomes.visibility import publicly_readable
 from consultation.taxonomy.models import Theme
 
 
@@ -80,8 +80,6 @@ def previous_edition(event: Event, public_only: bool) -> Event | None:
 def _items(model, edition: Event, public_only: bool) -> list:
     statement = (
         sa.select(model)
-        .join(SessionOutcome, SessionOutcome.session_id == model.session_id)
-        .join(Session, Session.id == model.session_id)
         .where(model.event_id == edition.id)
         .options(
             joinedload(model.outcome)
@@ -91,10 +89,7 @@ def _items(model, edition: Event, public_only: bool) -> list:
         .order_by(model.number)
     )
     if public_only:
-        statement = statement.where(
-            SessionOutcome.review_status == ReviewStatus.PUBLISHED,
-            Session.attribution != Attribution.CLOSED,
-        )
+        statement = statement.where(*publicly_readable(model))
     statement = statement.options(selectinload(model.updates))
     if model is Recommendation:
         statement = statement.options(

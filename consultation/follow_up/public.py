@@ -17,9 +17,9 @@ from consultation.outcomes.models import (
     CommitmentStatus,
     Recommendation,
     RecommendationStatus,
-    ReviewStatus,
     SessionOutcome,
 )
+from consultation.outcomes.visibility import publicly_readable
 from consultation.taxonomy.models import Series, Theme
 
 
@@ -64,14 +64,8 @@ def _public_items(model, series: Series, filters: PublicFilters, theme_of) -> li
     statement = (
         sa.select(model, Event.edition_year, Session.attribution)
         .join(Event, Event.id == model.event_id)
-        .join(SessionOutcome, SessionOutcome.session_id == model.session_id)
         .join(Session, Session.id == model.session_id)
-        .where(
-            Event.series_id == series.id,
-            Event.status != EventStatus.DRAFT,
-            SessionOutcome.review_status == ReviewStatus.PUBLISHED,
-            Session.attribution != Attribution.CLOSED,
-        )
+        .where(Event.series_id == series.id, *publicly_readable(model))
         .options(selectinload(model.updates))
         .order_by(Event.edition_year.desc(), model.number)
     )
@@ -152,21 +146,12 @@ def status_counts(groups: list[ThemeGroup]) -> dict[str, dict]:
     return counts
 
 
-def publicly_shown(recommendation_ids: set[int]) -> set[int]:
-    """Those of the recommendations that the public page shows."""
+def publicly_shown(recommendation_ids: set[int], model=Recommendation) -> set[int]:
+    """Those of the items (recommendations unless told) that anyone may read."""
     if not recommendation_ids:
         return set()
     return set(
         db.session.scalars(
-            sa.select(Recommendation.id)
-            .join(Event, Event.id == Recommendation.event_id)
-            .join(SessionOutcome, SessionOutcome.session_id == Recommendation.session_id)
-            .join(Session, Session.id == Recommendation.session_id)
-            .where(
-                Recommendation.id.in_(recommendation_ids),
-                Event.status != EventStatus.DRAFT,
-                SessionOutcome.review_status == ReviewStatus.PUBLISHED,
-                Session.attribution != Attribution.CLOSED,
-            )
+            sa.select(model.id).where(model.id.in_(recommendation_ids), *publicly_readable(model))
         )
     )

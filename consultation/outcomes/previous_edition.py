@@ -20,9 +20,8 @@ from consultation.outcomes.models import (
     CommitmentStatus,
     Recommendation,
     RecommendationStatus,
-    ReviewStatus,
-    SessionOutcome,
 )
+from consultation.outcomes.visibility import publicly_readable
 
 OPEN_RECOMMENDATIONS = [status for status in RecommendationStatus if not status.is_closed]
 OPEN_COMMITMENTS = [status for status in CommitmentStatus if not status.is_closed]
@@ -45,13 +44,8 @@ def _public(model, edition: Event, statuses) -> list:
     return list(
         db.session.scalars(
             sa.select(model)
-            .join(SessionOutcome, SessionOutcome.session_id == model.session_id)
-            .join(Session, Session.id == model.session_id)
             .where(
-                model.event_id == edition.id,
-                model.status.in_(statuses),
-                SessionOutcome.review_status == ReviewStatus.PUBLISHED,
-                Session.attribution != Attribution.CLOSED,
+                model.event_id == edition.id, model.status.in_(statuses), *publicly_readable(model)
             )
             .order_by(model.number)
         )
