@@ -10,6 +10,7 @@ the apostrophe, and still text when someone edits it.
 import csv
 import io
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -32,6 +33,15 @@ def looks_like_formula(value: object) -> bool:
 def neutralise(value: object) -> object:
     """The CSV cell: an apostrophe before a value that a spreadsheet would run."""
     return "'" + value if looks_like_formula(value) else value
+
+
+def attachment(content: bytes, file_format: str, filename: str) -> Response:
+    """The file as a download named ``filename`` (its extension added)."""
+    return Response(
+        content,
+        mimetype=MEDIA_TYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{file_format}"'},
+    )
 
 
 def spreadsheet(file_format: str, title: str, header: list[str], rows: list[list]) -> bytes:

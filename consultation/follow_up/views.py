@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -42,7 +41,7 @@ from consultation.outcomes.models import (
     Priority,
     RecommendationStatus,
 )
-from consultation.spreadsheets import MEDIA_TYPES
+from consultation.spreadsheets import attachment
 from consultation.taxonomy.models import Series
 
 bp = Blueprint("follow_up", __name__)
@@ -135,12 +134,7 @@ def export(code: str):
         flash(_("Choose a format for the export."), "danger")
         return redirect(url_for("follow_up.register_page", code=series.code, **filters.as_query()))
     content = exports.export_register(series, filters, form.file_format.data, current_user)
-    name = f"{series.code}-{filters.kind}.{form.file_format.data}"
-    return Response(
-        content,
-        mimetype=MEDIA_TYPES[form.file_format.data],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(content, form.file_format.data, f"{series.code}-{filters.kind}")
 
 
 def _item(kind: str, item_id: int):

@@ -43,7 +43,7 @@ from consultation.registrations.forms import (
     StatusChangeForm,
 )
 from consultation.registrations.models import Moderation, RegistrationStatus
-from consultation.spreadsheets import MEDIA_TYPES
+from consultation.spreadsheets import attachment
 from consultation.unit_of_work import writes
 
 bp = Blueprint("registrations", __name__)
@@ -326,13 +326,7 @@ def export(slug: str):
             content = exports.export_registrations(
                 event, current_user, form.columns.data, form.file_format.data, status
             )
-            return Response(
-                content,
-                mimetype=MEDIA_TYPES[form.file_format.data],
-                headers={
-                    "Content-Disposition": f'attachment; filename="{event.slug}-registrations.{form.file_format.data}"'
-                },
-            )
+            return attachment(content, form.file_format.data, f"{event.slug}-registrations")
     return render_form(
         "registrations/manage/export.html", form, event=event, exports=exports.recent_exports(event)
     )
