@@ -18,6 +18,7 @@ from consultation.outcomes.models import (
     RecommendationStatus,
     SessionOutcome,
 )
+from consultation.outcomes.previous_edition import previous_edition
 from consultation.outcomes.visibility import publicly_readable
 from consultation.taxonomy.models import Theme
 
@@ -60,21 +61,6 @@ class EditionProgress:
     items: list = field(default_factory=list)
     # The published updates about them, newest first, each with its item
     updates: list = field(default_factory=list)
-
-
-def previous_edition(event: Event, public_only: bool) -> Event | None:
-    """The series' latest edition before this one."""
-    if event.series_id is None:
-        return None
-    statement = (
-        sa.select(Event)
-        .where(Event.series_id == event.series_id, Event.edition_year < event.edition_year)
-        .order_by(Event.edition_year.desc())
-        .limit(1)
-    )
-    if public_only:
-        statement = statement.where(Event.status != EventStatus.DRAFT)
-    return db.session.scalar(statement)
 
 
 def _items(model, edition: Event, public_only: bool) -> list:
@@ -144,11 +130,11 @@ def progress_of(edition: Event, public_only: bool) -> EditionProgress | None:
     )
 
 
-def progress_since(event: Event, public_only: bool) -> EditionProgress | None:
-    """Progress on the previous edition's items, for the report of ``event``; None when there
-    is no previous edition or it recorded nothing."""
-    edition = previous_edition(event, public_only)
-    return progress_of(edition, public_only) if edition is not None else None
+def progress_since(event: Event) -> EditionProgress | None:
+    """Progress on the previous edition's items as the public sees them, for the report of
+    ``event``; None when there is no previous edition or it recorded nothing."""
+    edition = previous_edition(event)
+    return progress_of(edition, public_only=True) if edition is not None else None
 
 
 def series_progress(event: Event, internal: bool) -> list[EditionProgress]:

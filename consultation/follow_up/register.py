@@ -21,6 +21,7 @@ from consultation.outcomes.models import (
     Recommendation,
     RecommendationStatus,
     SessionOutcome,
+    open_statuses,
     recommendation_themes,
 )
 from consultation.taxonomy.models import Series, Theme
@@ -144,7 +145,7 @@ def _filtered(series: Series, filters: RegisterFilters) -> sa.Select:
         if filters.overdue:
             statement = statement.where(
                 Commitment.due_on < today_utc(),
-                Commitment.status.not_in([CommitmentStatus.DONE, CommitmentStatus.DROPPED]),
+                Commitment.status.in_(open_statuses(CommitmentStatus)),
             )
         if filters.silent:
             statement = statement.where(
@@ -211,15 +212,17 @@ def _row_options(model):
     return options
 
 
+def _listed(series: Series, filters: RegisterFilters) -> sa.Select:
+    return _ordered(_filtered(series, filters), filters).options(*_row_options(filters.model))
+
+
 def register_page(series: Series, filters: RegisterFilters, page: int, per_page: int):
-    statement = _ordered(_filtered(series, filters), filters).options(*_row_options(filters.model))
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return db.paginate(_listed(series, filters), page=page, per_page=per_page, error_out=False)
 
 
 def register_items(series: Series, filters: RegisterFilters) -> list:
     """Every item the filters keep, in the page's order: for the export."""
-    statement = _ordered(_filtered(series, filters), filters).options(*_row_options(filters.model))
-    return list(db.session.scalars(statement).unique())
+    return list(db.session.scalars(_listed(series, filters)).unique())
 
 
 def counts(series: Series) -> dict[str, int]:

@@ -22,12 +22,12 @@ from consultation.events.models import Event, EventMember, TeamRole
 from consultation.follow_up import contacts, news
 from consultation.follow_up.dates import months_after
 from consultation.follow_up.models import DigestSent, ReminderSent
-from consultation.outcomes.models import Commitment, CommitmentStatus
+from consultation.outcomes.models import Commitment, CommitmentStatus, open_statuses
 from consultation.taxonomy.models import Series
 from consultation.unit_of_work import transaction
 
 REMINDER_JOB_ID = "follow-up-reminders"
-OPEN = (CommitmentStatus.PLANNED, CommitmentStatus.IN_PROGRESS)
+OPEN = open_statuses(CommitmentStatus)
 
 
 def set_reminder_steps(series: Series, months: list[str], days_before_due: int) -> None:

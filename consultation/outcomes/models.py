@@ -123,6 +123,12 @@ class CommitmentStatus(LabelledEnum):
         return self in (self.DONE, self.DROPPED)
 
 
+def open_statuses(statuses) -> list:
+    """The statuses of an item still followed up (not closed), of RecommendationStatus or
+    CommitmentStatus."""
+    return [status for status in statuses if not status.is_closed]
+
+
 class EventOutcome(db.Model):
     """What the whole consultation concluded, and the counters behind the stable references."""
 

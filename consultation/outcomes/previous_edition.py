@@ -20,11 +20,9 @@ from consultation.outcomes.models import (
     CommitmentStatus,
     Recommendation,
     RecommendationStatus,
+    open_statuses,
 )
 from consultation.outcomes.visibility import publicly_readable
-
-OPEN_RECOMMENDATIONS = [status for status in RecommendationStatus if not status.is_closed]
-OPEN_COMMITMENTS = [status for status in CommitmentStatus if not status.is_closed]
 
 
 @dataclass
@@ -52,11 +50,11 @@ def _public(model, edition: Event, statuses) -> list:
     )
 
 
-def previous_open_items(event: Event) -> OpenItems | None:
-    """The open items of the series' latest public edition before this one, if any."""
+def previous_edition(event: Event) -> Event | None:
+    """The series' latest public edition before this one."""
     if event.series_id is None:
         return None
-    edition = db.session.scalar(
+    return db.session.scalar(
         sa.select(Event)
         .where(
             Event.series_id == event.series_id,
@@ -66,12 +64,17 @@ def previous_open_items(event: Event) -> OpenItems | None:
         .order_by(Event.edition_year.desc())
         .limit(1)
     )
+
+
+def previous_open_items(event: Event) -> OpenItems | None:
+    """The open items of the series' latest public edition before this one, if any."""
+    edition = previous_edition(event)
     if edition is None:
         return None
     return OpenItems(
         edition,
-        _public(Recommendation, edition, OPEN_RECOMMENDATIONS),
-        _public(Commitment, edition, OPEN_COMMITMENTS),
+        _public(Recommendation, edition, open_statuses(RecommendationStatus)),
+        _public(Commitment, edition, open_statuses(CommitmentStatus)),
     )
 
 

@@ -21,7 +21,7 @@ from consultation.follow_up.models import (
     UpdateReview,
 )
 from consultation.mail import OutboxMessage, OutboxStatus, forget_written_emails
-from consultation.outcomes.models import Commitment, CommitmentStatus
+from consultation.outcomes.models import Commitment, CommitmentStatus, open_statuses
 from consultation.privacy.services import ERASED_NAME, Retention, anonymise, erased_values
 from consultation.registrations import configuration
 from consultation.registrations.models import (
@@ -164,7 +164,7 @@ def _forget_owner_contacts(today: date) -> int:
         .scalar_subquery()
     )
     closed_long_ago = sa.select(Commitment.id).where(
-        Commitment.status.in_([CommitmentStatus.DONE, CommitmentStatus.DROPPED]),
+        Commitment.status.not_in(open_statuses(CommitmentStatus)),
         last_published < before,
     )
     return db.session.execute(

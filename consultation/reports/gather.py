@@ -321,7 +321,7 @@ def gather(event: Event, kind: ReportKind, audience: Audience, language: str) ->
 def _progress(event: Event, data: ReportData) -> EditionProgress | None:
     """Progress on the previous edition, with the later recommendations this report shows.
     Another edition is shown as the public sees it, whoever reads this one's report."""
-    progress = progress_since(event, public_only=True)
+    progress = progress_since(event)
     if progress is not None:
         _progress_bars(progress, data)
         # A later recommendation is named only if this report shows it.
